@@ -1,0 +1,85 @@
+"""Demo departments and one user per role (password demo1234). Idempotent."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Department, User
+from .roles import ROLE_BY_CODE
+
+DEMO_PASSWORD = "demo1234"
+
+DEPARTMENTS = (
+    # code, name, kind
+    ("sales", "业务部", Department.Kind.OFFICE),
+    ("production", "生产部", Department.Kind.OFFICE),
+    ("technical", "技术部", Department.Kind.OFFICE),
+    ("purchasing", "采购部", Department.Kind.OFFICE),
+    ("quality", "质量部", Department.Kind.OFFICE),
+    ("finance", "财务部", Department.Kind.OFFICE),
+    ("logistics", "仓储物流部", Department.Kind.OFFICE),
+    ("after_sales", "售后服务部", Department.Kind.OFFICE),
+    ("gm_office", "总经办", Department.Kind.OFFICE),
+    ("cutting", "下料车间", Department.Kind.WORKSHOP),
+    ("line", "生产线", Department.Kind.WORKSHOP),
+    ("maintenance", "维修车间", Department.Kind.WORKSHOP),
+)
+
+USERS = (
+    # username, display name, department code, roles, heads department
+    ("admin", "系统管理员", "gm_office", ("system_admin",), False),
+    ("sales1", "张伟", "sales", ("sales",), True),
+    ("sales2", "李娜", "sales", ("sales", "quoter"), False),
+    ("prodmgr", "王强", "production", ("production_manager", "dept_reviewer"), True),
+    ("techmgr", "刘洋", "technical", ("technical", "dept_reviewer"), True),
+    ("purchasing", "陈静", "purchasing", ("purchasing", "dept_reviewer"), True),
+    ("qcmgr", "杨帆", "quality", ("qc_inspector", "dept_reviewer"), True),
+    ("finance", "赵敏", "finance", ("finance", "dept_reviewer"), True),
+    ("gm", "周建国", "gm_office", ("general_manager",), True),
+    ("chairman", "吴志远", "gm_office", ("chairman",), False),
+    ("planner", "孙磊", "production", ("production_planner",), False),
+    ("lead_cutting", "马军", "cutting", ("workshop_lead",), True),
+    ("lead_line1", "朱辉", "line", ("workshop_lead",), True),
+    ("lead_maint", "胡斌", "maintenance", ("workshop_lead",), True),
+    ("qc1", "郭亮", "quality", ("qc_inspector",), False),
+    ("warehouse", "林涛", "logistics", ("warehouse",), True),
+    ("aftersales", "何丽", "after_sales", ("after_sales",), True),
+)
+
+
+@transaction.atomic
+def seed_departments() -> dict[str, Department]:
+    departments = {}
+    for order, (code, name, kind) in enumerate(DEPARTMENTS):
+        departments[code], _ = Department.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": kind, "sort_order": order}
+        )
+    return departments
+
+
+@transaction.atomic
+def seed_users() -> list[User]:
+    departments = seed_departments()
+    users = []
+    for username, display_name, dept_code, role_codes, is_head in USERS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "display_name": display_name,
+                "department": departments[dept_code],
+                "email": f"{username}@example.com",
+                "is_staff": username == "admin",
+                "is_superuser": username == "admin",
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.set(
+            Group.objects.filter(
+                name__in=[ROLE_BY_CODE[code].group_name for code in role_codes]
+            )
+        )
+        if is_head:
+            Department.objects.filter(pk=departments[dept_code].pk).update(head=user)
+        users.append(user)
+    return users

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+
+from accounts.demo import DEMO_PASSWORD, USERS
+
+# Each app's demo seeder, in dependency order; each is idempotent.
+SEEDERS = ("accounts.demo.seed_users",)
+
+
+class Command(BaseCommand):
+    help = "Load demo departments, one user per role and sample data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though DEBUG is off (never on a real company's database).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off: refusing to load demo data. Use --force if you mean it."
+            )
+        call_command("setup_roles", verbosity=0)
+        for path in SEEDERS:
+            import_string(path)()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, display_name, _dept, roles, _head in USERS:
+            self.stdout.write(f"  {username:<14} {display_name:<8} {', '.join(roles)}")

@@ -1,0 +1,76 @@
+"""The roles (角色), declared once. Each role is a Django group with exactly the named
+permissions listed here; `manage.py setup_roles` builds them idempotently and removes any
+permission that is not declared. A user may hold several roles."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    group_name: str  # the group's name in the database (Chinese, as the admin shows it)
+    label: object  # translatable name for the UI
+    duty: object
+    permissions: tuple[str, ...] = ()
+
+
+ROLES: tuple[Role, ...] = (
+    Role("sales", "业务员", _("Sales"), _("Takes and enters orders, talks to the customer, confirms delivery")),
+    Role("quoter", "报价员", _("Quoter"), _("Prepares quotes")),
+    Role(
+        "production_manager",
+        "生产分管经理",
+        _("Production manager"),
+        _("Organises contract review, schedules orders, approves changes"),
+    ),
+    Role("dept_reviewer", "部门评审人", _("Department reviewer"), _("Signs the department's row of the review sheet")),
+    Role("general_manager", "总经理", _("General manager"), _("Approves quotes and important orders; receives the monthly summary")),
+    Role("chairman", "董事长", _("Chairman"), _("Reads every order; receives the monthly summary")),
+    Role("technical", "技术员", _("Technical"), _("Reviews and issues drawings")),
+    Role("purchasing", "采购员", _("Purchasing"), _("Prepares materials")),
+    Role("production_planner", "生产计划员", _("Production planner"), _("Makes production plans and dispatch slips")),
+    Role("workshop_lead", "车间主任", _("Workshop lead"), _("Reports progress and anomalies on the workshop's slips")),
+    Role("qc_inspector", "质检员", _("QC inspector"), _("Process and final inspection; records nonconformance")),
+    Role("warehouse", "仓管/物流", _("Warehouse / logistics"), _("Finished-goods receipt and shipping")),
+    Role("finance", "财务", _("Finance"), _("Invoices, payment collection, credit sign-off")),
+    Role("after_sales", "售后", _("After-sales"), _("Complaints, returns and customer feedback")),
+    Role(
+        "system_admin",
+        "系统管理员",
+        _("System admin"),
+        _("Manages users, roles, departments and settings"),
+        (
+            "accounts.view_admin_console",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_user",
+            "accounts.add_department",
+            "accounts.change_department",
+            "accounts.view_department",
+            "auth.view_group",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+        ),
+    ),
+)
+
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+ROLE_BY_GROUP_NAME = {role.group_name: role for role in ROLES}
+
+
+def roles_of(user) -> list[Role]:
+    """The declared roles a user holds, in declaration order."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_declared_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = [role for role in ROLES if role.group_name in names]
+        user._declared_roles = cached
+    return cached
+
+
+def has_role(user, code: str) -> bool:
+    return any(role.code == code for role in roles_of(user))

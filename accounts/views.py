@@ -1,0 +1,28 @@
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+
+from .forms import SignInForm
+from .navigation import nav_for
+from .roles import roles_of
+from .selectors import user_admins
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+def home(request):
+    """Each role's home page. With no role, a page saying so and whom to ask."""
+    user = request.user
+    roles = roles_of(user)
+    if not roles and not user.is_superuser:
+        return render(
+            request, "accounts/no_role.html", {"admins": user_admins()}, status=403
+        )
+    return render(
+        request,
+        "accounts/home.html",
+        {"roles": roles, "nav_items": nav_for(user)},
+    )
