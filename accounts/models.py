@@ -63,3 +63,68 @@ class User(AbstractUser):
     @property
     def name(self):
         return str(self)
+
+
+class WorkingWeek(models.Model):
+    """工作周. The company's regular working week: Monday to Friday, or Monday to
+    Saturday (many factories work Saturdays). One row, kept by the admin; every due
+    date and lateness count reads it through `accounts.workdays`."""
+
+    # The primary key is pinned to 1 so that the database, not only the admin, keeps
+    # this table to a single row.
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    saturday_is_working = models.BooleanField(
+        _("Saturday is a working day"),
+        default=False,
+        help_text=_("Off: Monday to Friday. On: Monday to Saturday."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("working week")
+        verbose_name_plural = _("working week")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="accounts_workingweek_single_row"
+            ),
+        ]
+
+    def __str__(self):
+        if self.saturday_is_working:
+            return str(_("Monday to Saturday"))
+        return str(_("Monday to Friday"))
+
+    @classmethod
+    def current(cls) -> "WorkingWeek":
+        """The one row, created with the default (Monday to Friday) if missing."""
+        week, _created = cls.objects.get_or_create(pk=1)
+        return week
+
+
+class CalendarDay(models.Model):
+    """日历日: a public holiday (法定节假日) or a make-up working day (调休上班日) that
+    overrides the working week on one date, as China announces them each year."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday")
+        WORKDAY = "workday", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(
+        _("name"), max_length=64, help_text=_("For example 春节 or 国庆节调休.")
+    )
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "workday"]),
+                name="accounts_calendarday_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

@@ -15,12 +15,17 @@ class NavItem:
     label: object
     url_name: str
     icon: str
-    permission: str | None = None  # None: every user holding a role
+    # None: every user holding a role; a tuple: any one of them.
+    permission: str | tuple[str, ...] | None = None
     # Dotted path of `f(user) -> int`: how many items wait for this user there.
     counter: str | None = None
 
     def visible_to(self, user) -> bool:
-        return self.permission is None or user.has_perm(self.permission)
+        if self.permission is None:
+            return True
+        wanted = (self.permission,) if isinstance(self.permission, str) else \
+            self.permission
+        return any(user.has_perm(p) for p in wanted)
 
     @property
     def url(self) -> str:
@@ -28,7 +33,19 @@ class NavItem:
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("home", _("My work"), "home", "fa-house"),
+    NavItem(
+        "home", _("My work"), "home", "fa-house",
+        counter="accounts.navigation.waiting_count",
+    ),
+    NavItem(
+        "orders",
+        _("Orders"),
+        "orders:list",
+        "fa-list",
+        ("orders.view_all_orders", "orders.enter_order"),
+    ),
+    NavItem("new_order", _("New order"), "orders:create", "fa-plus",
+            "orders.enter_order"),
     NavItem(
         "admin",
         _("Administration"),
@@ -56,3 +73,18 @@ def nav_entries(user) -> list[dict]:
         count = import_string(item.counter)(user) if item.counter else 0
         entries.append({"item": item, "count": count})
     return entries
+
+
+# Each app's "what needs me now" queues: `f(user) -> list[Queue]`, cached per request.
+QUEUE_PROVIDERS = ("orders.selectors.queues_for",)
+
+
+def queues_for(user) -> list:
+    queues = []
+    for path in QUEUE_PROVIDERS:
+        queues.extend(import_string(path)(user))
+    return queues
+
+
+def waiting_count(user) -> int:
+    return sum(len(queue.items) for queue in queues_for(user))

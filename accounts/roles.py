@@ -16,26 +16,103 @@ class Role:
     permissions: tuple[str, ...] = ()
 
 
+def _orders(*codenames: str) -> tuple[str, ...]:
+    return tuple(f"orders.{name}" for name in codenames)
+
+
+# Reading orders, customers and the catalogue: every office role but sales (who see
+# only their own orders) and the workshop leads (who work from their dispatch slips).
+_READ = _orders("view_all_orders", "view_customer", "view_product")
+
 ROLES: tuple[Role, ...] = (
-    Role("sales", "业务员", _("Sales"), _("Takes and enters orders, talks to the customer, confirms delivery")),
-    Role("quoter", "报价员", _("Quoter"), _("Prepares quotes")),
+    Role(
+        "sales",
+        "业务员",
+        _("Sales"),
+        _("Takes and enters orders, talks to the customer, confirms delivery"),
+        _orders(
+            "enter_order",
+            "submit_order",
+            "request_change",
+            "view_customer",
+            "add_customer",
+            "view_product",
+        ),
+    ),
+    Role("quoter", "报价员", _("Quoter"), _("Prepares quotes"),
+         _READ + _orders("manage_quote")),
     Role(
         "production_manager",
         "生产分管经理",
         _("Production manager"),
         _("Organises contract review, schedules orders, approves changes"),
+        _READ + _orders("conclude_review", "approve_change", "cancel_order"),
     ),
-    Role("dept_reviewer", "部门评审人", _("Department reviewer"), _("Signs the department's row of the review sheet")),
-    Role("general_manager", "总经理", _("General manager"), _("Approves quotes and important orders; receives the monthly summary")),
-    Role("chairman", "董事长", _("Chairman"), _("Reads every order; receives the monthly summary")),
-    Role("technical", "技术员", _("Technical"), _("Reviews and issues drawings")),
-    Role("purchasing", "采购员", _("Purchasing"), _("Prepares materials")),
-    Role("production_planner", "生产计划员", _("Production planner"), _("Makes production plans and dispatch slips")),
-    Role("workshop_lead", "车间主任", _("Workshop lead"), _("Reports progress and anomalies on the workshop's slips")),
-    Role("qc_inspector", "质检员", _("QC inspector"), _("Process and final inspection; records nonconformance")),
-    Role("warehouse", "仓管/物流", _("Warehouse / logistics"), _("Finished-goods receipt and shipping")),
-    Role("finance", "财务", _("Finance"), _("Invoices, payment collection, credit sign-off")),
-    Role("after_sales", "售后", _("After-sales"), _("Complaints, returns and customer feedback")),
+    Role(
+        "dept_reviewer",
+        "部门评审人",
+        _("Department reviewer"),
+        _("Signs the department's row of the review sheet"),
+        _READ,
+    ),
+    Role(
+        "general_manager",
+        "总经理",
+        _("General manager"),
+        _("Approves quotes and important orders; receives the monthly summary"),
+        _READ + _orders("approve_order", "approve_large_change", "cancel_order"),
+    ),
+    Role(
+        "chairman",
+        "董事长",
+        _("Chairman"),
+        _("Reads every order; receives the monthly summary"),
+        _READ,
+    ),
+    Role("technical", "技术员", _("Technical"), _("Reviews and issues drawings"),
+         _READ + _orders("issue_drawings")),
+    Role("purchasing", "采购员", _("Purchasing"), _("Prepares materials"), _READ),
+    Role(
+        "production_planner",
+        "生产计划员",
+        _("Production planner"),
+        _("Makes production plans and dispatch slips"),
+        _READ + _orders("complete_production"),
+    ),
+    Role(
+        "workshop_lead",
+        "车间主任",
+        _("Workshop lead"),
+        _("Reports progress and anomalies on the workshop's slips"),
+    ),
+    Role(
+        "qc_inspector",
+        "质检员",
+        _("QC inspector"),
+        _("Process and final inspection; records nonconformance"),
+        _READ + _orders("pass_inspection"),
+    ),
+    Role(
+        "warehouse",
+        "仓管/物流",
+        _("Warehouse / logistics"),
+        _("Finished-goods receipt and shipping"),
+        _READ + _orders("confirm_delivery"),
+    ),
+    Role(
+        "finance",
+        "财务",
+        _("Finance"),
+        _("Invoices, payment collection, credit sign-off"),
+        _READ + _orders("approve_credit", "settle_order", "change_customer"),
+    ),
+    Role(
+        "after_sales",
+        "售后",
+        _("After-sales"),
+        _("Complaints, returns and customer feedback"),
+        _READ,
+    ),
     Role(
         "system_admin",
         "系统管理员",
@@ -49,10 +126,18 @@ ROLES: tuple[Role, ...] = (
             "accounts.add_department",
             "accounts.change_department",
             "accounts.view_department",
+            "accounts.view_calendarday",
+            "accounts.add_calendarday",
+            "accounts.change_calendarday",
+            "accounts.delete_calendarday",
+            "accounts.view_workingweek",
+            "accounts.change_workingweek",
             "auth.view_group",
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
-        ),
+        )
+        + _READ
+        + _orders("add_customer", "change_customer", "add_product", "change_product"),
     ),
 )
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "import_export",
     "django_celery_beat",
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "fontawesomefree",
     "accounts",
+    "orders",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Widgets may use the project's templates/ (widgets/autocomplete.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -153,3 +157,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- orders (each a business rule's threshold; see README "Configuration") ---------
+# Order numbers: {yyyymm} and {seq}; the sequence widens rather than overflow.
+ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO-{yyyymm}-{seq:05d}")
+ORDER_REVIEW_DUE_WORKING_DAYS = env.int("ORDER_REVIEW_DUE_WORKING_DAYS", default=2)
+# Orders at or above this amount (CNY, tax incl.) need the general manager's approval.
+ORDER_GM_APPROVAL_AMOUNT = env.int("ORDER_GM_APPROVAL_AMOUNT", default=500_000)
+# A change request moving the amount by more than this (CNY) needs the GM too.
+ORDER_CHANGE_GM_APPROVAL_AMOUNT = env.int(
+    "ORDER_CHANGE_GM_APPROVAL_AMOUNT", default=50_000
+)
+# Salespeople also see the orders of their own department (not only their own).
+SALES_SEE_DEPARTMENT_ORDERS = env.bool("SALES_SEE_DEPARTMENT_ORDERS", default=False)
+ORDER_ATTACHMENT_MAX_MB = env.int("ORDER_ATTACHMENT_MAX_MB", default=20)
+ORDER_LIST_PAGE_SIZE = env.int("ORDER_LIST_PAGE_SIZE", default=25)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -6,7 +6,11 @@ from django.utils.module_loading import import_string
 from accounts.demo import DEMO_PASSWORD, USERS
 
 # Each app's demo seeder, in dependency order; each is idempotent.
-SEEDERS = ("accounts.demo.seed_users",)
+SEEDERS = (
+    "accounts.demo.seed_users",
+    "accounts.demo.seed_calendar",
+    "orders.demo.seed_orders",
+)
 
 
 class Command(BaseCommand):

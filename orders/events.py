@@ -1,0 +1,152 @@
+"""One small function per event type; each writes an OrderEvent. The history page and
+the stale-edit message read these rows alone."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Order, OrderEvent
+
+Type = OrderEvent.Type
+
+
+def _write(order: Order, type_: str, user, **kwargs) -> OrderEvent:
+    parameters = kwargs.pop("parameters", None) or {}
+    parameters.setdefault("version", order.version)
+    return OrderEvent.objects.create(
+        order=order, type=type_, user=user, parameters=parameters, **kwargs
+    )
+
+
+def order_created(*, order, user, copied_from: Order | None = None) -> OrderEvent:
+    if copied_from is not None:
+        return _write(
+            order, Type.COPIED, user, parameters={"copied_from": copied_from.number}
+        )
+    return _write(order, Type.CREATED, user)
+
+
+def order_edited(*, order, user, changes: list[dict]) -> OrderEvent:
+    return _write(order, Type.EDITED, user, parameters={"changes": changes})
+
+
+def attachment_added(*, order, user, name: str, size: int) -> OrderEvent:
+    return _write(
+        order, Type.ATTACHMENT_ADDED, user, parameters={"name": name, "size": size}
+    )
+
+
+def order_moved(
+    *, order, user, move, from_stage, to_stage, reason, automatic, on_behalf_of,
+    parameters=None,
+) -> OrderEvent:
+    params = {"move": move.code}
+    params.update(parameters or {})
+    return _write(
+        order,
+        Type.MOVED,
+        user,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason,
+        automatic=automatic,
+        on_behalf_of=on_behalf_of,
+        parameters=params,
+    )
+
+
+def credit_flagged(*, order, user, exposure, limit) -> OrderEvent:
+    return _write(
+        order,
+        Type.CREDIT_FLAGGED,
+        user,
+        automatic=True,
+        parameters={"exposure": str(exposure), "limit": str(limit)},
+    )
+
+
+def credit_approved(*, order, user, reason: str) -> OrderEvent:
+    return _write(order, Type.CREDIT_APPROVED, user, reason=reason)
+
+
+def change_requested(*, order, user, change_request) -> OrderEvent:
+    return _write(
+        order,
+        Type.CHANGE_REQUESTED,
+        user,
+        reason=change_request.reason,
+        parameters={"change_request": change_request.pk,
+                    "changes": change_request.changes},
+    )
+
+
+def change_approved(*, order, user, change_request, comment: str) -> OrderEvent:
+    return _write(
+        order,
+        Type.CHANGE_APPROVED,
+        user,
+        reason=comment,
+        parameters={"change_request": change_request.pk,
+                    "status": change_request.status},
+    )
+
+
+def change_rejected(*, order, user, change_request, comment: str) -> OrderEvent:
+    return _write(
+        order,
+        Type.CHANGE_REJECTED,
+        user,
+        reason=comment,
+        parameters={"change_request": change_request.pk},
+    )
+
+
+def change_applied(*, order, user, change_request) -> OrderEvent:
+    return _write(
+        order,
+        Type.CHANGE_APPLIED,
+        user,
+        automatic=True,
+        parameters={"change_request": change_request.pk,
+                    "changes": change_request.changes},
+    )
+
+
+def since(order: Order, version: int) -> list[OrderEvent]:
+    """What happened to the order after the given version: for the stale-edit message."""
+    return [
+        event
+        for event in order.events.select_related("user").order_by("created_at", "id")
+        if event.parameters.get("version", 0) > version
+    ]
+
+
+# --- reading ---------------------------------------------------------------------------
+
+FIELD_LABELS = {
+    "line": _("line"),
+}
+
+
+def change_rows(changes: list[dict]) -> list[dict]:
+    """Turn stored changes into rows for display: label, old, new (translated now, in
+    the reader's language, not when they were written)."""
+    from .models import Order as OrderModel
+    from .models import OrderLine
+
+    rows = []
+    for change in changes or []:
+        name = change.get("field", "")
+        if change.get("line"):
+            try:
+                attr = OrderLine._meta.get_field(name).verbose_name
+            except Exception:  # noqa: BLE001 - a field since renamed still shows
+                attr = name
+            label = _("line %(n)s %(field)s") % {"n": change["line"], "field": attr}
+        else:
+            try:
+                label = OrderModel._meta.get_field(name).verbose_name
+            except Exception:  # noqa: BLE001
+                label = name
+        rows.append({"label": label, "old": change.get("old"), "new": change.get("new")})
+    return rows

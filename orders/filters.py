@@ -1,0 +1,112 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Customer, Order
+from .stages import OPEN, Stage
+from .widgets import AutocompleteSelect
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("number, customer, PO or model"), "type": "search"}
+        ),
+    )
+    stage = django_filters.MultipleChoiceFilter(
+        label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple
+    )
+    customer = django_filters.ModelChoiceFilter(
+        label=_("customer"),
+        queryset=Customer.objects.all(),
+        widget=AutocompleteSelect("orders:customer_autocomplete", Customer),
+    )
+    salesperson = django_filters.ModelChoiceFilter(
+        label=_("salesperson"),
+        queryset=get_user_model().objects.all(),
+        widget=AutocompleteSelect("orders:salesperson_autocomplete", get_user_model()),
+    )
+    channel = django_filters.ChoiceFilter(label=_("channel"),
+                                          choices=Order.Channel.choices)
+    is_important = django_filters.BooleanFilter(
+        label=_("important"),
+        widget=django_filters.widgets.BooleanWidget,
+    )
+    special = django_filters.BooleanFilter(
+        label=_("special requirements"),
+        method="filter_special",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+    amount = django_filters.RangeFilter(
+        label=_("amount incl. tax (CNY)"), field_name="gross_amount"
+    )
+    order_date = django_filters.DateFromToRangeFilter(
+        label=_("order date"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    due_date = django_filters.DateFromToRangeFilter(
+        label=_("current stage due"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    requested_date = django_filters.DateFromToRangeFilter(
+        label=_("requested delivery date"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("overdue"), method="filter_overdue",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("sort by"),
+        fields=(
+            ("number", "number"),
+            ("order_date", "order_date"),
+            ("requested_date", "requested_date"),
+            ("due_date", "due_date"),
+            ("gross_amount", "amount"),
+            ("customer__name", "customer"),
+        ),
+        field_labels={
+            "number": _("order number"),
+            "order_date": _("order date"),
+            "requested_date": _("requested delivery date"),
+            "due_date": _("current stage due"),
+            "gross_amount": _("amount"),
+            "customer__name": _("customer"),
+        },
+    )
+
+    class Meta:
+        model = Order
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        matching_lines = Order.objects.filter(
+            lines__model_code__icontains=value
+        ).values("pk")
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(customer_po__icontains=value)
+            | Q(pk__in=matching_lines)
+        )
+
+    def filter_special(self, queryset, name, value):
+        if value is None:
+            return queryset
+        blank = Q(special_requirements="")
+        return queryset.exclude(blank) if value else queryset.filter(blank)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Q(stage__in=OPEN, due_date__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)

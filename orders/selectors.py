@@ -1,0 +1,313 @@
+"""Reads. Which orders a user may see, the filtered list, the order page, and each
+role's "what needs me now" queue — each a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from accounts.workdays import WorkCalendar, get_calendar
+
+from .models import ChangeRequest, Customer, Order, OrderEvent, Product, StageDeadline
+from .stages import OPEN, WALK, Stage
+
+
+def orders_visible_to(user) -> QuerySet[Order]:
+    """Sales see their own orders (their department's too, by setting); roles with
+    `view_all_orders` see all; anyone else sees none."""
+    orders = Order.objects.all()
+    if user.has_perm("orders.view_all_orders"):
+        return orders
+    if user.has_perm("orders.enter_order"):
+        mine = Q(salesperson=user)
+        if settings.SALES_SEE_DEPARTMENT_ORDERS and user.department_id:
+            mine |= Q(sales_department_id=user.department_id)
+        return orders.filter(mine)
+    return orders.none()
+
+
+def order_visible_to(user, order: Order) -> bool:
+    return orders_visible_to(user).filter(pk=order.pk).exists()
+
+
+def order_list(*, user, filters: dict | None = None) -> tuple[QuerySet[Order], object]:
+    from .filters import OrderFilter
+
+    late = Q(stage__in=OPEN, due_date__lt=timezone.localdate())
+    base = (
+        orders_visible_to(user)
+        .select_related("customer", "salesperson")
+        .annotate(is_late=ExpressionWrapper(late, output_field=BooleanField()))
+    )
+    filterset = OrderFilter(filters or None, queryset=base, request=None)
+    return filterset.qs, filterset
+
+
+def order_for_page(*, user, number: str) -> Order:
+    """The order page's order with everything the page shows, prefetched."""
+    return (
+        orders_visible_to(user)
+        .select_related(
+            "customer", "salesperson", "sales_department", "created_by", "copied_from"
+        )
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "attachments",
+                queryset=Order.attachments.rel.related_model.objects.select_related(
+                    "uploaded_by"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=OrderEvent.objects.select_related(
+                    "user", "on_behalf_of"
+                ).order_by("created_at", "id"),
+            ),
+            Prefetch(
+                "deadlines", queryset=StageDeadline.objects.select_related("department")
+            ),
+            Prefetch(
+                "change_requests",
+                queryset=ChangeRequest.objects.select_related(
+                    "requested_by", "manager_approved_by", "gm_approved_by"
+                ),
+            ),
+        )
+        .get(number=number)
+    )
+
+
+@dataclass
+class TrackerRow:
+    stage: str
+    label: object
+    department: Department | None
+    due_date: date | None
+    started_at: object
+    completed_at: object
+    is_current: bool
+    is_late: bool
+    days_late: int
+
+
+def stage_tracker(order: Order, calendar: WorkCalendar | None = None) -> list[TrackerRow]:
+    """Every stage of the walk with its due date, actual dates and lateness. Uses the
+    prefetched deadlines; one calendar for the whole page."""
+    from .workflow import STAGE_DEPARTMENTS
+
+    calendar = calendar or get_calendar()
+    deadlines = {d.stage: d for d in order.deadlines.all()}
+    departments = {d.department.code: d.department for d in deadlines.values()
+                   if d.department}
+    today = timezone.localdate()
+    current = order.held_stage or order.stage
+    rows = []
+    for stage in WALK:
+        deadline = deadlines.get(stage)
+        due = deadline.due_date if deadline else None
+        done = deadline.completed_at if deadline else None
+        finished_on = timezone.localdate(done) if done else None
+        late_days = 0
+        if due:
+            late_days = calendar.working_days_between(due, finished_on or today)
+        rows.append(
+            TrackerRow(
+                stage=stage,
+                label=Stage(stage).label,
+                department=(deadline.department if deadline else
+                            departments.get(STAGE_DEPARTMENTS.get(stage))),
+                due_date=due,
+                started_at=deadline.started_at if deadline else None,
+                completed_at=done,
+                is_current=stage == current,
+                is_late=late_days > 0 and (done is not None or stage == current),
+                days_late=max(late_days, 0),
+            )
+        )
+    return rows
+
+
+# --- autocomplete ----------------------------------------------------------------------
+
+
+def customer_search(*, query: str, limit: int = 20) -> QuerySet[Customer]:
+    query = (query or "").strip()
+    customers = Customer.objects.all()
+    if query:
+        customers = customers.filter(
+            Q(name__icontains=query) | Q(contact__icontains=query)
+            | Q(tax_id__icontains=query)
+        )
+    return customers.order_by("name")[:limit]
+
+
+def product_search(*, query: str, limit: int = 20) -> QuerySet[Product]:
+    query = (query or "").strip()
+    products = Product.objects.filter(is_active=True)
+    if query:
+        products = products.filter(
+            Q(model_code__icontains=query) | Q(name__icontains=query)
+            | Q(spec__icontains=query)
+        )
+    return products.order_by("model_code")[:limit]
+
+
+def salesperson_search(*, query: str, limit: int = 20):
+    from django.contrib.auth import get_user_model
+
+    query = (query or "").strip()
+    users = get_user_model().objects.filter(
+        is_active=True, orders__isnull=False
+    ).distinct()
+    if query:
+        users = users.filter(Q(username__icontains=query)
+                             | Q(display_name__icontains=query))
+    return users.order_by("username")[:limit]
+
+
+# --- "what needs me now" ----------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    order: Order
+    what: object
+    due_date: date | None
+    days_left: int | None
+    url: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+@dataclass
+class Queue:
+    key: str
+    title: object
+    items: list[QueueItem]
+
+
+def _items(orders, what, calendar, today, due=lambda o: o.due_date):
+    items = []
+    for order in orders:
+        due_date = due(order)
+        days_left = None
+        if due_date is not None:
+            days_left = (
+                -calendar.working_days_between(due_date, today)
+                if due_date < today
+                else calendar.working_days_between(today, due_date)
+            )
+        items.append(QueueItem(order, what(order) if callable(what) else what,
+                               due_date, days_left, order.get_absolute_url()))
+    return items
+
+
+def _by_urgency(items: list[QueueItem]) -> list[QueueItem]:
+    return sorted(
+        items,
+        key=lambda i: (i.days_left is None, i.days_left if i.days_left is not None
+                       else 0, i.order.number),
+    )
+
+
+def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
+    """Sales: drafts (sent back ones first), orders awaiting the customer, orders held
+    by a change."""
+    if not user.has_perm("orders.enter_order"):
+        return None
+    mine = orders_visible_to(user).filter(salesperson=user).select_related("customer")
+    drafts = mine.filter(stage=Stage.DRAFT)
+    items = _items(
+        drafts,
+        lambda o: _("Sent back: %(reason)s") % {"reason": o.returned_reason}
+        if o.returned_reason
+        else (_("Draft awaiting finance's credit approval")
+              if o.credit == Order.Credit.PENDING else _("Draft to complete and submit")),
+        calendar,
+        today,
+        due=lambda o: o.requested_date,
+    )
+    items += _items(
+        mine.filter(stage__in=[Stage.QUOTE, Stage.DELIVERY]),
+        lambda o: _("Awaiting the customer: quote acceptance")
+        if o.stage == Stage.QUOTE else _("Awaiting the customer: receipt"),
+        calendar,
+        today,
+    )
+    items += _items(
+        mine.filter(stage=Stage.ON_HOLD),
+        _("Change request awaiting approval"),
+        calendar,
+        today,
+    )
+    return Queue("sales", _("My orders that need me"), _by_urgency(items))
+
+
+def finance_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
+    if not user.has_perm("orders.approve_credit"):
+        return None
+    orders = Order.objects.filter(credit=Order.Credit.PENDING).exclude(
+        stage__in=[Stage.CANCELLED, Stage.DECLINED]
+    ).select_related("customer")
+    items = _items(orders, _("Over the credit limit: approve or not"), calendar, today,
+                   due=lambda o: o.requested_date)
+    return Queue("credit", _("Credit approvals"), _by_urgency(items))
+
+
+def change_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
+    manager = user.has_perm("orders.approve_change")
+    gm = user.has_perm("orders.approve_large_change")
+    if not (manager or gm):
+        return None
+    statuses = []
+    if manager:
+        statuses.append(ChangeRequest.Status.PENDING)
+    if gm:
+        statuses.append(ChangeRequest.Status.AWAITING_GM)
+    changes = ChangeRequest.objects.filter(status__in=statuses).select_related(
+        "order__customer"
+    )
+    orders = []
+    for change in changes:
+        change.order.pending_change = change
+        orders.append(change.order)
+    items = _items(orders, lambda o: _("Change request: %(reason)s")
+                   % {"reason": o.pending_change.reason}, calendar, today,
+                   due=lambda o: timezone.localdate(o.pending_change.requested_at))
+    return Queue("changes", _("Change requests to approve"), _by_urgency(items))
+
+
+def review_intake_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
+    """Production manager: submitted orders waiting for their contract review."""
+    if not user.has_perm("orders.conclude_review"):
+        return None
+    orders = Order.objects.filter(stage=Stage.REVIEW).select_related("customer")
+    items = _items(orders, _("Organise the contract review"), calendar, today)
+    return Queue("review", _("Orders awaiting review"), _by_urgency(items))
+
+
+QUEUES = (sales_queue, finance_queue, change_queue, review_intake_queue)
+
+
+def queues_for(user) -> list[Queue]:
+    """Cached on the user object for the request: the navigation count and the home
+    page read the same queues."""
+    cached = getattr(user, "_order_queues", None)
+    if cached is None:
+        calendar, today = get_calendar(), timezone.localdate()
+        cached = [q for q in (make(user, calendar, today) for make in QUEUES) if q]
+        user._order_queues = cached
+    return cached
+
+
+def waiting_count(user) -> int:
+    return sum(len(q.items) for q in queues_for(user))

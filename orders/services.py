@@ -1,0 +1,633 @@
+"""Writes. Every business action on an order is one function here: keyword-only
+arguments, the actor's permission checked, atomic, an event written. Stage moves go
+through orders.workflow.order_move and nothing else."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import events
+from .exceptions import (
+    DuplicateSubmission,
+    InvalidMove,
+    PermissionDenied,
+    StaleEdit,
+    ValidationError,
+)
+from .models import (
+    ChangeRequest,
+    Customer,
+    FormSubmission,
+    NumberSequence,
+    Order,
+    OrderAttachment,
+    OrderLine,
+    Product,
+)
+from .money import cny, line_amounts
+from .selectors import order_visible_to
+from .stages import IN_PROGRESS, Stage
+from .uploads import validate_upload
+from .workflow import order_move
+
+HEADER_FIELDS = (
+    "customer",
+    "channel",
+    "customer_po",
+    "requested_date",
+    "deposit_percent",
+    "pay_before_shipment",
+    "monthly_settlement_days",
+    "retention_percent",
+    "quality_requirements",
+    "special_requirements",
+    "is_important",
+    "notes",
+)
+LINE_FIELDS = (
+    "model_code",
+    "spec",
+    "quantity",
+    "unit",
+    "unit_price",
+    "price_includes_tax",
+    "vat_rate",
+)
+
+
+@dataclass
+class LineData:
+    model_code: str
+    quantity: Decimal
+    unit_price: Decimal
+    spec: str = ""
+    unit: str = "件"
+    price_includes_tax: bool = True
+    vat_rate: Decimal = Decimal("0.13")
+    product: Product | None = None
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def _require_visible(actor, order: Order) -> None:
+    if not order_visible_to(actor, order):
+        raise PermissionDenied(_("This order is not yours to change."))
+
+
+# --- form tokens: a double-submitted form does nothing twice ------------------------
+
+
+def new_form_token() -> str:
+    return str(uuid.uuid4())
+
+
+def _claim_token(token, actor) -> FormSubmission | None:
+    if not token:
+        return None
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    try:
+        with transaction.atomic():
+            return FormSubmission.objects.create(token=token, user=actor)
+    except IntegrityError:
+        done = FormSubmission.objects.filter(token=token).first()
+        raise DuplicateSubmission(done.result_url if done else "") from None
+
+
+def _record_result(submission: FormSubmission | None, url: str) -> None:
+    if submission is not None:
+        submission.result_url = url
+        submission.save(update_fields=["result_url"])
+
+
+# --- numbering ---------------------------------------------------------------------
+
+
+def number_next(*, key: str) -> int:
+    """The next value of a counter, locked for the rest of the transaction so that
+    concurrent callers get consecutive, distinct numbers (never reused: orders are never
+    deleted and the counter only moves forward)."""
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(key=key, last=0)], ignore_conflicts=True
+    )
+    sequence = NumberSequence.objects.select_for_update().get(key=key)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def _order_number(today: date) -> str:
+    yyyymm = today.strftime("%Y%m")
+    seq = number_next(key=f"order:{yyyymm}")
+    return settings.ORDER_NUMBER_FORMAT.format(yyyymm=yyyymm, seq=seq, date=today)
+
+
+# --- customers -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_create(*, actor, **data) -> Customer:
+    _require(actor, "orders.add_customer")
+    customer = Customer(**data)
+    customer.tax_id = (customer.tax_id or "").strip().upper()
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+# --- orders --------------------------------------------------------------------------
+
+
+def _validate_header(data: dict, *, today: date, old_requested: date | None = None):
+    errors = {}
+    if not data.get("customer"):
+        errors["customer"] = _("Please choose or create the customer.")
+    requested = data.get("requested_date")
+    if not requested:
+        errors["requested_date"] = _("Please give the requested delivery date.")
+    elif requested < today and requested != old_requested:
+        errors["requested_date"] = _("The requested delivery date is in the past.")
+    for name in ("deposit_percent", "retention_percent"):
+        value = data.get(name)
+        if value is not None and not (0 <= Decimal(value) <= 100):
+            errors[name] = _("Enter a percentage between 0 and 100.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_lines(lines: list[LineData]):
+    if not lines:
+        raise ValidationError({"lines": _("An order needs at least one line.")})
+    errors = []
+    for number, line in enumerate(lines, start=1):
+        if not (line.model_code or "").strip():
+            errors.append(_("Line %(n)s: the model is missing.") % {"n": number})
+        if line.quantity is None or Decimal(line.quantity) <= 0:
+            errors.append(
+                _("Line %(n)s: the quantity must be greater than 0.") % {"n": number}
+            )
+        if line.unit_price is None or Decimal(line.unit_price) < 0:
+            errors.append(
+                _("Line %(n)s: the unit price cannot be negative.") % {"n": number}
+            )
+        if line.vat_rate is None or not (0 <= Decimal(line.vat_rate) < 1):
+            errors.append(
+                _("Line %(n)s: the VAT rate must be between 0 and 1.") % {"n": number}
+            )
+    if errors:
+        raise ValidationError({"lines": errors})
+
+
+def _write_lines(order: Order, lines: list[LineData]) -> None:
+    order.lines.all().delete()
+    rows = []
+    for position, line in enumerate(lines, start=1):
+        net, tax, gross = line_amounts(
+            line.quantity, line.unit_price, line.price_includes_tax, line.vat_rate
+        )
+        row = OrderLine(
+            order=order,
+            position=position,
+            product=line.product,
+            model_code=line.model_code.strip(),
+            spec=(line.spec or "").strip(),
+            quantity=line.quantity,
+            unit=(line.unit or "件").strip(),
+            unit_price=line.unit_price,
+            price_includes_tax=line.price_includes_tax,
+            vat_rate=line.vat_rate,
+            net_amount=net,
+            tax_amount=tax,
+            gross_amount=gross,
+        )
+        row.full_clean(exclude=["order"])
+        rows.append(row)
+    OrderLine.objects.bulk_create(rows)
+    order.net_amount = cny(sum((r.net_amount for r in rows), Decimal(0)))
+    order.tax_amount = cny(sum((r.tax_amount for r in rows), Decimal(0)))
+    order.gross_amount = cny(sum((r.gross_amount for r in rows), Decimal(0)))
+
+
+def _evaluate_credit(order: Order, actor, *, previous_gross: Decimal | None) -> None:
+    """Mark an order that takes the customer over the credit limit; finance must then
+    approve it before it can go further. An approval stands while the amount does not
+    grow."""
+    limit = order.customer.credit_limit
+    if limit is None:
+        order.credit = Order.Credit.WITHIN
+        return
+    others = (
+        Order.objects.filter(customer=order.customer, stage__in=IN_PROGRESS)
+        .exclude(pk=order.pk)
+        .aggregate(total=Sum("gross_amount"))["total"]
+        or Decimal(0)
+    )
+    exposure = others + order.gross_amount
+    if exposure <= limit:
+        order.credit = Order.Credit.WITHIN
+        return
+    still_approved = (
+        order.credit == Order.Credit.APPROVED
+        and previous_gross is not None
+        and order.gross_amount <= previous_gross
+    )
+    if not still_approved:
+        if order.credit != Order.Credit.PENDING:
+            events.credit_flagged(order=order, user=actor, exposure=exposure,
+                                  limit=limit)
+        order.credit = Order.Credit.PENDING
+
+
+@transaction.atomic
+def order_create(
+    *, actor, lines: list[LineData], form_token=None, copied_from=None, **header
+) -> Order:
+    """Enter a draft order; it gets its number now (编号记录)."""
+    _require(actor, "orders.enter_order")
+    submission = _claim_token(form_token, actor)
+    today = timezone.localdate()
+    _validate_header(header, today=today)
+    _validate_lines(lines)
+    order = Order(
+        number=_order_number(today),
+        salesperson=actor,
+        sales_department=actor.department,
+        created_by=actor,
+        order_date=today,
+        copied_from=copied_from,
+        **{name: header[name] for name in HEADER_FIELDS if name in header},
+    )
+    order.full_clean(exclude=["number"])
+    order.save()
+    _write_lines(order, lines)
+    events.order_created(order=order, user=actor, copied_from=copied_from)
+    _evaluate_credit(order, actor, previous_gross=None)
+    order.save(update_fields=["net_amount", "tax_amount", "gross_amount", "credit"])
+    _record_result(submission, order.get_absolute_url())
+    return order
+
+
+def _snapshot(order: Order) -> dict:
+    header = {name: _plain(getattr(order, name)) for name in HEADER_FIELDS}
+    header["customer"] = order.customer_id
+    lines = [
+        {name: _plain(getattr(line, name)) for name in LINE_FIELDS}
+        for line in order.lines.all()
+    ]
+    return {"header": header, "lines": lines}
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(
+            value.normalize()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _diff(before: dict, after: dict, customers: dict | None = None) -> list[dict]:
+    """old → new, field by field and line by line."""
+    changes = []
+    for name in HEADER_FIELDS:
+        old, new = before["header"].get(name), after["header"].get(name)
+        if old != new:
+            if name == "customer" and customers:
+                old, new = customers.get(old, old), customers.get(new, new)
+            changes.append({"field": name, "old": old, "new": new})
+    old_lines, new_lines = before["lines"], after["lines"]
+    for index in range(max(len(old_lines), len(new_lines))):
+        old = old_lines[index] if index < len(old_lines) else None
+        new = new_lines[index] if index < len(new_lines) else None
+        if old is None:
+            changes.append({"field": "model_code", "line": index + 1, "old": None,
+                            "new": f"{new['model_code']} × {new['quantity']}"})
+        elif new is None:
+            changes.append({"field": "model_code", "line": index + 1,
+                            "old": f"{old['model_code']} × {old['quantity']}",
+                            "new": None})
+        else:
+            for name in LINE_FIELDS:
+                if old.get(name) != new.get(name):
+                    changes.append({"field": name, "line": index + 1,
+                                    "old": old.get(name), "new": new.get(name)})
+    return changes
+
+
+def _locked_for_edit(order: Order, actor, version) -> Order:
+    _require(actor, "orders.enter_order")
+    _require_visible(actor, order)
+    locked = Order.objects.select_for_update().select_related("customer").get(
+        pk=order.pk
+    )
+    if version is not None and int(version) != locked.version:
+        raise StaleEdit(
+            _("Someone else saved this order after you opened it. Nothing of yours "
+              "was saved; here is what changed:"),
+            events.since(locked, int(version)),
+        )
+    return locked
+
+
+@transaction.atomic
+def order_update(
+    *, actor, order: Order, version: int, lines: list[LineData], form_token=None,
+    **header,
+) -> Order:
+    """Edit a draft. Submitted orders change only through a change request."""
+    submission = _claim_token(form_token, actor)
+    locked = _locked_for_edit(order, actor, version)
+    if locked.stage != Stage.DRAFT:
+        raise InvalidMove(
+            _("Only drafts can be edited; enter a change request instead.")
+        )
+    _validate_header(header, today=timezone.localdate(),
+                     old_requested=locked.requested_date)
+    _validate_lines(lines)
+    before = _snapshot(locked)
+    previous_gross = locked.gross_amount
+    for name in HEADER_FIELDS:
+        if name in header:
+            setattr(locked, name, header[name])
+    locked.full_clean()
+    _write_lines(locked, lines)
+    after = _snapshot(locked)
+    changes = _diff(before, after, _customer_names(before, after))
+    if not changes:
+        _record_result(submission, locked.get_absolute_url())
+        return locked
+    _evaluate_credit(locked, actor, previous_gross=previous_gross)
+    locked.version += 1
+    locked.save()
+    events.order_edited(order=locked, user=actor, changes=changes)
+    _record_result(submission, locked.get_absolute_url())
+    return locked
+
+
+def _customer_names(before: dict, after: dict) -> dict:
+    ids = {before["header"].get("customer"), after["header"].get("customer")}
+    return dict(Customer.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def lines_of(order: Order) -> list[LineData]:
+    return [
+        LineData(
+            product=line.product,
+            **{name: getattr(line, name) for name in LINE_FIELDS},
+        )
+        for line in order.lines.all()
+    ]
+
+
+@transaction.atomic
+def order_copy(*, actor, order: Order, form_token=None) -> Order:
+    """Copy as a new draft for repeat business: same customer, lines and terms; the
+    requested date is moved forward if it has passed."""
+    _require_visible(actor, order)
+    header = {name: getattr(order, name) for name in HEADER_FIELDS}
+    today = timezone.localdate()
+    if header["requested_date"] < today:
+        lead = (order.requested_date - order.order_date).days
+        header["requested_date"] = today + timedelta(days=max(lead, 1))
+    return order_create(
+        actor=actor,
+        lines=lines_of(order),
+        form_token=form_token,
+        copied_from=order,
+        **header,
+    )
+
+
+@transaction.atomic
+def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachment:
+    _require_visible(actor, order)
+    if not (actor.has_perm("orders.enter_order") or actor.has_perm(
+        "orders.conclude_review"
+    )):
+        raise PermissionDenied(_("Your role may not attach files to orders."))
+    if not order.is_open:
+        raise InvalidMove(_("The order is closed."))
+    content_type = validate_upload(uploaded)
+    attachment = OrderAttachment(
+        order=order,
+        original_name=uploaded.name[:255],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}-{uploaded.name[-80:]}", uploaded,
+                         save=False)
+    attachment.save()
+    events.attachment_added(order=order, user=actor, name=attachment.original_name,
+                            size=attachment.size)
+    return attachment
+
+
+def order_submit(*, actor, order: Order, version: int | None = None) -> Order:
+    _require_visible(actor, order)
+    return order_move(order=order, actor=actor, move="submit", version=version)
+
+
+@transaction.atomic
+def order_credit_approve(*, actor, order: Order, reason: str) -> Order:
+    _require(actor, "orders.approve_credit")
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.credit != Order.Credit.PENDING:
+        raise InvalidMove(_("This order is not waiting for a credit approval."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give the reason.")})
+    locked.credit = Order.Credit.APPROVED
+    locked.version += 1
+    locked.save(update_fields=["credit", "version", "updated_at"])
+    events.credit_approved(order=locked, user=actor, reason=reason.strip())
+    return locked
+
+
+def order_cancel(*, actor, order: Order, reason: str, loss_measures: str,
+                 version: int | None = None) -> Order:
+    with transaction.atomic():
+        cancelled = order_move(
+            order=order,
+            actor=actor,
+            move="cancel",
+            reason=reason,
+            version=version,
+            fields={"loss_measures": loss_measures},
+        )
+        for change in cancelled.change_requests.filter(
+            status__in=[ChangeRequest.Status.PENDING, ChangeRequest.Status.AWAITING_GM]
+        ):
+            change.status = ChangeRequest.Status.REJECTED
+            change.decided_comment = str(_("The order was cancelled."))
+            change.save(update_fields=["status", "decided_comment"])
+        return cancelled
+
+
+# --- change requests -------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_request_create(
+    *, actor, order: Order, version: int, reason: str, lines: list[LineData],
+    form_token=None, **header,
+) -> ChangeRequest:
+    """Record a customer's change, old → new, and hold the order while it waits."""
+    _require(actor, "orders.request_change")
+    _require_visible(actor, order)
+    submission = _claim_token(form_token, actor)
+    locked = Order.objects.select_for_update().select_related("customer").get(
+        pk=order.pk
+    )
+    if locked.version != int(version):
+        raise StaleEdit(
+            _("Someone else changed this order after you opened it."),
+            events.since(locked, int(version)),
+        )
+    if locked.stage not in IN_PROGRESS or locked.stage == Stage.ON_HOLD:
+        raise InvalidMove(
+            _("A change request can be entered only for a submitted, open order "
+              "that has no change pending.")
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give the customer's reason.")})
+    merged = {name: getattr(locked, name) for name in HEADER_FIELDS}
+    merged.update(header)
+    _validate_header(merged, today=timezone.localdate(),
+                     old_requested=locked.requested_date)
+    _validate_lines(lines)
+    before = _snapshot(locked)
+    proposed = {
+        "header": {name: _plain(merged[name]) for name in HEADER_FIELDS},
+        "lines": [
+            {name: _plain(getattr(line, name)) for name in LINE_FIELDS}
+            | {"product": line.product.pk if line.product else None}
+            for line in lines
+        ],
+    }
+    changes = _diff(before, proposed, _customer_names(before, proposed))
+    if not changes:
+        raise ValidationError(_("Nothing was changed."))
+    amount_after = cny(sum(
+        (line_amounts(x.quantity, x.unit_price, x.price_includes_tax, x.vat_rate)[2]
+         for x in lines), Decimal(0)))
+    change = ChangeRequest(
+        order=locked,
+        reason=reason.strip(),
+        proposed=proposed,
+        changes=changes,
+        amount_before=locked.gross_amount,
+        amount_after=amount_after,
+        needs_gm=abs(amount_after - locked.gross_amount)
+        > Decimal(settings.ORDER_CHANGE_GM_APPROVAL_AMOUNT),
+        requested_by=actor,
+    )
+    change.full_clean(exclude=["order"])
+    change.save()
+    events.change_requested(order=locked, user=actor, change_request=change)
+    order_move(order=locked, actor=actor, move="hold", reason=reason.strip(),
+               parameters={"change_request": change.pk})
+    _record_result(submission, locked.get_absolute_url())
+    return change
+
+
+@transaction.atomic
+def change_request_approve(*, actor, change: ChangeRequest, comment: str = "") -> \
+        ChangeRequest:
+    """The production manager approves; over the limit the GM approves after. The last
+    approval applies the change and resumes the order where it was."""
+    locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    now = timezone.now()
+    if locked.status == ChangeRequest.Status.PENDING:
+        _require(actor, "orders.approve_change")
+        locked.manager_approved_by, locked.manager_approved_at = actor, now
+        locked.status = (
+            ChangeRequest.Status.AWAITING_GM if locked.needs_gm
+            else ChangeRequest.Status.APPLIED
+        )
+    elif locked.status == ChangeRequest.Status.AWAITING_GM:
+        _require(actor, "orders.approve_large_change")
+        locked.gm_approved_by, locked.gm_approved_at = actor, now
+        locked.status = ChangeRequest.Status.APPLIED
+    else:
+        raise InvalidMove(_("This change request has already been decided."))
+    locked.decided_comment = (comment or "").strip()
+    locked.save()
+    order = Order.objects.select_for_update().get(pk=locked.order_id)
+    events.change_approved(order=order, user=actor, change_request=locked,
+                           comment=locked.decided_comment)
+    if locked.status == ChangeRequest.Status.APPLIED:
+        _apply_change(order, locked, actor)
+    return locked
+
+
+def _apply_change(order: Order, change: ChangeRequest, actor) -> None:
+    header = dict(change.proposed["header"])
+    header["customer"] = Customer.objects.get(pk=header["customer"])
+    header["requested_date"] = date.fromisoformat(header["requested_date"])
+    for name in ("deposit_percent", "retention_percent"):
+        header[name] = Decimal(str(header[name]))
+    for name in HEADER_FIELDS:
+        setattr(order, name, header[name])
+    products = Product.objects.in_bulk(
+        [x["product"] for x in change.proposed["lines"] if x.get("product")]
+    )
+    lines = [
+        LineData(
+            model_code=x["model_code"],
+            spec=x["spec"],
+            quantity=Decimal(str(x["quantity"])),
+            unit=x["unit"],
+            unit_price=Decimal(str(x["unit_price"])),
+            price_includes_tax=x["price_includes_tax"],
+            vat_rate=Decimal(str(x["vat_rate"])),
+            product=products.get(x.get("product")),
+        )
+        for x in change.proposed["lines"]
+    ]
+    _write_lines(order, lines)
+    order.version += 1
+    order.save()
+    events.change_applied(order=order, user=actor, change_request=change)
+    order_move(order=order, actor=actor, move="resume", automatic=True,
+               parameters={"change_request": change.pk})
+
+
+@transaction.atomic
+def change_request_reject(*, actor, change: ChangeRequest, comment: str) -> \
+        ChangeRequest:
+    locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if locked.status == ChangeRequest.Status.PENDING:
+        _require(actor, "orders.approve_change")
+    elif locked.status == ChangeRequest.Status.AWAITING_GM:
+        _require(actor, "orders.approve_large_change")
+    else:
+        raise InvalidMove(_("This change request has already been decided."))
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Please say why it is rejected.")})
+    locked.status = ChangeRequest.Status.REJECTED
+    locked.decided_comment = comment.strip()
+    locked.save(update_fields=["status", "decided_comment"])
+    order = Order.objects.select_for_update().get(pk=locked.order_id)
+    events.change_rejected(order=order, user=actor, change_request=locked,
+                           comment=locked.decided_comment)
+    order_move(order=order, actor=actor, move="resume", automatic=True,
+               parameters={"change_request": locked.pk})
+    return locked

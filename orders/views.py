@@ -1,0 +1,432 @@
+"""Thin views: parse input, check permission, call one service, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .events import change_rows
+from .exceptions import DuplicateSubmission, InvalidMove, StaleEdit, ValidationError
+from .forms import (
+    AttachmentForm,
+    CancelForm,
+    ChangeRequestForm,
+    CustomerForm,
+    DecisionForm,
+    LineForm,
+    LineFormSet,
+    OrderForm,
+    ReasonForm,
+)
+from .models import ChangeRequest, Order
+from .stages import OPEN
+from .workflow import MOVES, moves_from
+
+
+def _visible_order(request, number) -> Order:
+    try:
+        return selectors.orders_visible_to(request.user).get(number=number)
+    except Order.DoesNotExist:
+        raise Http404 from None
+
+
+def _service_errors(form, exc: ValidationError, formset=None):
+    """Show a service's refusal on the form, field by field where it can."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if field == "lines" and formset is not None:
+                formset._non_form_errors = formset.error_class(
+                    list(formset.non_form_errors()) + errors
+                )
+            elif field in form.fields:
+                form.add_error(field, errors)
+            else:
+                form.add_error(None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _stale(request, exc: StaleEdit, order: Order):
+    return render(
+        request,
+        "orders/stale.html",
+        {
+            "message": exc,
+            "order": order,
+            "history": [(e, change_rows(e.parameters.get("changes")))
+                        for e in exc.events],
+        },
+        status=409,
+    )
+
+
+# --- list and page ---------------------------------------------------------------------
+
+
+@require_GET
+def order_list(request):
+    if not (request.user.has_perm("orders.view_all_orders")
+            or request.user.has_perm("orders.enter_order")):
+        raise PermissionDenied
+    orders, filterset = selectors.order_list(user=request.user, filters=request.GET)
+    from django.conf import settings
+
+    page = Paginator(orders, settings.ORDER_LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orders/order_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def order_detail(request, number):
+    try:
+        order = selectors.order_for_page(user=request.user, number=number)
+    except Order.DoesNotExist:
+        raise Http404 from None
+    user = request.user
+    buttons = [m for m in moves_from(order.stage) if m.button and m.allowed(user)]
+    open_change = next((c for c in order.change_requests.all() if c.is_open), None)
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "tracker": selectors.stage_tracker(order),
+            "buttons": buttons,
+            "history": [
+                (event, change_rows(event.parameters.get("changes")))
+                for event in order.events.all()
+            ],
+            "changes": [(c, change_rows(c.changes)) for c in
+                        order.change_requests.all()],
+            "open_change": open_change,
+            "can_edit": order.stage == "draft" and user.has_perm("orders.enter_order"),
+            "can_attach": order.is_open and (user.has_perm("orders.enter_order")
+                                             or user.has_perm("orders.conclude_review")),
+            "can_change": user.has_perm("orders.request_change")
+            and order.stage in OPEN and order.stage not in ("draft", "on_hold"),
+            "can_copy": user.has_perm("orders.enter_order"),
+            "can_approve_credit": order.credit == Order.Credit.PENDING
+            and user.has_perm("orders.approve_credit"),
+            "cancel_form": CancelForm(initial={"version": order.version}),
+            "reason_form": ReasonForm(initial={"version": order.version}),
+            "attachment_form": AttachmentForm(),
+            "decision_form": DecisionForm(),
+            "copy_token": services.new_form_token(),
+        },
+    )
+
+
+# --- entering and editing ------------------------------------------------------------
+
+
+def _order_form_page(request, form, formset, order=None, status=200):
+    return render(
+        request,
+        "orders/order_form.html",
+        {"form": form, "formset": formset, "order": order,
+         "customer_form": CustomerForm(prefix="customer")},
+        status=status,
+    )
+
+
+@permission_required("orders.enter_order", raise_exception=True)
+def order_create(request):
+    if request.method == "POST":
+        form = OrderForm(request.POST)
+        formset = LineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            try:
+                order = services.order_create(
+                    actor=request.user,
+                    lines=formset.lines(),
+                    form_token=form.cleaned_data.get("form_token"),
+                    **form.header(),
+                )
+            except DuplicateSubmission as dup:
+                messages.info(request, _("This form was already submitted; it was "
+                                         "saved once."))
+                return HttpResponseRedirect(dup.result_url or "/orders/")
+            except ValidationError as exc:
+                _service_errors(form, exc, formset)
+            else:
+                messages.success(request, _("Order %(number)s saved as a draft.")
+                                 % {"number": order.number})
+                return redirect(order)
+        return _order_form_page(request, form, formset, status=400)
+    form = OrderForm()
+    formset = LineFormSet(prefix="lines", initial=[{}])
+    return _order_form_page(request, form, formset)
+
+
+@permission_required("orders.enter_order", raise_exception=True)
+def order_edit(request, number):
+    order = _visible_order(request, number)
+    if order.stage != "draft":
+        messages.error(request, _("Only drafts can be edited; enter a change request "
+                                  "instead."))
+        return redirect(order)
+    if request.method == "POST":
+        form = OrderForm(request.POST, instance=Order.objects.get(pk=order.pk))
+        formset = LineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.order_update(
+                    actor=request.user,
+                    order=order,
+                    version=form.cleaned_data.get("version"),
+                    lines=formset.lines(),
+                    form_token=form.cleaned_data.get("form_token"),
+                    **form.header(),
+                )
+            except DuplicateSubmission as dup:
+                messages.info(request, _("This form was already submitted; it was "
+                                         "saved once."))
+                return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
+            except StaleEdit as exc:
+                return _stale(request, exc, order)
+            except ValidationError as exc:
+                _service_errors(form, exc, formset)
+            else:
+                messages.success(request, _("Order %(number)s saved.")
+                                 % {"number": order.number})
+                return redirect(order)
+        return _order_form_page(request, form, formset, order, status=400)
+    form = OrderForm(instance=order)
+    formset = LineFormSet(
+        prefix="lines", initial=[LineForm.initial_from(x) for x in order.lines.all()]
+    )
+    return _order_form_page(request, form, formset, order)
+
+
+@require_POST
+@permission_required("orders.enter_order", raise_exception=True)
+def order_copy(request, number):
+    order = _visible_order(request, number)
+    try:
+        copy = services.order_copy(
+            actor=request.user, order=order, form_token=request.POST.get("form_token")
+        )
+    except DuplicateSubmission as dup:
+        return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(order)
+    messages.success(request, _("Copied as new draft order %(number)s; check the "
+                                "dates and submit it.") % {"number": copy.number})
+    return redirect("orders:edit", number=copy.number)
+
+
+@require_POST
+def order_move(request, number, move):
+    order = _visible_order(request, number)
+    definition = MOVES.get(move)
+    if definition is None or not definition.button:
+        raise Http404
+    if not definition.allowed(request.user):
+        raise PermissionDenied
+    form = (CancelForm if move == "cancel" else ReasonForm)(request.POST)
+    form.is_valid()  # reason may be optional for this move: the gate decides
+    data = form.cleaned_data
+    try:
+        if move == "cancel":
+            services.order_cancel(
+                actor=request.user, order=order, reason=data.get("reason", ""),
+                loss_measures=data.get("loss_measures", ""),
+                version=data.get("version"),
+            )
+        else:
+            from .workflow import order_move as gate
+
+            gate(order=order, actor=request.user, move=move,
+                 reason=data.get("reason", ""), version=data.get("version"))
+    except StaleEdit as exc:
+        return _stale(request, exc, order)
+    except (InvalidMove, ValidationError) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return redirect(order)
+    messages.success(request, _("Done: %(move)s.") % {"move": definition.label})
+    return redirect(order)
+
+
+@require_POST
+def order_attach(request, number):
+    order = _visible_order(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a file."))
+        return redirect(order)
+    try:
+        services.order_attach(actor=request.user, order=order,
+                              uploaded=form.cleaned_data["file"])
+    except (ValidationError, InvalidMove) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return redirect(order)
+    messages.success(request, _("File attached."))
+    return redirect(order)
+
+
+@require_GET
+def attachment_download(request, number, pk):
+    order = _visible_order(request, number)
+    attachment = get_object_or_404(order.attachments, pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+@require_POST
+@permission_required("orders.approve_credit", raise_exception=True)
+def credit_approve(request, number):
+    order = _visible_order(request, number)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    try:
+        services.order_credit_approve(actor=request.user, order=order, reason=reason)
+    except (ValidationError, InvalidMove) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return redirect(order)
+    messages.success(request, _("Credit approved."))
+    return redirect(order)
+
+
+# --- change requests -------------------------------------------------------------------
+
+
+@permission_required("orders.request_change", raise_exception=True)
+def change_create(request, number):
+    order = _visible_order(request, number)
+    if request.method == "POST":
+        form = ChangeRequestForm(request.POST)
+        formset = LineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.change_request_create(
+                    actor=request.user,
+                    order=order,
+                    version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    lines=formset.lines(),
+                    form_token=form.cleaned_data.get("form_token"),
+                    requested_date=form.cleaned_data["requested_date"],
+                )
+            except DuplicateSubmission as dup:
+                return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
+            except StaleEdit as exc:
+                return _stale(request, exc, order)
+            except InvalidMove as exc:
+                messages.error(request, str(exc))
+                return redirect(order)
+            except ValidationError as exc:
+                _service_errors(form, exc, formset)
+            else:
+                messages.success(request, _("Change request entered; the order is on "
+                                            "hold until it is decided."))
+                return redirect(order)
+        status = 400
+    else:
+        form = ChangeRequestForm(initial={"version": order.version,
+                                          "requested_date": order.requested_date})
+        formset = LineFormSet(
+            prefix="lines",
+            initial=[LineForm.initial_from(x) for x in order.lines.all()],
+        )
+        status = 200
+    return render(request, "orders/change_form.html",
+                  {"form": form, "formset": formset, "order": order}, status=status)
+
+
+@require_POST
+def change_decide(request, number, pk):
+    order = _visible_order(request, number)
+    change = get_object_or_404(ChangeRequest, pk=pk, order=order)
+    if not (request.user.has_perm("orders.approve_change")
+            or request.user.has_perm("orders.approve_large_change")):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.change_request_approve(actor=request.user, change=change,
+                                            comment=comment)
+            messages.success(request, _("Change request approved."))
+        elif decision == "reject":
+            services.change_request_reject(actor=request.user, change=change,
+                                           comment=comment)
+            messages.success(request, _("Change request rejected."))
+        else:
+            raise Http404
+    except (ValidationError, InvalidMove) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    return redirect(order)
+
+
+# --- customers and autocomplete ----------------------------------------------------------
+
+
+@require_POST
+@permission_required("orders.add_customer", raise_exception=True)
+def customer_create(request):
+    """Inline creation from the order form: JSON back, or the errors."""
+    form = CustomerForm(request.POST, prefix="customer")
+    if form.is_valid():
+        try:
+            customer = services.customer_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            return JsonResponse({"id": customer.pk, "text": customer.name})
+    return JsonResponse(
+        {"errors": {field: [str(e) for e in errs] for field, errs in
+                    form.errors.items()}},
+        status=400,
+    )
+
+
+def _may_search(user):
+    if not (user.has_perm("orders.view_all_orders")
+            or user.has_perm("orders.enter_order")):
+        raise PermissionDenied
+
+
+@require_GET
+def customer_autocomplete(request):
+    _may_search(request.user)
+    results = [{"id": c.pk, "text": c.name, "hint": c.get_type_display()}
+               for c in selectors.customer_search(query=request.GET.get("q", ""))]
+    return JsonResponse({"results": results})
+
+
+@require_GET
+def product_autocomplete(request):
+    _may_search(request.user)
+    results = [
+        {"id": p.pk, "text": p.model_code, "hint": p.name, "spec": p.spec,
+         "unit": p.unit, "price": str(p.unit_price)}
+        for p in selectors.product_search(query=request.GET.get("q", ""))
+    ]
+    return JsonResponse({"results": results})
+
+
+@require_GET
+def salesperson_autocomplete(request):
+    _may_search(request.user)
+    results = [{"id": u.pk, "text": str(u)} for u in
+               selectors.salesperson_search(query=request.GET.get("q", ""))]
+    return JsonResponse({"results": results})

@@ -1,0 +1,392 @@
+"""The walk of an order (订单流程), declared once, and the one gate that moves an order.
+
+`MOVES` is the whole table: every allowed move, the stages it leaves from, where it goes,
+the permission it needs, what must be true first, and whether it needs a reason.
+`STAGE_DEPARTMENTS` names the department that answers for each stage. `order_move()` is
+the only code that assigns `Order.stage`: it locks the row, checks the table, the actor's
+permission and the precondition, saves, and writes the event. Moves the system makes by
+itself go through the same gate on behalf of the user whose action completed the
+precondition, and the event says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from accounts.workdays import get_calendar
+
+from . import events
+from .exceptions import InvalidMove, PermissionDenied, StaleEdit, ValidationError
+from .models import Order, StageDeadline
+from .stages import IN_PROGRESS, OPEN, Stage
+
+# Who answers for each stage (DOMAIN.md "Who answers for which stage"), by department
+# code as seeded; an installation renames departments freely, codes stay.
+STAGE_DEPARTMENTS: dict[str, str] = {
+    Stage.DRAFT: "sales",
+    Stage.REVIEW: "production",
+    Stage.APPROVAL: "gm_office",
+    Stage.QUOTE: "sales",
+    Stage.CONTRACT: "sales",
+    Stage.DRAWING: "technical",
+    Stage.PRODUCTION: "production",
+    Stage.INSPECTION: "quality",
+    Stage.DELIVERY: "logistics",
+    Stage.SETTLEMENT: "finance",
+}
+
+
+Precondition = Callable[[Order], "str | None"]
+
+
+@dataclass(frozen=True)
+class Move:
+    code: str
+    label: object
+    sources: frozenset[str]
+    target: str | Callable[[Order], str]
+    # One permission, or a tuple of which any one suffices.
+    permission: str | tuple[str, ...]
+    precondition: Precondition | None = None
+    precondition_doc: object = ""
+    needs_reason: bool = False
+    # Moves offered as buttons on the order page; the others are made by services
+    # (hold/resume by change requests, later stages by their own pages).
+    button: bool = False
+    style: str = ""
+    extra: tuple[str, ...] = field(default=())
+
+    def allowed(self, user) -> bool:
+        wanted = (self.permission,) if isinstance(self.permission, str) else \
+            self.permission
+        return any(user.has_perm(p) for p in wanted)
+
+    def target_for(self, order: Order) -> str:
+        return self.target(order) if callable(self.target) else self.target
+
+
+# --- preconditions: each returns None when met, or the refusal the user reads ---------
+
+
+def _complete_for_review(order: Order) -> str | None:
+    if not order.lines.exists():
+        return _("The order has no lines.")
+    if order.credit == Order.Credit.PENDING:
+        return _("The order takes the customer over the credit limit: finance must "
+                 "approve it first.")
+    return None
+
+
+def _after_hold(order: Order) -> str:
+    return order.held_stage
+
+
+def _not_built(what) -> Precondition:
+    """A later stage whose page is not part of this version: the move exists in the
+    table (and its permission is real) but cannot be made without its record."""
+
+    def check(order: Order) -> str:
+        return _("Not possible yet: %(what)s is recorded on its own page.") % {
+            "what": what
+        }
+
+    check.__doc__ = str(what)
+    return check
+
+
+MOVES: dict[str, Move] = {
+    move.code: move
+    for move in (
+        Move(
+            "submit",
+            _("Submit for review"),
+            frozenset({Stage.DRAFT}),
+            Stage.REVIEW,
+            "orders.submit_order",
+            _complete_for_review,
+            _("has lines; credit within limit or approved by finance"),
+            button=True,
+            style="primary",
+        ),
+        Move(
+            "send_back",
+            _("Send back to sales"),
+            frozenset({Stage.REVIEW}),
+            Stage.DRAFT,
+            "orders.conclude_review",
+            needs_reason=True,
+            button=True,
+        ),
+        Move(
+            "accept",
+            _("Accept (needs GM approval)"),
+            frozenset({Stage.REVIEW}),
+            Stage.APPROVAL,
+            "orders.conclude_review",
+            _not_built(_("the contract review conclusion")),
+            _("review sheet concluded “accept”; order important or over the amount"),
+        ),
+        Move(
+            "accept_direct",
+            _("Accept"),
+            frozenset({Stage.REVIEW}),
+            Stage.QUOTE,
+            "orders.conclude_review",
+            _not_built(_("the contract review conclusion")),
+            _("review sheet concluded “accept”; no GM approval needed"),
+        ),
+        Move(
+            "decline",
+            _("Decline the order"),
+            frozenset({Stage.REVIEW}),
+            Stage.DECLINED,
+            "orders.conclude_review",
+            _not_built(_("the contract review conclusion")),
+            _("review sheet concluded “decline”"),
+            needs_reason=True,
+        ),
+        Move(
+            "approve",
+            _("Approve (GM)"),
+            frozenset({Stage.APPROVAL}),
+            Stage.QUOTE,
+            "orders.approve_order",
+            _not_built(_("the GM approval")),
+            _("GM approval recorded"),
+        ),
+        Move(
+            "approval_send_back",
+            _("Send back to review (GM)"),
+            frozenset({Stage.APPROVAL}),
+            Stage.REVIEW,
+            "orders.approve_order",
+            needs_reason=True,
+        ),
+        Move(
+            "quote_accepted",
+            _("Customer accepted the quote"),
+            frozenset({Stage.QUOTE}),
+            Stage.CONTRACT,
+            "orders.manage_quote",
+            _not_built(_("the approved quote")),
+            _("an approved, unexpired quote accepted by the customer"),
+        ),
+        Move(
+            "contract_signed",
+            _("Contract signed"),
+            frozenset({Stage.CONTRACT}),
+            Stage.DRAWING,
+            "orders.manage_contract",
+            _not_built(_("the signed contract")),
+            _("contract recorded with its signed file"),
+        ),
+        Move(
+            "drawings_issued",
+            _("Drawings issued"),
+            frozenset({Stage.DRAWING}),
+            Stage.PRODUCTION,
+            "orders.issue_drawings",
+            _not_built(_("the issued drawings")),
+            _("drawings uploaded and issued"),
+        ),
+        Move(
+            "production_done",
+            _("Production complete"),
+            frozenset({Stage.PRODUCTION}),
+            Stage.INSPECTION,
+            "orders.complete_production",
+            _not_built(_("the dispatch slips")),
+            _("every dispatch slip done"),
+        ),
+        Move(
+            "inspection_passed",
+            _("Final inspection passed"),
+            frozenset({Stage.INSPECTION}),
+            Stage.DELIVERY,
+            "orders.pass_inspection",
+            _not_built(_("the final inspection")),
+            _("final inspection passed"),
+        ),
+        Move(
+            "delivered",
+            _("Delivered"),
+            frozenset({Stage.DELIVERY}),
+            Stage.SETTLEMENT,
+            "orders.confirm_delivery",
+            _not_built(_("the customer's receipt")),
+            _("delivery note signed by the customer"),
+        ),
+        Move(
+            "settled",
+            _("Invoiced and paid"),
+            frozenset({Stage.SETTLEMENT}),
+            Stage.COMPLETED,
+            "orders.settle_order",
+            _not_built(_("the invoice and payment")),
+            _("invoice issued and payment collected"),
+        ),
+        Move(
+            "hold",
+            _("Hold for a change request"),
+            frozenset(IN_PROGRESS - {Stage.ON_HOLD}),
+            Stage.ON_HOLD,
+            "orders.request_change",
+            needs_reason=True,
+        ),
+        Move(
+            "resume",
+            _("Resume after the change request"),
+            frozenset({Stage.ON_HOLD}),
+            _after_hold,
+            ("orders.approve_change", "orders.approve_large_change"),
+        ),
+        Move(
+            "cancel",
+            _("Cancel the order"),
+            frozenset(OPEN),
+            Stage.CANCELLED,
+            "orders.cancel_order",
+            needs_reason=True,
+            button=True,
+            style="danger",
+            extra=("loss_measures",),
+        ),
+    )
+}
+
+
+def moves_from(stage: str) -> list[Move]:
+    return [move for move in MOVES.values() if stage in move.sources]
+
+
+def department_for(stage: str, departments: dict[str, Department]) -> Department | None:
+    code = STAGE_DEPARTMENTS.get(stage)
+    return departments.get(code) if code else None
+
+
+@transaction.atomic
+def order_move(
+    *,
+    order: Order,
+    actor,
+    move: str,
+    reason: str = "",
+    version: int | None = None,
+    automatic: bool = False,
+    on_behalf_of=None,
+    fields: dict | None = None,
+    parameters: dict | None = None,
+) -> Order:
+    """The one gate. Returns the order, re-read and locked, at its new stage.
+
+    `fields` may carry the move's extra fields (e.g. `loss_measures` on cancel);
+    `automatic` marks a move the system made for `actor`."""
+    definition = MOVES.get(move)
+    if definition is None:
+        raise InvalidMove(_("Unknown move “%(move)s”.") % {"move": move})
+    if not definition.allowed(actor):
+        raise PermissionDenied(
+            _("Your role may not “%(move)s”.") % {"move": definition.label}
+        )
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.stage not in definition.sources:
+        raise InvalidMove(
+            _("The order is at “%(stage)s”: “%(move)s” is not possible from there.")
+            % {"stage": locked.get_stage_display(), "move": definition.label}
+        )
+    if version is not None and locked.version != version:
+        raise StaleEdit(
+            _("Someone else changed this order after you opened it."),
+            events.since(locked, version),
+        )
+    reason = (reason or "").strip()
+    if definition.needs_reason and not reason:
+        raise ValidationError({"reason": _("Please give the reason.")})
+    fields = fields or {}
+    for name in definition.extra:
+        if not str(fields.get(name, "")).strip():
+            raise ValidationError(
+                {name: _("Please fill in “%(field)s”.")
+                 % {"field": Order._meta.get_field(name).verbose_name}}
+            )
+    if definition.precondition is not None:
+        refusal = definition.precondition(locked)
+        if refusal:
+            raise InvalidMove(refusal)
+
+    old_stage = locked.stage
+    new_stage = definition.target_for(locked)
+    now = timezone.now()
+    update_fields = ["stage", "stage_entered_at", "due_date", "version", "updated_at"]
+
+    StageDeadline.objects.filter(
+        order=locked, stage=old_stage, completed_at__isnull=True
+    ).update(completed_at=now)
+    deadline = _start_stage(locked, new_stage, now)
+
+    if new_stage == Stage.ON_HOLD:
+        locked.held_stage = old_stage
+        update_fields.append("held_stage")
+    elif old_stage == Stage.ON_HOLD:
+        locked.held_stage = ""
+        update_fields.append("held_stage")
+    if move == "submit":
+        locked.submitted_at = now
+        locked.returned_reason = ""
+        update_fields += ["submitted_at", "returned_reason"]
+    elif move == "send_back":
+        locked.returned_reason = reason
+        update_fields.append("returned_reason")
+    elif move == "cancel":
+        locked.cancel_reason = reason
+        locked.loss_measures = fields["loss_measures"].strip()
+        update_fields += ["cancel_reason", "loss_measures"]
+
+    locked.stage = new_stage
+    locked.stage_entered_at = now
+    locked.due_date = deadline.due_date if deadline else None
+    locked.version += 1
+    locked.full_clean(exclude=["customer", "salesperson", "created_by"])
+    locked.save(update_fields=update_fields)
+    events.order_moved(
+        order=locked,
+        user=actor,
+        move=definition,
+        from_stage=old_stage,
+        to_stage=new_stage,
+        reason=reason,
+        automatic=automatic,
+        on_behalf_of=on_behalf_of,
+        parameters=parameters,
+    )
+    return locked
+
+
+def _start_stage(order: Order, stage: str, now) -> StageDeadline | None:
+    """Open the tracker row of the stage the order enters, with its due date: the review
+    is due ORDER_REVIEW_DUE_WORKING_DAYS after submission; later stages get theirs from
+    the contract review's committed days."""
+    if stage not in STAGE_DEPARTMENTS or stage == Stage.DRAFT:
+        return None
+    code = STAGE_DEPARTMENTS[stage]
+    deadline, _created = StageDeadline.objects.get_or_create(
+        order=order,
+        stage=stage,
+        defaults={"department": Department.objects.filter(code=code).first()},
+    )
+    deadline.started_at = now
+    deadline.completed_at = None
+    if stage == Stage.REVIEW:
+        today = timezone.localdate(now)
+        deadline.due_date = get_calendar().add_working_days(
+            today, settings.ORDER_REVIEW_DUE_WORKING_DAYS
+        )
+    deadline.save()
+    return deadline
