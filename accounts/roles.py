@@ -34,6 +34,7 @@ ROLES: tuple[Role, ...] = (
             "enter_order",
             "submit_order",
             "request_change",
+            "manage_contract",
             "view_customer",
             "add_customer",
             "view_product",

@@ -123,6 +123,26 @@ def since(order: Order, version: int) -> list[OrderEvent]:
 
 # --- reading ---------------------------------------------------------------------------
 
+
+def action_label(event: OrderEvent):
+    """What the person did, in the reader's language: a move shows its own name from the
+    workflow table (提交评审, 终止订单 …), other events their type."""
+    if event.type == Type.MOVED:
+        from .workflow import MOVES
+
+        move = MOVES.get(event.parameters.get("move", ""))
+        if move is not None:
+            return move.label
+    return event.get_type_display()
+
+
+def history(events) -> list[dict]:
+    return [
+        {"event": event, "action": action_label(event),
+         "rows": change_rows(event.parameters.get("changes"))}
+        for event in events
+    ]
+
 FIELD_LABELS = {
     "line": _("line"),
 }

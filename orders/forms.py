@@ -72,10 +72,31 @@ class OrderForm(TokenMixin, forms.ModelForm):
             },
         }
 
+    FIELDSETS = (
+        (_("Customer and delivery"),
+         ("customer", "channel", "customer_po", "requested_date", "is_important")),
+        (_("Payment terms"),
+         ("deposit_percent", "pay_before_shipment", "monthly_settlement_days",
+          "retention_percent")),
+        (_("Requirements"),
+         ("quality_requirements", "special_requirements", "notes")),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("deposit_percent", "retention_percent"):
+            self.fields[name].required = False
             self.fields[name].validators.append(MaxValueValidator(Decimal(100)))
+
+    def fieldsets(self):
+        return [(title, [self[name] for name in names])
+                for title, names in self.FIELDSETS]
+
+    def clean_deposit_percent(self):
+        return self.cleaned_data.get("deposit_percent") or Decimal(0)
+
+    def clean_retention_percent(self):
+        return self.cleaned_data.get("retention_percent") or Decimal(0)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

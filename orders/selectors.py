@@ -104,8 +104,8 @@ def stage_tracker(order: Order, calendar: WorkCalendar | None = None) -> list[Tr
 
     calendar = calendar or get_calendar()
     deadlines = {d.stage: d for d in order.deadlines.all()}
-    departments = {d.department.code: d.department for d in deadlines.values()
-                   if d.department}
+    departments = {d.code: d for d in Department.objects.filter(
+        code__in=set(STAGE_DEPARTMENTS.values()))}
     today = timezone.localdate()
     current = order.held_stage or order.stage
     rows = []
@@ -186,6 +186,10 @@ class QueueItem:
     @property
     def overdue(self) -> bool:
         return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.overdue else 0
 
 
 @dataclass

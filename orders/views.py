@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import events, selectors, services
 from .events import change_rows
 from .exceptions import DuplicateSubmission, InvalidMove, StaleEdit, ValidationError
 from .forms import (
@@ -58,11 +58,13 @@ def _stale(request, exc: StaleEdit, order: Order):
         {
             "message": exc,
             "order": order,
-            "history": [(e, change_rows(e.parameters.get("changes")))
-                        for e in exc.events],
+            "history": events.history(exc.events),
         },
         status=409,
     )
+
+
+PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")
 
 
 # --- list and page ---------------------------------------------------------------------
@@ -84,7 +86,16 @@ def order_list(request):
     return render(
         request,
         "orders/order_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "primary_filters": PRIMARY_FILTERS,
+            "more_filters_used": any(
+                value for key, value in request.GET.items()
+                if key.split("_")[0] not in PRIMARY_FILTERS and key != "page"
+            ),
+        },
     )
 
 
@@ -104,10 +115,7 @@ def order_detail(request, number):
             "order": order,
             "tracker": selectors.stage_tracker(order),
             "buttons": buttons,
-            "history": [
-                (event, change_rows(event.parameters.get("changes")))
-                for event in order.events.all()
-            ],
+            "history": events.history(order.events.all()),
             "changes": [(c, change_rows(c.changes)) for c in
                         order.change_requests.all()],
             "open_change": open_change,

@@ -30,3 +30,25 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             names = [ROLE_BY_CODE[code].group_name for code in extracted]
             self.groups.set(Group.objects.filter(name__in=names))
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Customer"
+
+    name = factory.Sequence(lambda n: f"客户{n}有限公司")
+    contact = "王经理"
+    phone = "0571-88000000"
+    type = "regular"
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Product"
+
+    model_code = factory.Sequence(lambda n: f"GB-D{1000 + n}")
+    name = "盘式刹车片钢背"
+    kind = "backplate"
+    spec = "料厚6.0"
+    unit = "片"
+    unit_price = factory.LazyFunction(lambda: __import__("decimal").Decimal("3.80"))

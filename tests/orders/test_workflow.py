@@ -1,0 +1,62 @@
+"""The declared walk: one table, one gate, and a document generated from it."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from accounts.roles import ROLES
+from orders.models import Order
+from orders.stages import WALK, Stage
+from orders.workflow import MOVES, STAGE_DEPARTMENTS, workflow_markdown
+
+
+def test_docs_workflow_md_is_generated_from_the_table():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        expected = workflow_markdown()
+    path = Path(settings.BASE_DIR) / "docs" / "workflow.md"
+    assert path.read_text(encoding="utf-8") == expected, (
+        "docs/workflow.md is stale: run `python manage.py workflow_table --write`"
+    )
+
+
+def test_every_move_needs_a_declared_permission_that_some_role_holds():
+    declared = {f"orders.{code}" for code, _label in Order._meta.permissions}
+    held = {perm for role in ROLES for perm in role.permissions}
+    for move in MOVES.values():
+        wanted = (move.permission,) if isinstance(move.permission, str) else \
+            move.permission
+        for permission in wanted:
+            assert permission in declared, move.code
+        assert set(wanted) & held, f"no role may {move.code}"
+
+
+def test_every_stage_of_the_walk_is_reachable_and_answers_to_a_department():
+    reachable = {Stage.DRAFT}
+    for move in MOVES.values():
+        if isinstance(move.target, str):
+            reachable.add(move.target)
+    assert set(WALK) <= reachable
+    for stage in WALK[1:-1]:
+        assert stage in STAGE_DEPARTMENTS, stage
+
+
+def test_nothing_but_the_gate_assigns_the_stage():
+    """A grep, so that a later view, admin, import or task cannot quietly write it."""
+    offenders = []
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts or "migrations" in path.parts:
+            continue
+        if path.name == "workflow.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ".stage = " in line or "update(stage=" in line:
+                offenders.append(f"{path}:{number}")
+    assert offenders == []
+
+
+def test_workflow_table_command_prints_the_table(capsys):
+    call_command("workflow_table")
+    assert "提交评审 (`submit`)" in capsys.readouterr().out
