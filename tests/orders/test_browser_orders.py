@@ -10,6 +10,7 @@ from django.utils import timezone
 from orders.demo import seed_catalogue
 from orders.models import Order, OrderEvent
 from orders.money import line_amounts
+from tests.conftest import ARTIFACTS_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -176,4 +177,5 @@ def test_sales_enters_edits_submits_finds_copies_and_prodmgr_approves_a_change(
     for item, (_type, name) in zip(history.all(), steps, strict=True):
         assert item.locator("[data-test=actor]").inner_text() == name
     assert "1000 → 1200" in history.nth(6).inner_text()
-    page.screenshot(path="/tmp/ordermgmt-artifacts/order-page.png", full_page=True)
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / "order-page.png"), full_page=True)
