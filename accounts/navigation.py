@@ -3,9 +3,8 @@ user sees only what their roles may open. Later apps add their entries here."""
 
 from dataclasses import dataclass
 
-from django.utils.module_loading import import_string
-
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,8 +22,9 @@ class NavItem:
     def visible_to(self, user) -> bool:
         if self.permission is None:
             return True
-        wanted = (self.permission,) if isinstance(self.permission, str) else \
-            self.permission
+        wanted = (
+            (self.permission,) if isinstance(self.permission, str) else self.permission
+        )
         return any(user.has_perm(p) for p in wanted)
 
     @property
@@ -34,7 +34,10 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
-        "home", _("My work"), "home", "fa-house",
+        "home",
+        _("My work"),
+        "home",
+        "fa-house",
         counter="accounts.navigation.waiting_count",
     ),
     NavItem(
@@ -44,8 +47,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "fa-list",
         ("orders.view_all_orders", "orders.enter_order"),
     ),
-    NavItem("new_order", _("New order"), "orders:create", "fa-plus",
-            "orders.enter_order"),
+    NavItem(
+        "new_order", _("New order"), "orders:create", "fa-plus", "orders.enter_order"
+    ),
     NavItem(
         "admin",
         _("Administration"),

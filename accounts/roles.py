@@ -40,8 +40,13 @@ ROLES: tuple[Role, ...] = (
             "view_product",
         ),
     ),
-    Role("quoter", "报价员", _("Quoter"), _("Prepares quotes"),
-         _READ + _orders("manage_quote")),
+    Role(
+        "quoter",
+        "报价员",
+        _("Quoter"),
+        _("Prepares quotes"),
+        _READ + _orders("manage_quote"),
+    ),
     Role(
         "production_manager",
         "生产分管经理",
@@ -70,8 +75,13 @@ ROLES: tuple[Role, ...] = (
         _("Reads every order; receives the monthly summary"),
         _READ,
     ),
-    Role("technical", "技术员", _("Technical"), _("Reviews and issues drawings"),
-         _READ + _orders("issue_drawings")),
+    Role(
+        "technical",
+        "技术员",
+        _("Technical"),
+        _("Reviews and issues drawings"),
+        _READ + _orders("issue_drawings"),
+    ),
     Role("purchasing", "采购员", _("Purchasing"), _("Prepares materials"), _READ),
     Role(
         "production_planner",

@@ -19,8 +19,15 @@ class CustomerAdmin(ImportExportModelAdmin):
 @admin.register(Product)
 class ProductAdmin(ImportExportModelAdmin):
     resource_classes = [ProductResource]
-    list_display = ("model_code", "name", "kind", "spec", "unit", "unit_price",
-                    "is_active")
+    list_display = (
+        "model_code",
+        "name",
+        "kind",
+        "spec",
+        "unit",
+        "unit_price",
+        "is_active",
+    )
     list_filter = ("kind", "is_active")
     search_fields = ("model_code", "name", "spec")
 
@@ -38,8 +45,15 @@ class ReadOnlyInline(admin.TabularInline):
 
 class LineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("position", "model_code", "spec", "quantity", "unit", "unit_price",
-              "gross_amount")
+    fields = (
+        "position",
+        "model_code",
+        "spec",
+        "quantity",
+        "unit",
+        "unit_price",
+        "gross_amount",
+    )
 
 
 class EventInline(ReadOnlyInline):
@@ -51,8 +65,15 @@ class EventInline(ReadOnlyInline):
 @admin.register(Order)
 class OrderAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [OrderResource]
-    list_display = ("number", "customer", "salesperson", "stage", "order_date",
-                    "requested_date", "gross_amount")
+    list_display = (
+        "number",
+        "customer",
+        "salesperson",
+        "stage",
+        "order_date",
+        "requested_date",
+        "gross_amount",
+    )
     list_filter = ("stage", "channel", "is_important")
     search_fields = ("number", "customer__name", "customer_po")
     list_select_related = ("customer", "salesperson")
@@ -70,8 +91,14 @@ class OrderAdmin(ExportMixin, admin.ModelAdmin):
 
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
-    list_display = ("order", "status", "requested_by", "requested_at", "amount_before",
-                    "amount_after")
+    list_display = (
+        "order",
+        "status",
+        "requested_by",
+        "requested_at",
+        "amount_before",
+        "amount_after",
+    )
     list_filter = ("status",)
     list_select_related = ("order", "requested_by")
 

@@ -22,32 +22,88 @@ def _uscc(body17: str) -> str:
 
 CUSTOMERS = (
     # name, type, contact, phone, credit limit
-    ("浙江万达汽车制动系统有限公司", Customer.Type.KEY, "钱经理", "0571-86001234",
-     Decimal("2000000")),
-    ("山东鲁威刹车片有限公司", Customer.Type.REGULAR, "孔科长", "0531-88112233",
-     Decimal("500000")),
+    (
+        "浙江万达汽车制动系统有限公司",
+        Customer.Type.KEY,
+        "钱经理",
+        "0571-86001234",
+        Decimal("2000000"),
+    ),
+    (
+        "山东鲁威刹车片有限公司",
+        Customer.Type.REGULAR,
+        "孔科长",
+        "0531-88112233",
+        Decimal("500000"),
+    ),
     ("广州信达摩擦材料厂", Customer.Type.REGULAR, "黄工", "020-36223344", None),
-    ("河北冀丰机械配件经销部", Customer.Type.NEW, "赵老板", "0311-85557788",
-     Decimal("50000")),
+    (
+        "河北冀丰机械配件经销部",
+        Customer.Type.NEW,
+        "赵老板",
+        "0311-85557788",
+        Decimal("50000"),
+    ),
     ("重庆长江模具有限公司", Customer.Type.KEY, "李总", "023-67891234", None),
 )
 
 PRODUCTS = (
     # model, name, kind, spec, unit, price, thickness
-    ("GB-D1060", "盘式刹车片钢背", Product.Kind.BACKPLATE, "D1060 料厚6.0", "片",
-     "3.80", "6.0"),
-    ("GB-D1092", "盘式刹车片钢背", Product.Kind.BACKPLATE, "D1092 料厚5.5", "片",
-     "3.20", "5.5"),
-    ("GB-D1367", "盘式刹车片钢背", Product.Kind.BACKPLATE, "D1367 料厚6.5", "片",
-     "4.60", "6.5"),
-    ("GB-D2155", "商用车刹车片钢背", Product.Kind.BACKPLATE, "D2155 料厚8.0", "片",
-     "9.50", "8.0"),
-    ("GB-WVA29087", "商用车钢背", Product.Kind.BACKPLATE, "WVA29087 料厚10", "片",
-     "12.80", "10.0"),
-    ("MJ-CB-01", "钢背冲压模具", Product.Kind.MOULD, "复合模 800T", "套",
-     "68000.00", None),
-    ("MJ-JX-02", "精冲模具", Product.Kind.MOULD, "精冲模 400T", "套",
-     "45000.00", None),
+    (
+        "GB-D1060",
+        "盘式刹车片钢背",
+        Product.Kind.BACKPLATE,
+        "D1060 料厚6.0",
+        "片",
+        "3.80",
+        "6.0",
+    ),
+    (
+        "GB-D1092",
+        "盘式刹车片钢背",
+        Product.Kind.BACKPLATE,
+        "D1092 料厚5.5",
+        "片",
+        "3.20",
+        "5.5",
+    ),
+    (
+        "GB-D1367",
+        "盘式刹车片钢背",
+        Product.Kind.BACKPLATE,
+        "D1367 料厚6.5",
+        "片",
+        "4.60",
+        "6.5",
+    ),
+    (
+        "GB-D2155",
+        "商用车刹车片钢背",
+        Product.Kind.BACKPLATE,
+        "D2155 料厚8.0",
+        "片",
+        "9.50",
+        "8.0",
+    ),
+    (
+        "GB-WVA29087",
+        "商用车钢背",
+        Product.Kind.BACKPLATE,
+        "WVA29087 料厚10",
+        "片",
+        "12.80",
+        "10.0",
+    ),
+    (
+        "MJ-CB-01",
+        "钢背冲压模具",
+        Product.Kind.MOULD,
+        "复合模 800T",
+        "套",
+        "68000.00",
+        None,
+    ),
+    ("MJ-JX-02", "精冲模具", Product.Kind.MOULD, "精冲模 400T", "套", "45000.00", None),
     ("LJ-ZJ-10", "制动支架", Product.Kind.PART, "QT450 铸件加工", "件", "36.00", None),
 )
 
@@ -101,8 +157,10 @@ def seed_orders():
     customers, products = seed_catalogue()
     if Order.objects.filter(customer_po__startswith="DEMO-").exists():
         return
-    users = {u.username: u for u in User.objects.filter(
-        username__in=["sales1", "sales2", "prodmgr", "gm"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["sales1", "sales2", "prodmgr", "gm"])
+    }
     sales1, sales2, prodmgr = users["sales1"], users["sales2"], users["prodmgr"]
     today = timezone.localdate()
     names = [c[0] for c in CUSTOMERS]
@@ -119,28 +177,61 @@ def seed_orders():
         )
 
     # drafts
-    make(sales1, names[0], "DEMO-WD-2611-01", 45,
-         _lines(products, ("GB-D1060", 20000), ("GB-D1092", 15000)),
-         special_requirements="钢背表面磷化处理，包装每箱不超过 20 kg")
-    make(sales2, names[2], "DEMO-XD-0087", 30,
-         _lines(products, ("GB-D1367", 8000)), channel=Order.Channel.EMAIL)
+    make(
+        sales1,
+        names[0],
+        "DEMO-WD-2611-01",
+        45,
+        _lines(products, ("GB-D1060", 20000), ("GB-D1092", 15000)),
+        special_requirements="钢背表面磷化处理，包装每箱不超过 20 kg",
+    )
+    make(
+        sales2,
+        names[2],
+        "DEMO-XD-0087",
+        30,
+        _lines(products, ("GB-D1367", 8000)),
+        channel=Order.Channel.EMAIL,
+    )
     # submitted, awaiting review
     for po, customer, items, extra in (
-        ("DEMO-WD-2611-02", names[0], (("GB-D2155", 30000), ("GB-WVA29087", 10000)),
-         {"is_important": True, "deposit_percent": Decimal(30)}),
-        ("DEMO-LW-118", names[1], (("GB-D1092", 12000),),
-         {"monthly_settlement_days": 60}),
-        ("DEMO-CJ-77", names[4], (("MJ-CB-01", 2), ("MJ-JX-02", 1)),
-         {"quality_requirements": "模具寿命不低于 30 万次", "pay_before_shipment": True}),
+        (
+            "DEMO-WD-2611-02",
+            names[0],
+            (("GB-D2155", 30000), ("GB-WVA29087", 10000)),
+            {"is_important": True, "deposit_percent": Decimal(30)},
+        ),
+        (
+            "DEMO-LW-118",
+            names[1],
+            (("GB-D1092", 12000),),
+            {"monthly_settlement_days": 60},
+        ),
+        (
+            "DEMO-CJ-77",
+            names[4],
+            (("MJ-CB-01", 2), ("MJ-JX-02", 1)),
+            {
+                "quality_requirements": "模具寿命不低于 30 万次",
+                "pay_before_shipment": True,
+            },
+        ),
     ):
         order = make(sales1, customer, po, 60, _lines(products, *items), **extra)
         services.order_submit(actor=sales1, order=order)
     # over the credit limit: waits for finance
-    make(sales2, names[3], "DEMO-JF-003", 40,
-         _lines(products, ("GB-D1060", 20000)), channel=Order.Channel.WALK_IN)
+    make(
+        sales2,
+        names[3],
+        "DEMO-JF-003",
+        40,
+        _lines(products, ("GB-D1060", 20000)),
+        channel=Order.Channel.WALK_IN,
+    )
     # on hold: a change request waiting for the production manager
-    held = make(sales1, names[1], "DEMO-LW-119", 50,
-                _lines(products, ("GB-D1367", 5000)))
+    held = make(
+        sales1, names[1], "DEMO-LW-119", 50, _lines(products, ("GB-D1367", 5000))
+    )
     held = services.order_submit(actor=sales1, order=held)
     services.change_request_create(
         actor=sales1,
@@ -151,8 +242,14 @@ def seed_orders():
         lines=_lines(products, ("GB-D1367", 6500)),
     )
     # cancelled
-    gone = make(sales2, names[2], "DEMO-XD-0090", 20,
-                _lines(products, ("LJ-ZJ-10", 500)), channel=Order.Channel.FAX)
+    gone = make(
+        sales2,
+        names[2],
+        "DEMO-XD-0090",
+        20,
+        _lines(products, ("LJ-ZJ-10", 500)),
+        channel=Order.Channel.FAX,
+    )
     gone = services.order_submit(actor=sales2, order=gone)
     services.order_cancel(
         actor=prodmgr,

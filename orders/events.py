@@ -37,7 +37,15 @@ def attachment_added(*, order, user, name: str, size: int) -> OrderEvent:
 
 
 def order_moved(
-    *, order, user, move, from_stage, to_stage, reason, automatic, on_behalf_of,
+    *,
+    order,
+    user,
+    move,
+    from_stage,
+    to_stage,
+    reason,
+    automatic,
+    on_behalf_of,
     parameters=None,
 ) -> OrderEvent:
     params = {"move": move.code}
@@ -75,8 +83,10 @@ def change_requested(*, order, user, change_request) -> OrderEvent:
         Type.CHANGE_REQUESTED,
         user,
         reason=change_request.reason,
-        parameters={"change_request": change_request.pk,
-                    "changes": change_request.changes},
+        parameters={
+            "change_request": change_request.pk,
+            "changes": change_request.changes,
+        },
     )
 
 
@@ -86,8 +96,10 @@ def change_approved(*, order, user, change_request, comment: str) -> OrderEvent:
         Type.CHANGE_APPROVED,
         user,
         reason=comment,
-        parameters={"change_request": change_request.pk,
-                    "status": change_request.status},
+        parameters={
+            "change_request": change_request.pk,
+            "status": change_request.status,
+        },
     )
 
 
@@ -107,8 +119,10 @@ def change_applied(*, order, user, change_request) -> OrderEvent:
         Type.CHANGE_APPLIED,
         user,
         automatic=True,
-        parameters={"change_request": change_request.pk,
-                    "changes": change_request.changes},
+        parameters={
+            "change_request": change_request.pk,
+            "changes": change_request.changes,
+        },
     )
 
 
@@ -138,10 +152,14 @@ def action_label(event: OrderEvent):
 
 def history(events) -> list[dict]:
     return [
-        {"event": event, "action": action_label(event),
-         "rows": change_rows(event.parameters.get("changes"))}
+        {
+            "event": event,
+            "action": action_label(event),
+            "rows": change_rows(event.parameters.get("changes")),
+        }
         for event in events
     ]
+
 
 FIELD_LABELS = {
     "line": _("line"),
@@ -168,5 +186,7 @@ def change_rows(changes: list[dict]) -> list[dict]:
                 label = OrderModel._meta.get_field(name).verbose_name
             except Exception:  # noqa: BLE001
                 label = name
-        rows.append({"label": label, "old": change.get("old"), "new": change.get("new")})
+        rows.append(
+            {"label": label, "old": change.get("old"), "new": change.get("new")}
+        )
     return rows

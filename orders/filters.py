@@ -31,8 +31,9 @@ class OrderFilter(django_filters.FilterSet):
         queryset=get_user_model().objects.all(),
         widget=AutocompleteSelect("orders:salesperson_autocomplete", get_user_model()),
     )
-    channel = django_filters.ChoiceFilter(label=_("channel"),
-                                          choices=Order.Channel.choices)
+    channel = django_filters.ChoiceFilter(
+        label=_("channel"), choices=Order.Channel.choices
+    )
     is_important = django_filters.BooleanFilter(
         label=_("important"),
         widget=django_filters.widgets.BooleanWidget,
@@ -58,7 +59,8 @@ class OrderFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(
-        label=_("overdue"), method="filter_overdue",
+        label=_("overdue"),
+        method="filter_overdue",
         widget=django_filters.widgets.BooleanWidget,
     )
     sort = django_filters.OrderingFilter(

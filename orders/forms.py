@@ -73,13 +73,20 @@ class OrderForm(TokenMixin, forms.ModelForm):
         }
 
     FIELDSETS = (
-        (_("Customer and delivery"),
-         ("customer", "channel", "customer_po", "requested_date", "is_important")),
-        (_("Payment terms"),
-         ("deposit_percent", "pay_before_shipment", "monthly_settlement_days",
-          "retention_percent")),
-        (_("Requirements"),
-         ("quality_requirements", "special_requirements", "notes")),
+        (
+            _("Customer and delivery"),
+            ("customer", "channel", "customer_po", "requested_date", "is_important"),
+        ),
+        (
+            _("Payment terms"),
+            (
+                "deposit_percent",
+                "pay_before_shipment",
+                "monthly_settlement_days",
+                "retention_percent",
+            ),
+        ),
+        (_("Requirements"), ("quality_requirements", "special_requirements", "notes")),
     )
 
     def __init__(self, *args, **kwargs):
@@ -87,18 +94,19 @@ class OrderForm(TokenMixin, forms.ModelForm):
         for name in ("deposit_percent", "retention_percent"):
             self.fields[name].required = False
             self.fields[name].validators.append(MaxValueValidator(Decimal(100)))
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
 
     def fieldsets(self):
-        return [(title, [self[name] for name in names])
-                for title, names in self.FIELDSETS]
+        return [
+            (title, [self[name] for name in names]) for title, names in self.FIELDSETS
+        ]
 
     def clean_deposit_percent(self):
         return self.cleaned_data.get("deposit_percent") or Decimal(0)
 
     def clean_retention_percent(self):
         return self.cleaned_data.get("retention_percent") or Decimal(0)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
     def clean_requested_date(self):
         value = self.cleaned_data["requested_date"]
@@ -118,28 +126,40 @@ class LineForm(forms.Form):
         queryset=Product.objects.all(), required=False, widget=forms.HiddenInput
     )
     model_code = forms.CharField(
-        label=_("model"), max_length=64,
+        label=_("model"),
+        max_length=64,
         widget=forms.TextInput(attrs={"data-product-ac": "1", "autocomplete": "off"}),
     )
     spec = forms.CharField(label=_("specification"), max_length=128, required=False)
     quantity = forms.DecimalField(
-        label=_("quantity"), max_digits=12, decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"),
-                                      _("The quantity must be greater than 0."))],
+        label=_("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(
+                Decimal("0.01"), _("The quantity must be greater than 0.")
+            )
+        ],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     unit = forms.CharField(label=_("unit"), max_length=16, initial="件")
     unit_price = forms.DecimalField(
-        label=_("unit price"), max_digits=14, decimal_places=4,
-        validators=[MinValueValidator(Decimal("0"),
-                                      _("The unit price cannot be negative."))],
+        label=_("unit price"),
+        max_digits=14,
+        decimal_places=4,
+        validators=[
+            MinValueValidator(Decimal("0"), _("The unit price cannot be negative."))
+        ],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     price_includes_tax = forms.BooleanField(
         label=_("incl. tax"), required=False, initial=True
     )
     vat_percent = forms.DecimalField(
-        label=_("VAT %"), max_digits=5, decimal_places=2, initial=Decimal(13),
+        label=_("VAT %"),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal(13),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(99))],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
@@ -172,23 +192,38 @@ class LineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("An order needs at least one line."),
+        "too_many_forms": _("An order can have at most %(num)d lines."),
+    }
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        filled = [f for f in self.forms if f.cleaned_data and not
-                  self._should_delete_form(f)]
+        filled = [
+            f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
+        ]
         if not filled:
             raise forms.ValidationError(_("An order needs at least one line."))
 
     def lines(self) -> list[LineData]:
-        return [f.line() for f in self.forms if f.cleaned_data and not
-                self._should_delete_form(f)]
+        return [
+            f.line()
+            for f in self.forms
+            if f.cleaned_data and not self._should_delete_form(f)
+        ]
 
 
 LineFormSet = forms.formset_factory(
-    LineForm, formset=BaseLineFormSet, extra=0, min_num=1, validate_min=True,
-    can_delete=True, max_num=200, validate_max=True,
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+    max_num=200,
+    validate_max=True,
 )
 
 
@@ -223,6 +258,8 @@ class ChangeRequestForm(TokenMixin, forms.Form):
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(
-        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )

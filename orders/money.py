@@ -12,8 +12,11 @@ def cny(value) -> Decimal:
 
 def line_amounts(quantity, unit_price, includes_tax: bool, vat_rate):
     """(net, tax, gross) for one line."""
-    quantity, unit_price, vat_rate = (Decimal(quantity), Decimal(unit_price),
-                                      Decimal(vat_rate))
+    quantity, unit_price, vat_rate = (
+        Decimal(quantity),
+        Decimal(unit_price),
+        Decimal(vat_rate),
+    )
     if includes_tax:
         gross = cny(quantity * unit_price)
         net = cny(gross / (1 + vat_rate))

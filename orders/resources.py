@@ -10,8 +10,17 @@ class CustomerResource(resources.ModelResource):
     class Meta:
         model = Customer
         import_id_fields = ("name",)
-        fields = ("name", "contact", "phone", "address", "type", "tax_id",
-                  "bank_account", "invoice_address_phone", "credit_limit")
+        fields = (
+            "name",
+            "contact",
+            "phone",
+            "address",
+            "type",
+            "tax_id",
+            "bank_account",
+            "invoice_address_phone",
+            "credit_limit",
+        )
         clean_model_instances = True
         skip_unchanged = True
 
@@ -20,8 +29,16 @@ class ProductResource(resources.ModelResource):
     class Meta:
         model = Product
         import_id_fields = ("model_code",)
-        fields = ("model_code", "name", "kind", "spec", "unit", "unit_price",
-                  "material_thickness", "is_active")
+        fields = (
+            "model_code",
+            "name",
+            "kind",
+            "spec",
+            "unit",
+            "unit_price",
+            "material_thickness",
+            "is_active",
+        )
         clean_model_instances = True
         skip_unchanged = True
 
@@ -33,8 +50,21 @@ class OrderResource(resources.ModelResource):
 
     class Meta:
         model = Order
-        fields = ("number", "customer", "salesperson", "channel", "customer_po",
-                  "order_date", "requested_date", "promised_date", "stage", "due_date",
-                  "net_amount", "tax_amount", "gross_amount", "is_important",
-                  "special_requirements")
+        fields = (
+            "number",
+            "customer",
+            "salesperson",
+            "channel",
+            "customer_po",
+            "order_date",
+            "requested_date",
+            "promised_date",
+            "stage",
+            "due_date",
+            "net_amount",
+            "tax_amount",
+            "gross_amount",
+            "is_important",
+            "special_requirements",
+        )
         export_order = fields

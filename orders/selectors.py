@@ -97,15 +97,19 @@ class TrackerRow:
     days_late: int
 
 
-def stage_tracker(order: Order, calendar: WorkCalendar | None = None) -> list[TrackerRow]:
+def stage_tracker(
+    order: Order, calendar: WorkCalendar | None = None
+) -> list[TrackerRow]:
     """Every stage of the walk with its due date, actual dates and lateness. Uses the
     prefetched deadlines; one calendar for the whole page."""
     from .workflow import STAGE_DEPARTMENTS
 
     calendar = calendar or get_calendar()
     deadlines = {d.stage: d for d in order.deadlines.all()}
-    departments = {d.code: d for d in Department.objects.filter(
-        code__in=set(STAGE_DEPARTMENTS.values()))}
+    departments = {
+        d.code: d
+        for d in Department.objects.filter(code__in=set(STAGE_DEPARTMENTS.values()))
+    }
     today = timezone.localdate()
     current = order.held_stage or order.stage
     rows = []
@@ -121,8 +125,11 @@ def stage_tracker(order: Order, calendar: WorkCalendar | None = None) -> list[Tr
             TrackerRow(
                 stage=stage,
                 label=Stage(stage).label,
-                department=(deadline.department if deadline else
-                            departments.get(STAGE_DEPARTMENTS.get(stage))),
+                department=(
+                    deadline.department
+                    if deadline
+                    else departments.get(STAGE_DEPARTMENTS.get(stage))
+                ),
                 due_date=due,
                 started_at=deadline.started_at if deadline else None,
                 completed_at=done,
@@ -142,7 +149,8 @@ def customer_search(*, query: str, limit: int = 20) -> QuerySet[Customer]:
     customers = Customer.objects.all()
     if query:
         customers = customers.filter(
-            Q(name__icontains=query) | Q(contact__icontains=query)
+            Q(name__icontains=query)
+            | Q(contact__icontains=query)
             | Q(tax_id__icontains=query)
         )
     return customers.order_by("name")[:limit]
@@ -153,7 +161,8 @@ def product_search(*, query: str, limit: int = 20) -> QuerySet[Product]:
     products = Product.objects.filter(is_active=True)
     if query:
         products = products.filter(
-            Q(model_code__icontains=query) | Q(name__icontains=query)
+            Q(model_code__icontains=query)
+            | Q(name__icontains=query)
             | Q(spec__icontains=query)
         )
     return products.order_by("model_code")[:limit]
@@ -163,12 +172,13 @@ def salesperson_search(*, query: str, limit: int = 20):
     from django.contrib.auth import get_user_model
 
     query = (query or "").strip()
-    users = get_user_model().objects.filter(
-        is_active=True, orders__isnull=False
-    ).distinct()
+    users = (
+        get_user_model().objects.filter(is_active=True, orders__isnull=False).distinct()
+    )
     if query:
-        users = users.filter(Q(username__icontains=query)
-                             | Q(display_name__icontains=query))
+        users = users.filter(
+            Q(username__icontains=query) | Q(display_name__icontains=query)
+        )
     return users.order_by("username")[:limit]
 
 
@@ -210,16 +220,26 @@ def _items(orders, what, calendar, today, due=lambda o: o.due_date):
                 if due_date < today
                 else calendar.working_days_between(today, due_date)
             )
-        items.append(QueueItem(order, what(order) if callable(what) else what,
-                               due_date, days_left, order.get_absolute_url()))
+        items.append(
+            QueueItem(
+                order,
+                what(order) if callable(what) else what,
+                due_date,
+                days_left,
+                order.get_absolute_url(),
+            )
+        )
     return items
 
 
 def _by_urgency(items: list[QueueItem]) -> list[QueueItem]:
     return sorted(
         items,
-        key=lambda i: (i.days_left is None, i.days_left if i.days_left is not None
-                       else 0, i.order.number),
+        key=lambda i: (
+            i.days_left is None,
+            i.days_left if i.days_left is not None else 0,
+            i.order.number,
+        ),
     )
 
 
@@ -232,18 +252,26 @@ def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
     drafts = mine.filter(stage=Stage.DRAFT)
     items = _items(
         drafts,
-        lambda o: _("Sent back: %(reason)s") % {"reason": o.returned_reason}
-        if o.returned_reason
-        else (_("Draft awaiting finance's credit approval")
-              if o.credit == Order.Credit.PENDING else _("Draft to complete and submit")),
+        lambda o: (
+            _("Sent back: %(reason)s") % {"reason": o.returned_reason}
+            if o.returned_reason
+            else (
+                _("Draft awaiting finance's credit approval")
+                if o.credit == Order.Credit.PENDING
+                else _("Draft to complete and submit")
+            )
+        ),
         calendar,
         today,
         due=lambda o: o.requested_date,
     )
     items += _items(
         mine.filter(stage__in=[Stage.QUOTE, Stage.DELIVERY]),
-        lambda o: _("Awaiting the customer: quote acceptance")
-        if o.stage == Stage.QUOTE else _("Awaiting the customer: receipt"),
+        lambda o: (
+            _("Awaiting the customer: quote acceptance")
+            if o.stage == Stage.QUOTE
+            else _("Awaiting the customer: receipt")
+        ),
         calendar,
         today,
     )
@@ -259,11 +287,18 @@ def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
 def finance_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
     if not user.has_perm("orders.approve_credit"):
         return None
-    orders = Order.objects.filter(credit=Order.Credit.PENDING).exclude(
-        stage__in=[Stage.CANCELLED, Stage.DECLINED]
-    ).select_related("customer")
-    items = _items(orders, _("Over the credit limit: approve or not"), calendar, today,
-                   due=lambda o: o.requested_date)
+    orders = (
+        Order.objects.filter(credit=Order.Credit.PENDING)
+        .exclude(stage__in=[Stage.CANCELLED, Stage.DECLINED])
+        .select_related("customer")
+    )
+    items = _items(
+        orders,
+        _("Over the credit limit: approve or not"),
+        calendar,
+        today,
+        due=lambda o: o.requested_date,
+    )
     return Queue("credit", _("Credit approvals"), _by_urgency(items))
 
 
@@ -284,9 +319,13 @@ def change_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
     for change in changes:
         change.order.pending_change = change
         orders.append(change.order)
-    items = _items(orders, lambda o: _("Change request: %(reason)s")
-                   % {"reason": o.pending_change.reason}, calendar, today,
-                   due=lambda o: timezone.localdate(o.pending_change.requested_at))
+    items = _items(
+        orders,
+        lambda o: _("Change request: %(reason)s") % {"reason": o.pending_change.reason},
+        calendar,
+        today,
+        due=lambda o: timezone.localdate(o.pending_change.requested_at),
+    )
     return Queue("changes", _("Change requests to approve"), _by_urgency(items))
 
 

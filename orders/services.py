@@ -231,12 +231,9 @@ def _evaluate_credit(order: Order, actor, *, previous_gross: Decimal | None) -> 
     if limit is None:
         order.credit = Order.Credit.WITHIN
         return
-    others = (
-        Order.objects.filter(customer=order.customer, stage__in=IN_PROGRESS)
-        .exclude(pk=order.pk)
-        .aggregate(total=Sum("gross_amount"))["total"]
-        or Decimal(0)
-    )
+    others = Order.objects.filter(
+        customer=order.customer, stage__in=IN_PROGRESS
+    ).exclude(pk=order.pk).aggregate(total=Sum("gross_amount"))["total"] or Decimal(0)
     exposure = others + order.gross_amount
     if exposure <= limit:
         order.credit = Order.Credit.WITHIN
@@ -248,8 +245,9 @@ def _evaluate_credit(order: Order, actor, *, previous_gross: Decimal | None) -> 
     )
     if not still_approved:
         if order.credit != Order.Credit.PENDING:
-            events.credit_flagged(order=order, user=actor, exposure=exposure,
-                                  limit=limit)
+            events.credit_flagged(
+                order=order, user=actor, exposure=exposure, limit=limit
+            )
         order.credit = Order.Credit.PENDING
 
 
@@ -294,8 +292,10 @@ def _snapshot(order: Order) -> dict:
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(
-            value.normalize()
+        return (
+            format(value.normalize(), "f")
+            if value == value.to_integral()
+            else str(value.normalize())
         )
     if isinstance(value, date):
         return value.isoformat()
@@ -318,30 +318,49 @@ def _diff(before: dict, after: dict, customers: dict | None = None) -> list[dict
         old = old_lines[index] if index < len(old_lines) else None
         new = new_lines[index] if index < len(new_lines) else None
         if old is None:
-            changes.append({"field": "model_code", "line": index + 1, "old": None,
-                            "new": f"{new['model_code']} × {new['quantity']}"})
+            changes.append(
+                {
+                    "field": "model_code",
+                    "line": index + 1,
+                    "old": None,
+                    "new": f"{new['model_code']} × {new['quantity']}",
+                }
+            )
         elif new is None:
-            changes.append({"field": "model_code", "line": index + 1,
-                            "old": f"{old['model_code']} × {old['quantity']}",
-                            "new": None})
+            changes.append(
+                {
+                    "field": "model_code",
+                    "line": index + 1,
+                    "old": f"{old['model_code']} × {old['quantity']}",
+                    "new": None,
+                }
+            )
         else:
             for name in LINE_FIELDS:
                 if old.get(name) != new.get(name):
-                    changes.append({"field": name, "line": index + 1,
-                                    "old": old.get(name), "new": new.get(name)})
+                    changes.append(
+                        {
+                            "field": name,
+                            "line": index + 1,
+                            "old": old.get(name),
+                            "new": new.get(name),
+                        }
+                    )
     return changes
 
 
 def _locked_for_edit(order: Order, actor, version) -> Order:
     _require(actor, "orders.enter_order")
     _require_visible(actor, order)
-    locked = Order.objects.select_for_update().select_related("customer").get(
-        pk=order.pk
+    locked = (
+        Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
     )
     if version is not None and int(version) != locked.version:
         raise StaleEdit(
-            _("Someone else saved this order after you opened it. Nothing of yours "
-              "was saved; here is what changed:"),
+            _(
+                "Someone else saved this order after you opened it. Nothing of yours "
+                "was saved; here is what changed:"
+            ),
             events.since(locked, int(version)),
         )
     return locked
@@ -349,7 +368,12 @@ def _locked_for_edit(order: Order, actor, version) -> Order:
 
 @transaction.atomic
 def order_update(
-    *, actor, order: Order, version: int, lines: list[LineData], form_token=None,
+    *,
+    actor,
+    order: Order,
+    version: int,
+    lines: list[LineData],
+    form_token=None,
     **header,
 ) -> Order:
     """Edit a draft. Submitted orders change only through a change request."""
@@ -359,8 +383,9 @@ def order_update(
         raise InvalidMove(
             _("Only drafts can be edited; enter a change request instead.")
         )
-    _validate_header(header, today=timezone.localdate(),
-                     old_requested=locked.requested_date)
+    _validate_header(
+        header, today=timezone.localdate(), old_requested=locked.requested_date
+    )
     _validate_lines(lines)
     before = _snapshot(locked)
     previous_gross = locked.gross_amount
@@ -419,9 +444,9 @@ def order_copy(*, actor, order: Order, form_token=None) -> Order:
 @transaction.atomic
 def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachment:
     _require_visible(actor, order)
-    if not (actor.has_perm("orders.enter_order") or actor.has_perm(
-        "orders.conclude_review"
-    )):
+    if not (
+        actor.has_perm("orders.enter_order") or actor.has_perm("orders.conclude_review")
+    ):
         raise PermissionDenied(_("Your role may not attach files to orders."))
     if not order.is_open:
         raise InvalidMove(_("The order is closed."))
@@ -433,11 +458,13 @@ def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachm
         size=uploaded.size,
         uploaded_by=actor,
     )
-    attachment.file.save(f"{uuid.uuid4().hex}-{uploaded.name[-80:]}", uploaded,
-                         save=False)
+    attachment.file.save(
+        f"{uuid.uuid4().hex}-{uploaded.name[-80:]}", uploaded, save=False
+    )
     attachment.save()
-    events.attachment_added(order=order, user=actor, name=attachment.original_name,
-                            size=attachment.size)
+    events.attachment_added(
+        order=order, user=actor, name=attachment.original_name, size=attachment.size
+    )
     return attachment
 
 
@@ -461,8 +488,9 @@ def order_credit_approve(*, actor, order: Order, reason: str) -> Order:
     return locked
 
 
-def order_cancel(*, actor, order: Order, reason: str, loss_measures: str,
-                 version: int | None = None) -> Order:
+def order_cancel(
+    *, actor, order: Order, reason: str, loss_measures: str, version: int | None = None
+) -> Order:
     with transaction.atomic():
         cancelled = order_move(
             order=order,
@@ -486,15 +514,21 @@ def order_cancel(*, actor, order: Order, reason: str, loss_measures: str,
 
 @transaction.atomic
 def change_request_create(
-    *, actor, order: Order, version: int, reason: str, lines: list[LineData],
-    form_token=None, **header,
+    *,
+    actor,
+    order: Order,
+    version: int,
+    reason: str,
+    lines: list[LineData],
+    form_token=None,
+    **header,
 ) -> ChangeRequest:
     """Record a customer's change, old → new, and hold the order while it waits."""
     _require(actor, "orders.request_change")
     _require_visible(actor, order)
     submission = _claim_token(form_token, actor)
-    locked = Order.objects.select_for_update().select_related("customer").get(
-        pk=order.pk
+    locked = (
+        Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
     )
     if locked.version != int(version):
         raise StaleEdit(
@@ -503,15 +537,18 @@ def change_request_create(
         )
     if locked.stage not in IN_PROGRESS or locked.stage == Stage.ON_HOLD:
         raise InvalidMove(
-            _("A change request can be entered only for a submitted, open order "
-              "that has no change pending.")
+            _(
+                "A change request can be entered only for a submitted, open order "
+                "that has no change pending."
+            )
         )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Please give the customer's reason.")})
     merged = {name: getattr(locked, name) for name in HEADER_FIELDS}
     merged.update(header)
-    _validate_header(merged, today=timezone.localdate(),
-                     old_requested=locked.requested_date)
+    _validate_header(
+        merged, today=timezone.localdate(), old_requested=locked.requested_date
+    )
     _validate_lines(lines)
     before = _snapshot(locked)
     proposed = {
@@ -525,9 +562,17 @@ def change_request_create(
     changes = _diff(before, proposed, _customer_names(before, proposed))
     if not changes:
         raise ValidationError(_("Nothing was changed."))
-    amount_after = cny(sum(
-        (line_amounts(x.quantity, x.unit_price, x.price_includes_tax, x.vat_rate)[2]
-         for x in lines), Decimal(0)))
+    amount_after = cny(
+        sum(
+            (
+                line_amounts(
+                    x.quantity, x.unit_price, x.price_includes_tax, x.vat_rate
+                )[2]
+                for x in lines
+            ),
+            Decimal(0),
+        )
+    )
     change = ChangeRequest(
         order=locked,
         reason=reason.strip(),
@@ -542,15 +587,21 @@ def change_request_create(
     change.full_clean(exclude=["order"])
     change.save()
     events.change_requested(order=locked, user=actor, change_request=change)
-    order_move(order=locked, actor=actor, move="hold", reason=reason.strip(),
-               parameters={"change_request": change.pk})
+    order_move(
+        order=locked,
+        actor=actor,
+        move="hold",
+        reason=reason.strip(),
+        parameters={"change_request": change.pk},
+    )
     _record_result(submission, locked.get_absolute_url())
     return change
 
 
 @transaction.atomic
-def change_request_approve(*, actor, change: ChangeRequest, comment: str = "") -> \
-        ChangeRequest:
+def change_request_approve(
+    *, actor, change: ChangeRequest, comment: str = ""
+) -> ChangeRequest:
     """The production manager approves; over the limit the GM approves after. The last
     approval applies the change and resumes the order where it was."""
     locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
@@ -559,7 +610,8 @@ def change_request_approve(*, actor, change: ChangeRequest, comment: str = "") -
         _require(actor, "orders.approve_change")
         locked.manager_approved_by, locked.manager_approved_at = actor, now
         locked.status = (
-            ChangeRequest.Status.AWAITING_GM if locked.needs_gm
+            ChangeRequest.Status.AWAITING_GM
+            if locked.needs_gm
             else ChangeRequest.Status.APPLIED
         )
     elif locked.status == ChangeRequest.Status.AWAITING_GM:
@@ -571,8 +623,9 @@ def change_request_approve(*, actor, change: ChangeRequest, comment: str = "") -
     locked.decided_comment = (comment or "").strip()
     locked.save()
     order = Order.objects.select_for_update().get(pk=locked.order_id)
-    events.change_approved(order=order, user=actor, change_request=locked,
-                           comment=locked.decided_comment)
+    events.change_approved(
+        order=order, user=actor, change_request=locked, comment=locked.decided_comment
+    )
     if locked.status == ChangeRequest.Status.APPLIED:
         _apply_change(order, locked, actor)
     return locked
@@ -606,13 +659,19 @@ def _apply_change(order: Order, change: ChangeRequest, actor) -> None:
     order.version += 1
     order.save()
     events.change_applied(order=order, user=actor, change_request=change)
-    order_move(order=order, actor=actor, move="resume", automatic=True,
-               parameters={"change_request": change.pk})
+    order_move(
+        order=order,
+        actor=actor,
+        move="resume",
+        automatic=True,
+        parameters={"change_request": change.pk},
+    )
 
 
 @transaction.atomic
-def change_request_reject(*, actor, change: ChangeRequest, comment: str) -> \
-        ChangeRequest:
+def change_request_reject(
+    *, actor, change: ChangeRequest, comment: str
+) -> ChangeRequest:
     locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
     if locked.status == ChangeRequest.Status.PENDING:
         _require(actor, "orders.approve_change")
@@ -626,8 +685,14 @@ def change_request_reject(*, actor, change: ChangeRequest, comment: str) -> \
     locked.decided_comment = comment.strip()
     locked.save(update_fields=["status", "decided_comment"])
     order = Order.objects.select_for_update().get(pk=locked.order_id)
-    events.change_rejected(order=order, user=actor, change_request=locked,
-                           comment=locked.decided_comment)
-    order_move(order=order, actor=actor, move="resume", automatic=True,
-               parameters={"change_request": locked.pk})
+    events.change_rejected(
+        order=order, user=actor, change_request=locked, comment=locked.decided_comment
+    )
+    order_move(
+        order=order,
+        actor=actor,
+        move="resume",
+        automatic=True,
+        parameters={"change_request": locked.pk},
+    )
     return locked

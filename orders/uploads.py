@@ -24,8 +24,9 @@ ALLOWED = {
 }
 
 
-def validate_upload(uploaded, allowed: dict[str, set[str]] | None = None,
-                    max_mb: int | None = None) -> str:
+def validate_upload(
+    uploaded, allowed: dict[str, set[str]] | None = None, max_mb: int | None = None
+) -> str:
     """Return the content type to store, or raise ValidationError."""
     allowed = allowed or ALLOWED
     max_mb = max_mb or settings.ORDER_ATTACHMENT_MAX_MB
@@ -52,8 +53,11 @@ def validate_upload(uploaded, allowed: dict[str, set[str]] | None = None,
     kind = filetype.guess(head)
     if kind is None or kind.extension not in allowed[extension]:
         raise ValidationError(
-            _("“%(name)s” is not really a .%(ext)s file; its content does not match "
-              "its name.") % {"name": uploaded.name, "ext": extension},
+            _(
+                "“%(name)s” is not really a .%(ext)s file; its content does not match "
+                "its name."
+            )
+            % {"name": uploaded.name, "ext": extension},
             code="content",
         )
     return kind.mime

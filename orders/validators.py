@@ -24,16 +24,17 @@ def validate_tax_id(value: str) -> None:
     if not code:
         return
     if len(code) == 18:
-        if all(c in _USCC_ALPHABET for c in code) and uscc_check_char(
-            code[:17]
-        ) == code[17]:
+        if (
+            all(c in _USCC_ALPHABET for c in code)
+            and uscc_check_char(code[:17]) == code[17]
+        ):
             return
     elif _LEGACY_TAX_ID.match(code):
         return
     raise ValidationError(
         _(
             "“%(value)s” is not a valid taxpayer ID: expected the 18-character "
-            "unified social credit code."
+            "unified social credit code (or an old 15- or 20-character number)."
         ),
         code="invalid_tax_id",
         params={"value": value},

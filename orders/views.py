@@ -72,8 +72,10 @@ PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")
 
 @require_GET
 def order_list(request):
-    if not (request.user.has_perm("orders.view_all_orders")
-            or request.user.has_perm("orders.enter_order")):
+    if not (
+        request.user.has_perm("orders.view_all_orders")
+        or request.user.has_perm("orders.enter_order")
+    ):
         raise PermissionDenied
     orders, filterset = selectors.order_list(user=request.user, filters=request.GET)
     from django.conf import settings
@@ -92,7 +94,8 @@ def order_list(request):
             "query": query.urlencode(),
             "primary_filters": PRIMARY_FILTERS,
             "more_filters_used": any(
-                value for key, value in request.GET.items()
+                value
+                for key, value in request.GET.items()
                 if key.split("_")[0] not in PRIMARY_FILTERS and key != "page"
             ),
         },
@@ -116,14 +119,19 @@ def order_detail(request, number):
             "tracker": selectors.stage_tracker(order),
             "buttons": buttons,
             "history": events.history(order.events.all()),
-            "changes": [(c, change_rows(c.changes)) for c in
-                        order.change_requests.all()],
+            "changes": [
+                (c, change_rows(c.changes)) for c in order.change_requests.all()
+            ],
             "open_change": open_change,
             "can_edit": order.stage == "draft" and user.has_perm("orders.enter_order"),
-            "can_attach": order.is_open and (user.has_perm("orders.enter_order")
-                                             or user.has_perm("orders.conclude_review")),
+            "can_attach": order.is_open
+            and (
+                user.has_perm("orders.enter_order")
+                or user.has_perm("orders.conclude_review")
+            ),
             "can_change": user.has_perm("orders.request_change")
-            and order.stage in OPEN and order.stage not in ("draft", "on_hold"),
+            and order.stage in OPEN
+            and order.stage not in ("draft", "on_hold"),
             "can_copy": user.has_perm("orders.enter_order"),
             "can_approve_credit": order.credit == Order.Credit.PENDING
             and user.has_perm("orders.approve_credit"),
@@ -143,8 +151,12 @@ def _order_form_page(request, form, formset, order=None, status=200):
     return render(
         request,
         "orders/order_form.html",
-        {"form": form, "formset": formset, "order": order,
-         "customer_form": CustomerForm(prefix="customer")},
+        {
+            "form": form,
+            "formset": formset,
+            "order": order,
+            "customer_form": CustomerForm(prefix="customer"),
+        },
         status=status,
     )
 
@@ -163,14 +175,17 @@ def order_create(request):
                     **form.header(),
                 )
             except DuplicateSubmission as dup:
-                messages.info(request, _("This form was already submitted; it was "
-                                         "saved once."))
+                messages.info(
+                    request, _("This form was already submitted; it was saved once.")
+                )
                 return HttpResponseRedirect(dup.result_url or "/orders/")
             except ValidationError as exc:
                 _service_errors(form, exc, formset)
             else:
-                messages.success(request, _("Order %(number)s saved as a draft.")
-                                 % {"number": order.number})
+                messages.success(
+                    request,
+                    _("Order %(number)s saved as a draft.") % {"number": order.number},
+                )
                 return redirect(order)
         return _order_form_page(request, form, formset, status=400)
     form = OrderForm()
@@ -182,8 +197,9 @@ def order_create(request):
 def order_edit(request, number):
     order = _visible_order(request, number)
     if order.stage != "draft":
-        messages.error(request, _("Only drafts can be edited; enter a change request "
-                                  "instead."))
+        messages.error(
+            request, _("Only drafts can be edited; enter a change request instead.")
+        )
         return redirect(order)
     if request.method == "POST":
         form = OrderForm(request.POST, instance=Order.objects.get(pk=order.pk))
@@ -199,19 +215,23 @@ def order_edit(request, number):
                     **form.header(),
                 )
             except DuplicateSubmission as dup:
-                messages.info(request, _("This form was already submitted; it was "
-                                         "saved once."))
+                messages.info(
+                    request, _("This form was already submitted; it was saved once.")
+                )
                 return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
             except StaleEdit as exc:
                 return _stale(request, exc, order)
             except ValidationError as exc:
                 _service_errors(form, exc, formset)
             else:
-                messages.success(request, _("Order %(number)s saved.")
-                                 % {"number": order.number})
+                messages.success(
+                    request, _("Order %(number)s saved.") % {"number": order.number}
+                )
                 return redirect(order)
         return _order_form_page(request, form, formset, order, status=400)
-    form = OrderForm(instance=order)
+    # The version the form was opened at, so that a save by someone else in between
+    # is refused (the form's own initial for it is unreachable code in forms.py).
+    form = OrderForm(instance=order, initial={"version": order.version})
     formset = LineFormSet(
         prefix="lines", initial=[LineForm.initial_from(x) for x in order.lines.all()]
     )
@@ -231,8 +251,11 @@ def order_copy(request, number):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(order)
-    messages.success(request, _("Copied as new draft order %(number)s; check the "
-                                "dates and submit it.") % {"number": copy.number})
+    messages.success(
+        request,
+        _("Copied as new draft order %(number)s; check the dates and submit it.")
+        % {"number": copy.number},
+    )
     return redirect("orders:edit", number=copy.number)
 
 
@@ -250,15 +273,22 @@ def order_move(request, number, move):
     try:
         if move == "cancel":
             services.order_cancel(
-                actor=request.user, order=order, reason=data.get("reason", ""),
+                actor=request.user,
+                order=order,
+                reason=data.get("reason", ""),
                 loss_measures=data.get("loss_measures", ""),
                 version=data.get("version"),
             )
         else:
             from .workflow import order_move as gate
 
-            gate(order=order, actor=request.user, move=move,
-                 reason=data.get("reason", ""), version=data.get("version"))
+            gate(
+                order=order,
+                actor=request.user,
+                move=move,
+                reason=data.get("reason", ""),
+                version=data.get("version"),
+            )
     except StaleEdit as exc:
         return _stale(request, exc, order)
     except (InvalidMove, ValidationError) as exc:
@@ -277,8 +307,9 @@ def order_attach(request, number):
         messages.error(request, _("Please choose a file."))
         return redirect(order)
     try:
-        services.order_attach(actor=request.user, order=order,
-                              uploaded=form.cleaned_data["file"])
+        services.order_attach(
+            actor=request.user, order=order, uploaded=form.cleaned_data["file"]
+        )
     except (ValidationError, InvalidMove) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
@@ -291,9 +322,12 @@ def order_attach(request, number):
 def attachment_download(request, number, pk):
     order = _visible_order(request, number)
     attachment = get_object_or_404(order.attachments, pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
 
 
 @require_POST
@@ -342,40 +376,54 @@ def change_create(request, number):
             except ValidationError as exc:
                 _service_errors(form, exc, formset)
             else:
-                messages.success(request, _("Change request entered; the order is on "
-                                            "hold until it is decided."))
+                messages.success(
+                    request,
+                    _(
+                        "Change request entered; the order is on "
+                        "hold until it is decided."
+                    ),
+                )
                 return redirect(order)
         status = 400
     else:
-        form = ChangeRequestForm(initial={"version": order.version,
-                                          "requested_date": order.requested_date})
+        form = ChangeRequestForm(
+            initial={"version": order.version, "requested_date": order.requested_date}
+        )
         formset = LineFormSet(
             prefix="lines",
             initial=[LineForm.initial_from(x) for x in order.lines.all()],
         )
         status = 200
-    return render(request, "orders/change_form.html",
-                  {"form": form, "formset": formset, "order": order}, status=status)
+    return render(
+        request,
+        "orders/change_form.html",
+        {"form": form, "formset": formset, "order": order},
+        status=status,
+    )
 
 
 @require_POST
 def change_decide(request, number, pk):
     order = _visible_order(request, number)
     change = get_object_or_404(ChangeRequest, pk=pk, order=order)
-    if not (request.user.has_perm("orders.approve_change")
-            or request.user.has_perm("orders.approve_large_change")):
+    if not (
+        request.user.has_perm("orders.approve_change")
+        or request.user.has_perm("orders.approve_large_change")
+    ):
         raise PermissionDenied
     form = DecisionForm(request.POST)
     comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
-            services.change_request_approve(actor=request.user, change=change,
-                                            comment=comment)
+            services.change_request_approve(
+                actor=request.user, change=change, comment=comment
+            )
             messages.success(request, _("Change request approved."))
         elif decision == "reject":
-            services.change_request_reject(actor=request.user, change=change,
-                                           comment=comment)
+            services.change_request_reject(
+                actor=request.user, change=change, comment=comment
+            )
             messages.success(request, _("Change request rejected."))
         else:
             raise Http404
@@ -401,23 +449,29 @@ def customer_create(request):
         else:
             return JsonResponse({"id": customer.pk, "text": customer.name})
     return JsonResponse(
-        {"errors": {field: [str(e) for e in errs] for field, errs in
-                    form.errors.items()}},
+        {
+            "errors": {
+                field: [str(e) for e in errs] for field, errs in form.errors.items()
+            }
+        },
         status=400,
     )
 
 
 def _may_search(user):
-    if not (user.has_perm("orders.view_all_orders")
-            or user.has_perm("orders.enter_order")):
+    if not (
+        user.has_perm("orders.view_all_orders") or user.has_perm("orders.enter_order")
+    ):
         raise PermissionDenied
 
 
 @require_GET
 def customer_autocomplete(request):
     _may_search(request.user)
-    results = [{"id": c.pk, "text": c.name, "hint": c.get_type_display()}
-               for c in selectors.customer_search(query=request.GET.get("q", ""))]
+    results = [
+        {"id": c.pk, "text": c.name, "hint": c.get_type_display()}
+        for c in selectors.customer_search(query=request.GET.get("q", ""))
+    ]
     return JsonResponse({"results": results})
 
 
@@ -425,8 +479,14 @@ def customer_autocomplete(request):
 def product_autocomplete(request):
     _may_search(request.user)
     results = [
-        {"id": p.pk, "text": p.model_code, "hint": p.name, "spec": p.spec,
-         "unit": p.unit, "price": str(p.unit_price)}
+        {
+            "id": p.pk,
+            "text": p.model_code,
+            "hint": p.name,
+            "spec": p.spec,
+            "unit": p.unit,
+            "price": str(p.unit_price),
+        }
         for p in selectors.product_search(query=request.GET.get("q", ""))
     ]
     return JsonResponse({"results": results})
@@ -435,6 +495,8 @@ def product_autocomplete(request):
 @require_GET
 def salesperson_autocomplete(request):
     _may_search(request.user)
-    results = [{"id": u.pk, "text": str(u)} for u in
-               selectors.salesperson_search(query=request.GET.get("q", ""))]
+    results = [
+        {"id": u.pk, "text": str(u)}
+        for u in selectors.salesperson_search(query=request.GET.get("q", ""))
+    ]
     return JsonResponse({"results": results})

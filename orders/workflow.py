@@ -64,8 +64,9 @@ class Move:
     extra: tuple[str, ...] = field(default=())
 
     def allowed(self, user) -> bool:
-        wanted = (self.permission,) if isinstance(self.permission, str) else \
-            self.permission
+        wanted = (
+            (self.permission,) if isinstance(self.permission, str) else self.permission
+        )
         return any(user.has_perm(p) for p in wanted)
 
     def target_for(self, order: Order) -> str:
@@ -79,8 +80,16 @@ def _complete_for_review(order: Order) -> str | None:
     if not order.lines.exists():
         return _("The order has no lines.")
     if order.credit == Order.Credit.PENDING:
-        return _("The order takes the customer over the credit limit: finance must "
-                 "approve it first.")
+        return _(
+            "The order takes the customer over the credit limit: finance must "
+            "approve it first."
+        )
+    return None
+
+
+def _change_decided(order: Order) -> str | None:
+    if order.change_requests.filter(status__in=["pending", "awaiting_gm"]).exists():
+        return _("A change request on this order is still waiting for approval.")
     return None
 
 
@@ -246,6 +255,8 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.ON_HOLD}),
             _after_hold,
             ("orders.approve_change", "orders.approve_large_change"),
+            _change_decided,
+            _("the change request approved or rejected"),
         ),
         Move(
             "cancel",
@@ -313,8 +324,10 @@ def order_move(
     for name in definition.extra:
         if not str(fields.get(name, "")).strip():
             raise ValidationError(
-                {name: _("Please fill in “%(field)s”.")
-                 % {"field": Order._meta.get_field(name).verbose_name}}
+                {
+                    name: _("Please fill in “%(field)s”.")
+                    % {"field": Order._meta.get_field(name).verbose_name}
+                }
             )
     if definition.precondition is not None:
         refusal = definition.precondition(locked)
@@ -398,9 +411,12 @@ def workflow_markdown() -> str:
     from accounts.roles import ROLES
 
     def holders(move: Move) -> str:
-        wanted = (move.permission,) if isinstance(move.permission, str) else \
-            move.permission
-        names = [str(role.label) for role in ROLES if set(wanted) & set(role.permissions)]
+        wanted = (
+            (move.permission,) if isinstance(move.permission, str) else move.permission
+        )
+        names = [
+            str(role.label) for role in ROLES if set(wanted) & set(role.permissions)
+        ]
         return "、".join(names) or "-"
 
     def stage(code: str) -> str:
@@ -422,8 +438,11 @@ def workflow_markdown() -> str:
     names = {code: name for code, name, _kind in DEPARTMENTS}
     for code in Stage:
         department = STAGE_DEPARTMENTS.get(code)
-        shown = f"{names.get(department, department)} (`{department}`)" if department \
+        shown = (
+            f"{names.get(department, department)} (`{department}`)"
+            if department
             else "-"
+        )
         lines.append(f"| {stage(code)} | {shown} |")
     lines += [
         "",
@@ -435,10 +454,16 @@ def workflow_markdown() -> str:
     ]
     for move in MOVES.values():
         sources = "、".join(str(Stage(s).label) for s in Stage if s in move.sources)
-        target = (str(Stage(move.target).label) if not callable(move.target)
-                  else "变更前环节 (held stage)")
-        permission = (move.permission if isinstance(move.permission, str)
-                      else " / ".join(move.permission))
+        target = (
+            str(Stage(move.target).label)
+            if not callable(move.target)
+            else "变更前环节 (held stage)"
+        )
+        permission = (
+            move.permission
+            if isinstance(move.permission, str)
+            else " / ".join(move.permission)
+        )
         lines.append(
             f"| {move.label} (`{move.code}`) | {sources} | {target} | `{permission}` "
             f"| {holders(move)} | {move.precondition_doc or '-'} "

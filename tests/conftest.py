@@ -47,8 +47,22 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's language: a request in English through the
+    test client leaves its language active in this thread otherwise."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _service_markers(request):
-    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+    if (
+        request.node.get_closest_marker("postgres")
+        and connection.vendor != "postgresql"
+    ):
         service_missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
 
 

@@ -44,4 +44,8 @@ def test_wrong_password_shows_the_error_and_the_sixth_attempt_is_locked(
         _sign_in(page, "sales1", "still-wrong")
     _sign_in(page, "sales1", "demo1234")
 
-    assert "账号已临时锁定" in page.locator("[data-test=locked-out]").inner_text() + page.locator("h1").inner_text()
+    assert (
+        "账号已临时锁定"
+        in page.locator("[data-test=locked-out]").inner_text()
+        + page.locator("h1").inner_text()
+    )

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import polib
@@ -99,9 +100,9 @@ def test_seed_demo_refuses_without_debug(db, settings):
 def test_seed_demo_runs_twice(db, settings):
     from accounts.models import User
 
-    call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--force", stdout=StringIO())
     count = User.objects.count()
-    call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--force", stdout=StringIO())
 
     assert User.objects.count() == count == 17
     sales1 = User.objects.get(username="sales1")

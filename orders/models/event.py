@@ -48,7 +48,9 @@ class OrderEvent(models.Model):
     from_stage = models.CharField(
         _("from"), max_length=16, choices=Stage.choices, blank=True
     )
-    to_stage = models.CharField(_("to"), max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(
+        _("to"), max_length=16, choices=Stage.choices, blank=True
+    )
     reason = models.TextField(_("reason"), blank=True)
     parameters = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

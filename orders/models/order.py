@@ -62,7 +62,9 @@ class Order(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    pay_before_shipment = models.BooleanField(_("payment before shipment"), default=False)
+    pay_before_shipment = models.BooleanField(
+        _("payment before shipment"), default=False
+    )
     monthly_settlement_days = models.PositiveSmallIntegerField(
         _("monthly settlement (days)"), null=True, blank=True
     )
@@ -84,7 +86,9 @@ class Order(models.Model):
     held_stage = models.CharField(
         _("stage before hold"), max_length=16, choices=Stage.choices, blank=True
     )
-    stage_entered_at = models.DateTimeField(_("stage entered at"), null=True, blank=True)
+    stage_entered_at = models.DateTimeField(
+        _("stage entered at"), null=True, blank=True
+    )
     due_date = models.DateField(_("current stage due"), null=True, blank=True)
     returned_reason = models.TextField(_("sent back because"), blank=True)
     credit = models.CharField(
@@ -271,9 +275,7 @@ class StageDeadline(models.Model):
     what reminders and lateness counts read. Written only by the workflow gate and by
     the services that commit days (contract review)."""
 
-    order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="deadlines"
-    )
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deadlines")
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     department = models.ForeignKey(
         "accounts.Department",

@@ -38,5 +38,8 @@ def percent(rate):
 @register.simple_tag
 def stage_tag(stage, label):
     return format_html(
-        '<span class="tag tag-{}" data-stage="{}">{}</span>', colour(stage), stage, label
+        '<span class="tag tag-{}" data-stage="{}">{}</span>',
+        colour(stage),
+        stage,
+        label,
     )

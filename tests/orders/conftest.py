@@ -10,8 +10,9 @@ from tests.factories import CustomerFactory
 
 
 def line(model="GB-D1060", qty="100", price="3.80", **kwargs) -> LineData:
-    return LineData(model_code=model, quantity=Decimal(qty), unit_price=Decimal(price),
-                    **kwargs)
+    return LineData(
+        model_code=model, quantity=Decimal(qty), unit_price=Decimal(price), **kwargs
+    )
 
 
 @pytest.fixture
@@ -35,8 +36,10 @@ def make_order(db):
         order = services.order_create(
             actor=actor,
             customer=customer or CustomerFactory(),
-            lines=[line(model=f"GB-D{1000 + i}", qty=str(10 * (i + 1)))
-                   for i in range(lines)],
+            lines=[
+                line(model=f"GB-D{1000 + i}", qty=str(10 * (i + 1)))
+                for i in range(lines)
+            ],
             **header,
         )
         if submit:

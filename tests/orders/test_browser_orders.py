@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from orders.demo import seed_catalogue
 from orders.models import Order, OrderEvent
@@ -65,8 +65,10 @@ def test_sales_enters_edits_submits_finds_copies_and_prodmgr_approves_a_change(
     expect(page.locator("[data-error-for=tax_id]")).to_contain_text("统一社会信用代码")
     from orders.validators import uscc_check_char
 
-    page.fill("[name=customer-tax_id]", "91320500MA1N23456" + uscc_check_char(
-        "91320500MA1N23456"))
+    page.fill(
+        "[name=customer-tax_id]",
+        "91320500MA1N23456" + uscc_check_char("91320500MA1N23456"),
+    )
     page.click("[data-save-customer]")
     page.wait_for_selector("[data-customer-dialog]", state="hidden")
     customer_box = page.locator("[data-field=customer] [data-ac-input]")
@@ -111,10 +113,14 @@ def test_sales_enters_edits_submits_finds_copies_and_prodmgr_approves_a_change(
     page.click("[data-nav=orders]")
     page.select_option("#id_stage", ["review"])
     page.click("[data-test=apply-filters]")
-    assert page.locator("[data-test=order-table]").get_by_text(order.number).count() == 1
+    assert (
+        page.locator("[data-test=order-table]").get_by_text(order.number).count() == 1
+    )
     page.fill("#id_q", "GB-D2155")
     page.click("[data-test=apply-filters]")
-    assert page.locator("[data-test=order-table]").get_by_text(order.number).count() == 1
+    assert (
+        page.locator("[data-test=order-table]").get_by_text(order.number).count() == 1
+    )
     page.fill("#id_q", "HR-PO-8812")
     page.click("[data-test=apply-filters]")
     assert page.locator("[data-test=order-table] tbody tr").count() == 1

@@ -17,10 +17,16 @@ from tests.orders.conftest import line
 def test_amounts_tax_inclusive_and_exclusive():
     # 含税: 1000 × 3.80 = 3800.00 gross; net = 3800 / 1.13
     assert line_amounts(1000, Decimal("3.80"), True, Decimal("0.13")) == (
-        Decimal("3362.83"), Decimal("437.17"), Decimal("3800.00"))
+        Decimal("3362.83"),
+        Decimal("437.17"),
+        Decimal("3800.00"),
+    )
     # 不含税: net 3800.00, tax 494.00
     assert line_amounts(1000, Decimal("3.80"), False, Decimal("0.13")) == (
-        Decimal("3800.00"), Decimal("494.00"), Decimal("4294.00"))
+        Decimal("3800.00"),
+        Decimal("494.00"),
+        Decimal("4294.00"),
+    )
 
 
 def test_order_gets_a_readable_number_and_totals(sales, customer):
@@ -29,8 +35,10 @@ def test_order_gets_a_readable_number_and_totals(sales, customer):
         customer=customer,
         channel="phone",
         requested_date=timezone.localdate() + timedelta(days=20),
-        lines=[line(qty="1000", price="3.80"),
-               line(model="MJ-1", qty="1", price="1000", price_includes_tax=False)],
+        lines=[
+            line(qty="1000", price="3.80"),
+            line(model="MJ-1", qty="1", price="1000", price_includes_tax=False),
+        ],
     )
 
     month = timezone.localdate().strftime("%Y%m")
@@ -58,8 +66,9 @@ def test_review_is_due_two_working_days_after_submission_by_the_calendar(
     # Submitted on Wednesday 2026-09-30: 10-01..07 is the National Day holiday, so two
     # working days later is Friday 10-09 (10-10, a Saturday, is a make-up working day).
     for day in range(1, 8):
-        CalendarDay.objects.create(date=date(2026, 10, day), kind="holiday",
-                                   name="国庆节")
+        CalendarDay.objects.create(
+            date=date(2026, 10, day), kind="holiday", name="国庆节"
+        )
     production = DepartmentFactory(code="production", name="生产部")
     monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 9, 30))
     order = make_order(sales, requested_date=date(2026, 12, 1))
@@ -81,7 +90,9 @@ def test_over_the_credit_limit_needs_finance_before_it_can_go_further(
     assert order.credit == "within"
     big = make_order(sales, customer=customer, lines=1)
     services.order_update(
-        actor=sales, order=big, version=big.version,
+        actor=sales,
+        order=big,
+        version=big.version,
         lines=[line(qty="1000")],
         **{k: getattr(big, k) for k in services.HEADER_FIELDS},
     )
@@ -99,8 +110,9 @@ def test_over_the_credit_limit_needs_finance_before_it_can_go_further(
 
 
 def test_copy_as_new_order_keeps_customer_lines_and_terms(sales, make_order):
-    original = make_order(sales, lines=3, special_requirements="打标识",
-                          deposit_percent=Decimal(30))
+    original = make_order(
+        sales, lines=3, special_requirements="打标识", deposit_percent=Decimal(30)
+    )
 
     copy = services.order_copy(actor=sales, order=original)
 
@@ -109,7 +121,8 @@ def test_copy_as_new_order_keeps_customer_lines_and_terms(sales, make_order):
     assert copy.special_requirements == "打标识"
     assert copy.deposit_percent == Decimal(30)
     assert [x.model_code for x in copy.lines.all()] == [
-        x.model_code for x in original.lines.all()]
+        x.model_code for x in original.lines.all()
+    ]
     event = copy.events.get()
     assert event.type == "copied" and event.parameters["copied_from"] == original.number
 
@@ -118,8 +131,12 @@ def test_cancel_records_reason_and_loss_measures(sales, make_user, make_order):
     manager = make_user("production_manager")
     order = make_order(sales, submit=True)
 
-    order = services.order_cancel(actor=manager, order=order, reason="客户项目取消",
-                                  loss_measures="已通知采购停止备料")
+    order = services.order_cancel(
+        actor=manager,
+        order=order,
+        reason="客户项目取消",
+        loss_measures="已通知采购停止备料",
+    )
 
     assert order.stage == "cancelled"
     event = order.events.get(type="moved", to_stage="cancelled")
@@ -136,8 +153,12 @@ def test_change_request_holds_the_order_and_big_changes_need_the_gm(
     new_date = order.requested_date + timedelta(days=7)
 
     change = services.change_request_create(
-        actor=sales, order=order, version=order.version, reason="客户加量",
-        requested_date=new_date, lines=[line(qty="1000")],
+        actor=sales,
+        order=order,
+        version=order.version,
+        reason="客户加量",
+        requested_date=new_date,
+        lines=[line(qty="1000")],
     )
     order.refresh_from_db()
     assert order.stage == "on_hold" and order.held_stage == "review"
@@ -163,8 +184,12 @@ def test_rejected_change_resumes_the_order_unchanged(sales, make_user, make_orde
     manager = make_user("production_manager")
     order = make_order(sales, submit=True)
     change = services.change_request_create(
-        actor=sales, order=order, version=order.version, reason="客户减量",
-        requested_date=order.requested_date, lines=[line(qty="5")],
+        actor=sales,
+        order=order,
+        version=order.version,
+        reason="客户减量",
+        requested_date=order.requested_date,
+        lines=[line(qty="5")],
     )
 
     with pytest.raises(ValidationError):
@@ -181,8 +206,9 @@ def test_send_back_returns_the_draft_with_the_reason(sales, make_user, make_orde
     manager = make_user("production_manager")
     order = make_order(sales, submit=True)
 
-    order = order_move(order=order, actor=manager, move="send_back",
-                       reason="缺少客户图纸")
+    order = order_move(
+        order=order, actor=manager, move="send_back", reason="缺少客户图纸"
+    )
 
     assert order.stage == "draft" and order.returned_reason == "缺少客户图纸"
     assert Order.objects.get(pk=order.pk).events.last().reason == "缺少客户图纸"

@@ -26,8 +26,9 @@ def test_every_move_needs_a_declared_permission_that_some_role_holds():
     declared = {f"orders.{code}" for code, _label in Order._meta.permissions}
     held = {perm for role in ROLES for perm in role.permissions}
     for move in MOVES.values():
-        wanted = (move.permission,) if isinstance(move.permission, str) else \
-            move.permission
+        wanted = (
+            (move.permission,) if isinstance(move.permission, str) else move.permission
+        )
         for permission in wanted:
             assert permission in declared, move.code
         assert set(wanted) & held, f"no role may {move.code}"

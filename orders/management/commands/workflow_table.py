@@ -11,8 +11,11 @@ class Command(BaseCommand):
     help = "Print (or --write) docs/workflow.md, generated from orders.workflow."
 
     def add_arguments(self, parser):
-        parser.add_argument("--write", action="store_true",
-                            help="Write docs/workflow.md instead of printing it.")
+        parser.add_argument(
+            "--write",
+            action="store_true",
+            help="Write docs/workflow.md instead of printing it.",
+        )
 
     def handle(self, *args, **options):
         with translation.override("zh-hans"):
