@@ -35,6 +35,7 @@ ROLES: tuple[Role, ...] = (
             "submit_order",
             "request_change",
             "manage_contract",
+            "accept_quote",
             "view_customer",
             "add_customer",
             "view_product",
@@ -45,7 +46,7 @@ ROLES: tuple[Role, ...] = (
         "报价员",
         _("Quoter"),
         _("Prepares quotes"),
-        _READ + _orders("manage_quote"),
+        _READ + _orders("manage_quote", "accept_quote"),
     ),
     Role(
         "production_manager",
@@ -59,14 +60,17 @@ ROLES: tuple[Role, ...] = (
         "部门评审人",
         _("Department reviewer"),
         _("Signs the department's row of the review sheet"),
-        _READ,
+        _READ + _orders("sign_review"),
     ),
     Role(
         "general_manager",
         "总经理",
         _("General manager"),
         _("Approves quotes and important orders; receives the monthly summary"),
-        _READ + _orders("approve_order", "approve_large_change", "cancel_order"),
+        _READ
+        + _orders(
+            "approve_order", "approve_large_change", "cancel_order", "delegate_approval"
+        ),
     ),
     Role(
         "chairman",

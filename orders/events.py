@@ -126,6 +126,107 @@ def change_applied(*, order, user, change_request) -> OrderEvent:
     )
 
 
+def review_opened(*, order, user, review, departments) -> OrderEvent:
+    return _write(
+        order,
+        Type.REVIEW_OPENED,
+        user,
+        parameters={
+            "review": review.number,
+            "departments": [d.name for d in departments],
+        },
+    )
+
+
+def review_signed(*, order, user, signoff) -> OrderEvent:
+    return _write(
+        order,
+        Type.REVIEW_SIGNED,
+        user,
+        reason=signoff.risks,
+        parameters={
+            "department": signoff.department.name,
+            "days": signoff.days_needed,
+            "opinion": signoff.opinion,
+        },
+    )
+
+
+def review_concluded(*, order, user, review) -> OrderEvent:
+    return _write(
+        order,
+        Type.REVIEW_CONCLUDED,
+        user,
+        reason=review.note or review.conditions,
+        parameters={
+            "conclusion": review.conclusion,
+            "promised_date": review.promised_date.isoformat()
+            if review.promised_date
+            else None,
+            "needs_gm": review.needs_gm,
+        },
+    )
+
+
+def quote_event(
+    *, order, user, quote, type_, reason="", on_behalf_of=None, **extra
+) -> OrderEvent:
+    parameters = {
+        "quote": quote.number,
+        "version": order.version,
+        "quote_version": quote.version,
+        "amount": str(quote.gross_amount),
+    }
+    parameters.update(extra)
+    return _write(
+        order,
+        type_,
+        user,
+        reason=reason,
+        on_behalf_of=on_behalf_of,
+        parameters=parameters,
+    )
+
+
+def contract_recorded(*, order, user, contract) -> OrderEvent:
+    return _write(
+        order,
+        Type.CONTRACT_RECORDED,
+        user,
+        reason=contract.amount_reason,
+        parameters={
+            "contract": contract.number,
+            "amount": str(contract.amount),
+            "name": contract.original_name,
+        },
+    )
+
+
+def drawing_uploaded(*, order, user, drawing) -> OrderEvent:
+    return _write(
+        order,
+        Type.DRAWING_UPLOADED,
+        user,
+        parameters={
+            "drawing": drawing.title,
+            "drawing_version": drawing.version,
+            "name": drawing.original_name,
+        },
+    )
+
+
+def requirements_written(*, order, user, changes) -> OrderEvent:
+    return _write(
+        order, Type.REQUIREMENTS_WRITTEN, user, parameters={"changes": changes}
+    )
+
+
+def drawings_recalled(*, order, user, reason, count) -> OrderEvent:
+    return _write(
+        order, Type.DRAWINGS_RECALLED, user, reason=reason, parameters={"count": count}
+    )
+
+
 def since(order: Order, version: int) -> list[OrderEvent]:
     """What happened to the order after the given version: for the stale-edit message."""
     return [

@@ -23,6 +23,7 @@ from accounts.models import Department
 from accounts.workdays import get_calendar
 
 from . import events
+from .authority import is_stand_in
 from .exceptions import InvalidMove, PermissionDenied, StaleEdit, ValidationError
 from .models import Order, StageDeadline
 from .stages import IN_PROGRESS, OPEN, Stage
@@ -110,6 +111,58 @@ def _not_built(what) -> Precondition:
     return check
 
 
+def _review_concluded(*conclusions: str, needs_gm: bool | None = None):
+    def check(order: Order) -> str | None:
+        from .models import ContractReview
+
+        review = ContractReview.objects.filter(order=order).first()
+        if review is None or review.conclusion not in conclusions:
+            return _("The contract review sheet has not been concluded that way.")
+        if needs_gm is not None and review.needs_gm != needs_gm:
+            return (
+                _("This order needs the general manager's approval.")
+                if review.needs_gm
+                else _("This order does not need the general manager's approval.")
+            )
+        return None
+
+    return check
+
+
+def _gm_approved(order: Order) -> str | None:
+    from .models import ContractReview
+
+    if not ContractReview.objects.filter(
+        order=order, gm_decision=ContractReview.GMDecision.APPROVED
+    ).exists():
+        return _("The general manager has not approved the order.")
+    return None
+
+
+def _quote_accepted(order: Order) -> str | None:
+    from .models import Quote
+
+    if not order.quotes.filter(status=Quote.Status.ACCEPTED).exists():
+        return _("No approved quote has been accepted by the customer.")
+    return None
+
+
+def _contract_recorded(order: Order) -> str | None:
+    from .models import Contract
+
+    if not Contract.objects.filter(order=order).exists():
+        return _("The signed contract has not been recorded.")
+    return None
+
+
+def _drawings_issued(order: Order) -> str | None:
+    if not order.drawings.filter(
+        issued_at__isnull=False, recalled_at__isnull=True
+    ).exists():
+        return _("No drawing has been issued.")
+    return None
+
+
 MOVES: dict[str, Move] = {
     move.code: move
     for move in (
@@ -139,7 +192,7 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.REVIEW}),
             Stage.APPROVAL,
             "orders.conclude_review",
-            _not_built(_("the contract review conclusion")),
+            _review_concluded("accept", "conditional", needs_gm=True),
             _("review sheet concluded “accept”; order important or over the amount"),
         ),
         Move(
@@ -148,7 +201,7 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.REVIEW}),
             Stage.QUOTE,
             "orders.conclude_review",
-            _not_built(_("the contract review conclusion")),
+            _review_concluded("accept", "conditional", needs_gm=False),
             _("review sheet concluded “accept”; no GM approval needed"),
         ),
         Move(
@@ -157,7 +210,7 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.REVIEW}),
             Stage.DECLINED,
             "orders.conclude_review",
-            _not_built(_("the contract review conclusion")),
+            _review_concluded("decline"),
             _("review sheet concluded “decline”"),
             needs_reason=True,
         ),
@@ -167,7 +220,7 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.APPROVAL}),
             Stage.QUOTE,
             "orders.approve_order",
-            _not_built(_("the GM approval")),
+            _gm_approved,
             _("GM approval recorded"),
         ),
         Move(
@@ -183,8 +236,8 @@ MOVES: dict[str, Move] = {
             _("Customer accepted the quote"),
             frozenset({Stage.QUOTE}),
             Stage.CONTRACT,
-            "orders.manage_quote",
-            _not_built(_("the approved quote")),
+            "orders.accept_quote",
+            _quote_accepted,
             _("an approved, unexpired quote accepted by the customer"),
         ),
         Move(
@@ -193,7 +246,7 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.CONTRACT}),
             Stage.DRAWING,
             "orders.manage_contract",
-            _not_built(_("the signed contract")),
+            _contract_recorded,
             _("contract recorded with its signed file"),
         ),
         Move(
@@ -202,7 +255,7 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.DRAWING}),
             Stage.PRODUCTION,
             "orders.issue_drawings",
-            _not_built(_("the issued drawings")),
+            _drawings_issued,
             _("drawings uploaded and issued"),
         ),
         Move(
@@ -302,7 +355,11 @@ def order_move(
     definition = MOVES.get(move)
     if definition is None:
         raise InvalidMove(_("Unknown move “%(move)s”.") % {"move": move})
-    if not definition.allowed(actor):
+    if not definition.allowed(actor) and not (
+        on_behalf_of is not None
+        and definition.allowed(on_behalf_of)
+        and is_stand_in(actor, on_behalf_of)
+    ):
         raise PermissionDenied(
             _("Your role may not “%(move)s”.") % {"move": definition.label}
         )
@@ -396,10 +453,15 @@ def _start_stage(order: Order, stage: str, now) -> StageDeadline | None:
     )
     deadline.started_at = now
     deadline.completed_at = None
-    if stage == Stage.REVIEW:
-        today = timezone.localdate(now)
+    entry_due = {
+        Stage.REVIEW: settings.ORDER_REVIEW_DUE_WORKING_DAYS,
+        Stage.APPROVAL: settings.ORDER_APPROVAL_DUE_WORKING_DAYS,
+        Stage.QUOTE: settings.ORDER_QUOTE_DUE_WORKING_DAYS,
+        Stage.CONTRACT: settings.ORDER_CONTRACT_DUE_WORKING_DAYS,
+    }
+    if stage in entry_due and (stage == Stage.REVIEW or deadline.due_date is None):
         deadline.due_date = get_calendar().add_working_days(
-            today, settings.ORDER_REVIEW_DUE_WORKING_DAYS
+            timezone.localdate(now), entry_due[stage]
         )
     deadline.save()
     return deadline

@@ -172,6 +172,17 @@ ORDER_GM_APPROVAL_AMOUNT = env.int("ORDER_GM_APPROVAL_AMOUNT", default=500_000)
 ORDER_CHANGE_GM_APPROVAL_AMOUNT = env.int(
     "ORDER_CHANGE_GM_APPROVAL_AMOUNT", default=50_000
 )
+# Due dates of the stages the review sheet does not commit (working days after entry).
+ORDER_APPROVAL_DUE_WORKING_DAYS = env.int("ORDER_APPROVAL_DUE_WORKING_DAYS", default=1)
+ORDER_QUOTE_DUE_WORKING_DAYS = env.int("ORDER_QUOTE_DUE_WORKING_DAYS", default=2)
+ORDER_CONTRACT_DUE_WORKING_DAYS = env.int("ORDER_CONTRACT_DUE_WORKING_DAYS", default=5)
+# Logistics days in the promised date when no logistics reviewer signs the sheet.
+ORDER_DELIVERY_WORKING_DAYS = env.int("ORDER_DELIVERY_WORKING_DAYS", default=2)
+# The technical department issues drawings within this many working days (技术部 1 天).
+ORDER_DRAWING_CLOCK_WORKING_DAYS = env.int("ORDER_DRAWING_CLOCK_WORKING_DAYS", default=1)
+# Small orders (below this, CNY) of non-key customers: the sheet suggests accepting
+# with a higher price or a longer lead time.
+ORDER_SMALL_AMOUNT = env.int("ORDER_SMALL_AMOUNT", default=20_000)
 # Salespeople also see the orders of their own department (not only their own).
 SALES_SEE_DEPARTMENT_ORDERS = env.bool("SALES_SEE_DEPARTMENT_ORDERS", default=False)
 ORDER_ATTACHMENT_MAX_MB = env.int("ORDER_ATTACHMENT_MAX_MB", default=20)

@@ -21,6 +21,21 @@ class OrderEvent(models.Model):
         CHANGE_APPROVED = "change_approved", _("approved the change request")
         CHANGE_REJECTED = "change_rejected", _("rejected the change request")
         CHANGE_APPLIED = "change_applied", _("applied the change")
+        REVIEW_OPENED = "review_opened", _("opened the contract review sheet")
+        REVIEW_SIGNED = "review_signed", _("signed the review sheet")
+        REVIEW_CONCLUDED = "review_concluded", _("concluded the contract review")
+        QUOTE_PREPARED = "quote_prepared", _("prepared a quote")
+        QUOTE_SUBMITTED = "quote_submitted", _("submitted the quote for approval")
+        QUOTE_APPROVED = "quote_approved", _("approved the quote")
+        QUOTE_RETURNED = "quote_returned", _("sent the quote back")
+        QUOTE_ACCEPTED = "quote_accepted", _("recorded the customer's acceptance")
+        CONTRACT_RECORDED = "contract_recorded", _("recorded the signed contract")
+        DRAWING_UPLOADED = "drawing_uploaded", _("uploaded a drawing")
+        REQUIREMENTS_WRITTEN = (
+            "requirements_written",
+            _("wrote the key quality and process requirements"),
+        )
+        DRAWINGS_RECALLED = "drawings_recalled", _("recalled the drawings")
 
     order = models.ForeignKey(
         "orders.Order",

@@ -214,9 +214,11 @@ def test_send_back_returns_the_draft_with_the_reason(sales, make_user, make_orde
     assert Order.objects.get(pk=order.pk).events.last().reason == "缺少客户图纸"
 
 
-def test_later_stages_refuse_until_their_records_exist(sales, make_user, make_order):
+def test_acceptance_refuses_until_the_review_sheet_is_concluded(
+    sales, make_user, make_order
+):
     manager = make_user("production_manager")
     order = make_order(sales, submit=True)
 
-    with pytest.raises(InvalidMove, match="合同评审结论"):
+    with pytest.raises(InvalidMove, match="合同评审表"):
         order_move(order=order, actor=manager, move="accept")

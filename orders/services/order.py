@@ -16,15 +16,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import events
-from .exceptions import (
+from .. import events
+from ..exceptions import (
     DuplicateSubmission,
     InvalidMove,
     PermissionDenied,
     StaleEdit,
     ValidationError,
 )
-from .models import (
+from ..models import (
     ChangeRequest,
     Customer,
     FormSubmission,
@@ -34,11 +34,11 @@ from .models import (
     OrderLine,
     Product,
 )
-from .money import cny, line_amounts
-from .selectors import order_visible_to
-from .stages import IN_PROGRESS, Stage
-from .uploads import validate_upload
-from .workflow import order_move
+from ..money import cny, line_amounts
+from ..selectors import order_visible_to
+from ..stages import IN_PROGRESS, Stage
+from ..uploads import validate_upload
+from ..workflow import order_move
 
 HEADER_FIELDS = (
     "customer",

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.workdays import WorkCalendar, get_calendar
 
-from .models import ChangeRequest, Customer, Order, OrderEvent, Product, StageDeadline
-from .stages import OPEN, WALK, Stage
+from ..models import ChangeRequest, Customer, Order, OrderEvent, Product, StageDeadline
+from ..stages import OPEN, WALK, Stage
+from .queues import Queue, by_urgency, queue_items
 
 
 def orders_visible_to(user) -> QuerySet[Order]:
@@ -37,7 +38,7 @@ def order_visible_to(user, order: Order) -> bool:
 
 
 def order_list(*, user, filters: dict | None = None) -> tuple[QuerySet[Order], object]:
-    from .filters import OrderFilter
+    from ..filters import OrderFilter
 
     late = Q(stage__in=OPEN, due_date__lt=timezone.localdate())
     base = (
@@ -102,7 +103,7 @@ def stage_tracker(
 ) -> list[TrackerRow]:
     """Every stage of the walk with its due date, actual dates and lateness. Uses the
     prefetched deadlines; one calendar for the whole page."""
-    from .workflow import STAGE_DEPARTMENTS
+    from ..workflow import STAGE_DEPARTMENTS
 
     calendar = calendar or get_calendar()
     deadlines = {d.stage: d for d in order.deadlines.all()}
@@ -182,65 +183,7 @@ def salesperson_search(*, query: str, limit: int = 20):
     return users.order_by("username")[:limit]
 
 
-# --- "what needs me now" ----------------------------------------------------------------
-
-
-@dataclass
-class QueueItem:
-    order: Order
-    what: object
-    due_date: date | None
-    days_left: int | None
-    url: str
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left is not None and self.days_left < 0
-
-    @property
-    def days_overdue(self) -> int:
-        return -self.days_left if self.overdue else 0
-
-
-@dataclass
-class Queue:
-    key: str
-    title: object
-    items: list[QueueItem]
-
-
-def _items(orders, what, calendar, today, due=lambda o: o.due_date):
-    items = []
-    for order in orders:
-        due_date = due(order)
-        days_left = None
-        if due_date is not None:
-            days_left = (
-                -calendar.working_days_between(due_date, today)
-                if due_date < today
-                else calendar.working_days_between(today, due_date)
-            )
-        items.append(
-            QueueItem(
-                order,
-                what(order) if callable(what) else what,
-                due_date,
-                days_left,
-                order.get_absolute_url(),
-            )
-        )
-    return items
-
-
-def _by_urgency(items: list[QueueItem]) -> list[QueueItem]:
-    return sorted(
-        items,
-        key=lambda i: (
-            i.days_left is None,
-            i.days_left if i.days_left is not None else 0,
-            i.order.number,
-        ),
-    )
+# --- "what needs me now" ---------------------------------------------------------
 
 
 def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
@@ -250,7 +193,7 @@ def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
         return None
     mine = orders_visible_to(user).filter(salesperson=user).select_related("customer")
     drafts = mine.filter(stage=Stage.DRAFT)
-    items = _items(
+    items = queue_items(
         drafts,
         lambda o: (
             _("Sent back: %(reason)s") % {"reason": o.returned_reason}
@@ -265,7 +208,7 @@ def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
         today,
         due=lambda o: o.requested_date,
     )
-    items += _items(
+    items += queue_items(
         mine.filter(stage__in=[Stage.QUOTE, Stage.DELIVERY]),
         lambda o: (
             _("Awaiting the customer: quote acceptance")
@@ -275,13 +218,13 @@ def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
         calendar,
         today,
     )
-    items += _items(
+    items += queue_items(
         mine.filter(stage=Stage.ON_HOLD),
         _("Change request awaiting approval"),
         calendar,
         today,
     )
-    return Queue("sales", _("My orders that need me"), _by_urgency(items))
+    return Queue("sales", _("My orders that need me"), by_urgency(items))
 
 
 def finance_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
@@ -292,14 +235,14 @@ def finance_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
         .exclude(stage__in=[Stage.CANCELLED, Stage.DECLINED])
         .select_related("customer")
     )
-    items = _items(
+    items = queue_items(
         orders,
         _("Over the credit limit: approve or not"),
         calendar,
         today,
         due=lambda o: o.requested_date,
     )
-    return Queue("credit", _("Credit approvals"), _by_urgency(items))
+    return Queue("credit", _("Credit approvals"), by_urgency(items))
 
 
 def change_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
@@ -319,14 +262,14 @@ def change_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
     for change in changes:
         change.order.pending_change = change
         orders.append(change.order)
-    items = _items(
+    items = queue_items(
         orders,
         lambda o: _("Change request: %(reason)s") % {"reason": o.pending_change.reason},
         calendar,
         today,
         due=lambda o: timezone.localdate(o.pending_change.requested_at),
     )
-    return Queue("changes", _("Change requests to approve"), _by_urgency(items))
+    return Queue("changes", _("Change requests to approve"), by_urgency(items))
 
 
 def review_intake_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
@@ -334,23 +277,5 @@ def review_intake_queue(user, calendar: WorkCalendar, today: date) -> Queue | No
     if not user.has_perm("orders.conclude_review"):
         return None
     orders = Order.objects.filter(stage=Stage.REVIEW).select_related("customer")
-    items = _items(orders, _("Organise the contract review"), calendar, today)
-    return Queue("review", _("Orders awaiting review"), _by_urgency(items))
-
-
-QUEUES = (sales_queue, finance_queue, change_queue, review_intake_queue)
-
-
-def queues_for(user) -> list[Queue]:
-    """Cached on the user object for the request: the navigation count and the home
-    page read the same queues."""
-    cached = getattr(user, "_order_queues", None)
-    if cached is None:
-        calendar, today = get_calendar(), timezone.localdate()
-        cached = [q for q in (make(user, calendar, today) for make in QUEUES) if q]
-        user._order_queues = cached
-    return cached
-
-
-def waiting_count(user) -> int:
-    return sum(len(q.items) for q in queues_for(user))
+    items = queue_items(orders, _("Organise the contract review"), calendar, today)
+    return Queue("review", _("Orders awaiting review"), by_urgency(items))

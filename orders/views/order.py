@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import events, selectors, services
-from .events import change_rows
-from .exceptions import DuplicateSubmission, InvalidMove, StaleEdit, ValidationError
-from .forms import (
+from .. import events, selectors, services
+from ..events import change_rows
+from ..exceptions import DuplicateSubmission, InvalidMove, StaleEdit, ValidationError
+from ..forms import (
     AttachmentForm,
     CancelForm,
     ChangeRequestForm,
@@ -23,9 +23,12 @@ from .forms import (
     OrderForm,
     ReasonForm,
 )
-from .models import ChangeRequest, Order
-from .stages import OPEN
-from .workflow import MOVES, moves_from
+from ..models import ChangeRequest, Order
+from ..selectors.contract import technical_sections
+from ..selectors.review import review_sections
+from ..stages import OPEN
+from ..workflow import MOVES, moves_from
+from ..workflow import order_move as gate
 
 
 def _visible_order(request, number) -> Order:
@@ -140,6 +143,8 @@ def order_detail(request, number):
             "attachment_form": AttachmentForm(),
             "decision_form": DecisionForm(),
             "copy_token": services.new_form_token(),
+            **review_sections(order=order, user=user),
+            **technical_sections(order=order, user=user),
         },
     )
 
@@ -280,8 +285,6 @@ def order_move(request, number, move):
                 version=data.get("version"),
             )
         else:
-            from .workflow import order_move as gate
-
             gate(
                 order=order,
                 actor=request.user,

@@ -1,0 +1,158 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .order import MONEY
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Quote(models.Model):
+    """报价单. Versions are kept (one row each); an approved quote is locked and prints
+    as the 报价单; the customer's acceptance of an unexpired approved quote moves the
+    order to contract."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("awaiting the general manager")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("sent back")
+        ACCEPTED = "accepted", _("accepted by the customer")
+        SUPERSEDED = "superseded", _("superseded")
+
+    class AcceptedHow(models.TextChoices):
+        SIGNED = "signed", _("signed quote returned")
+        EMAIL = "email", _("e-mail")
+        FAX = "fax", _("fax")
+        PHONE = "phone", _("phone")
+        WECHAT = "wechat", _("WeChat")
+
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="quotes",
+    )
+    number = models.CharField(_("quote number"), max_length=40, unique=True)
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    prices_include_tax = models.BooleanField(_("prices include tax"), default=True)
+    vat_rate = models.DecimalField(
+        _("VAT rate"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.13"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("0.99"))],
+    )
+    discount_percent = models.DecimalField(
+        _("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"))
+    payment_terms = models.CharField(_("payment terms"), max_length=255)
+    valid_until = models.DateField(_("valid until"))
+    note = models.TextField(_("notes"), blank=True)
+    net_amount = models.DecimalField(_("amount excl. tax"), default=0, **MONEY)
+    tax_amount = models.DecimalField(_("tax"), default=0, **MONEY)
+    gross_amount = models.DecimalField(_("amount incl. tax"), default=0, **MONEY)
+    prepared_by = models.ForeignKey(
+        USER, verbose_name=_("quoted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        USER,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_on_behalf_of = models.ForeignKey(
+        USER,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_how = models.CharField(
+        _("accepted how"), max_length=16, choices=AcceptedHow.choices, blank=True
+    )
+    accepted_by = models.ForeignKey(
+        USER,
+        verbose_name=_("acceptance recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["order", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "version"], name="quote_version_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT and self.status != self.Status.RETURNED
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(
+        Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("line"))
+    model_code = models.CharField(_("model"), max_length=64)
+    spec = models.CharField(_("specification"), max_length=128, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    unit = models.CharField(_("unit"), max_length=16, default="件")
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=14,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    net_amount = models.DecimalField(_("amount excl. tax"), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), **MONEY)
+    gross_amount = models.DecimalField(_("amount incl. tax"), **MONEY)
+
+    class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        ordering = ["quote", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote", "position"], name="quote_line_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="quote_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model_code} × {self.quantity}"

@@ -1,0 +1,41 @@
+"""Writes, one module per part of the walk; callers import from here."""
+
+from .order import (
+    HEADER_FIELDS,
+    LINE_FIELDS,
+    LineData,
+    change_request_approve,
+    change_request_create,
+    change_request_reject,
+    customer_create,
+    lines_of,
+    new_form_token,
+    number_next,
+    order_attach,
+    order_cancel,
+    order_copy,
+    order_create,
+    order_credit_approve,
+    order_submit,
+    order_update,
+)
+
+__all__ = [
+    "HEADER_FIELDS",
+    "LINE_FIELDS",
+    "LineData",
+    "change_request_approve",
+    "change_request_create",
+    "change_request_reject",
+    "customer_create",
+    "lines_of",
+    "new_form_token",
+    "number_next",
+    "order_attach",
+    "order_cancel",
+    "order_copy",
+    "order_create",
+    "order_credit_approve",
+    "order_submit",
+    "order_update",
+]
