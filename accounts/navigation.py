@@ -51,6 +51,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "new_order", _("New order"), "orders:create", "fa-plus", "orders.enter_order"
     ),
     NavItem(
+        "stand_ins",
+        _("Stand-ins"),
+        "orders:delegations",
+        "fa-user-clock",
+        "orders.delegate_approval",
+    ),
+    NavItem(
         "admin",
         _("Administration"),
         "admin:index",

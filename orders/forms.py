@@ -263,3 +263,208 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+
+# --- the contract review sheet, approvals and quotes --------------------------------
+
+
+class ReviewOpenForm(forms.Form):
+    departments = forms.MultipleChoiceField(
+        label=_("departments that must sign"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].choices = [(d.code, d.name) for d in departments]
+
+
+class SignoffForm(forms.Form):
+    content = forms.CharField(
+        label=_("what was reviewed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    days_needed = forms.IntegerField(
+        label=_("working days needed"),
+        min_value=1,
+        max_value=365,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("Enter the working days your department needs (1 or more).")
+        },
+    )
+    resources_ok = forms.TypedChoiceField(
+        label=_("resources sufficient"),
+        choices=[("yes", _("yes")), ("no", _("no"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    risks = forms.CharField(
+        label=_("risks and countermeasures"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    opinion = forms.ChoiceField(
+        label=_("opinion"),
+        choices=(),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import ReviewSignoff
+
+        super().__init__(*args, **kwargs)
+        self.fields["opinion"].choices = ReviewSignoff.Opinion.choices
+
+
+class ConcludeForm(forms.Form):
+    conclusion = forms.ChoiceField(
+        label=_("how to take the order"), choices=(), widget=forms.RadioSelect
+    )
+    raise_price = forms.BooleanField(label=_("at a higher price"), required=False)
+    extend_lead_time = forms.BooleanField(
+        label=_("with a longer lead time"), required=False
+    )
+    conditions = forms.CharField(
+        label=_("conditions"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label=_("conclusion notes (the reason, when declining)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import ContractReview
+
+        super().__init__(*args, **kwargs)
+        self.fields["conclusion"].choices = ContractReview.Conclusion.choices
+
+
+class ApprovalForm(forms.Form):
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class QuoteForm(TokenMixin, forms.Form):
+    prices_include_tax = forms.BooleanField(
+        label=_("prices include tax"), required=False, initial=True
+    )
+    vat_percent = forms.DecimalField(
+        label=_("VAT %"),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal(13),
+        min_value=Decimal(0),
+        max_value=Decimal(99),
+    )
+    discount_percent = forms.DecimalField(
+        label=_("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal(0),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+    lead_time_days = forms.IntegerField(
+        label=_("lead time (days)"), min_value=1, max_value=3650
+    )
+    payment_terms = forms.CharField(label=_("payment terms"), max_length=255)
+    valid_until = forms.DateField(label=_("valid until"), widget=DATE)
+    note = forms.CharField(
+        label=_("notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_valid_until(self):
+        value = self.cleaned_data["valid_until"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The quote would already have expired."))
+        return value
+
+
+class QuoteLineForm(forms.Form):
+    model_code = forms.CharField(label=_("model"), max_length=64)
+    spec = forms.CharField(label=_("specification"), max_length=128, required=False)
+    quantity = forms.DecimalField(
+        label=_("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(
+                Decimal("0.01"), _("The quantity must be greater than 0.")
+            )
+        ],
+    )
+    unit = forms.CharField(label=_("unit"), max_length=16, initial="件")
+    unit_price = forms.DecimalField(
+        label=_("unit price"),
+        max_digits=14,
+        decimal_places=4,
+        validators=[
+            MinValueValidator(Decimal("0"), _("The unit price cannot be negative."))
+        ],
+    )
+
+
+class BaseQuoteLineFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("A quote needs at least one line."),
+    }
+
+
+QuoteLineFormSet = forms.formset_factory(
+    QuoteLineForm,
+    formset=BaseQuoteLineFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=200,
+    validate_max=True,
+)
+
+
+class QuoteAcceptForm(forms.Form):
+    accepted_on = forms.DateField(label=_("accepted on"), widget=DATE)
+    how = forms.ChoiceField(label=_("accepted how"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .models import Quote
+
+        super().__init__(*args, **kwargs)
+        self.fields["how"].choices = Quote.AcceptedHow.choices
+        if not self.is_bound:
+            self.initial.setdefault("accepted_on", timezone.localdate())
+
+
+class DelegationForm(forms.Form):
+    delegate = forms.ModelChoiceField(
+        label=_("stand-in"),
+        queryset=None,
+        widget=AutocompleteSelect("orders:staff_autocomplete"),
+    )
+    starts_on = forms.DateField(label=_("from"), widget=DATE)
+    ends_on = forms.DateField(label=_("until"), widget=DATE)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        self.fields["delegate"].queryset = User.objects.filter(is_active=True)
+        self.fields["delegate"].widget.model = User

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import order as views
+from .views import review
 
 app_name = "orders"
 
@@ -23,7 +24,39 @@ urlpatterns = [
         views.salesperson_autocomplete,
         name="salesperson_autocomplete",
     ),
+    path("approvals/stand-ins/", review.delegations, name="delegations"),
+    path("staff/autocomplete/", review.staff_autocomplete, name="staff_autocomplete"),
     path("<str:number>/", views.order_detail, name="detail"),
+    # contract review sheet, GM approval, quotes
+    path("<str:number>/review/", review.review_sheet, name="review"),
+    path("<str:number>/review/open/", review.review_open, name="review_open"),
+    path("<str:number>/review/sign/<int:pk>/", review.review_sign, name="review_sign"),
+    path(
+        "<str:number>/review/conclude/", review.review_conclude, name="review_conclude"
+    ),
+    path("<str:number>/review/print/", review.review_print, name="review_print"),
+    path("<str:number>/approve/", review.order_approve, name="approve"),
+    path("<str:number>/quotes/new/", review.quote_create, name="quote_create"),
+    path(
+        "<str:number>/quotes/<int:version>/submit/",
+        review.quote_submit,
+        name="quote_submit",
+    ),
+    path(
+        "<str:number>/quotes/<int:version>/decide/",
+        review.quote_decide,
+        name="quote_decide",
+    ),
+    path(
+        "<str:number>/quotes/<int:version>/accept/",
+        review.quote_accept,
+        name="quote_accept",
+    ),
+    path(
+        "<str:number>/quotes/<int:version>/print/",
+        review.quote_print,
+        name="quote_print",
+    ),
     path("<str:number>/edit/", views.order_edit, name="edit"),
     path("<str:number>/copy/", views.order_copy, name="copy"),
     path("<str:number>/move/<slug:move>/", views.order_move, name="move"),

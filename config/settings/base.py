@@ -179,7 +179,9 @@ ORDER_CONTRACT_DUE_WORKING_DAYS = env.int("ORDER_CONTRACT_DUE_WORKING_DAYS", def
 # Logistics days in the promised date when no logistics reviewer signs the sheet.
 ORDER_DELIVERY_WORKING_DAYS = env.int("ORDER_DELIVERY_WORKING_DAYS", default=2)
 # The technical department issues drawings within this many working days (技术部 1 天).
-ORDER_DRAWING_CLOCK_WORKING_DAYS = env.int("ORDER_DRAWING_CLOCK_WORKING_DAYS", default=1)
+ORDER_DRAWING_CLOCK_WORKING_DAYS = env.int(
+    "ORDER_DRAWING_CLOCK_WORKING_DAYS", default=1
+)
 # Small orders (below this, CNY) of non-key customers: the sheet suggests accepting
 # with a higher price or a longer lead time.
 ORDER_SMALL_AMOUNT = env.int("ORDER_SMALL_AMOUNT", default=20_000)

@@ -19,8 +19,40 @@ from .order import (
     order_submit,
     order_update,
 )
+from .quote import (
+    QuoteLineData,
+    quote_accept,
+    quote_decide,
+    quote_save,
+    quote_submit,
+)
+from .review import (
+    default_review_departments,
+    delegation_create,
+    delegation_revoke,
+    order_approve,
+    promise_schedule,
+    review_conclude,
+    review_open,
+    review_sign,
+    suggests_conditions,
+)
 
 __all__ = [
+    "QuoteLineData",
+    "default_review_departments",
+    "delegation_create",
+    "delegation_revoke",
+    "order_approve",
+    "promise_schedule",
+    "quote_accept",
+    "quote_decide",
+    "quote_save",
+    "quote_submit",
+    "review_conclude",
+    "review_open",
+    "review_sign",
+    "suggests_conditions",
     "HEADER_FIELDS",
     "LINE_FIELDS",
     "LineData",

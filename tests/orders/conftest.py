@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from orders import services
 from orders.services import LineData
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, DepartmentFactory
 
 
 def line(model="GB-D1060", qty="100", price="3.80", **kwargs) -> LineData:
@@ -47,3 +47,87 @@ def make_order(db):
         return order
 
     return make
+
+
+CODES = ("technical", "purchasing", "production", "quality")
+
+
+@pytest.fixture
+def departments(db):
+    names = {
+        "technical": "技术部",
+        "purchasing": "采购部",
+        "production": "生产部",
+        "quality": "质量部",
+        "gm_office": "总经办",
+        "sales": "业务部",
+    }
+    return {
+        code: DepartmentFactory(code=code, name=name) for code, name in names.items()
+    }
+
+
+@pytest.fixture
+def people(make_user, departments):
+    return {
+        "prodmgr": make_user(
+            "production_manager",
+            "dept_reviewer",
+            department=departments["production"],
+            display_name="王强",
+        ),
+        "techmgr": make_user(
+            "technical",
+            "dept_reviewer",
+            department=departments["technical"],
+            display_name="刘洋",
+        ),
+        "purchasing": make_user(
+            "purchasing",
+            "dept_reviewer",
+            department=departments["purchasing"],
+            display_name="陈静",
+        ),
+        "qcmgr": make_user(
+            "qc_inspector",
+            "dept_reviewer",
+            department=departments["quality"],
+            display_name="杨帆",
+        ),
+        "gm": make_user(
+            "general_manager",
+            department=departments["gm_office"],
+            display_name="周建国",
+        ),
+        "quoter": make_user("quoter", department=departments["sales"]),
+        "sales": make_user(
+            "sales", department=departments["sales"], display_name="张伟"
+        ),
+    }
+
+
+DAYS = {"technical": 3, "purchasing": 5, "production": 10, "quality": 2}
+
+
+def open_and_sign(order, people, days=DAYS):
+    review = services.review_open(
+        actor=people["prodmgr"], order=order, department_codes=list(CODES)
+    )
+    signer = {
+        "technical": "techmgr",
+        "purchasing": "purchasing",
+        "production": "prodmgr",
+        "quality": "qcmgr",
+    }
+    for signoff in review.signoffs.select_related("department"):
+        code = signoff.department.code
+        services.review_sign(
+            actor=people[signer[code]],
+            signoff=signoff,
+            content="图纸与工艺",
+            days_needed=days[code],
+            resources_ok=True,
+            risks="",
+            opinion="agree",
+        )
+    return review

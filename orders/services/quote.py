@@ -1,0 +1,260 @@
+"""Quotes (报价单): versions kept, the general manager's approval locks one, and the
+customer's acceptance of an unexpired approved quote moves the order to contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import events
+from ..authority import acting_for
+from ..exceptions import InvalidMove, PermissionDenied, ValidationError
+from ..models import Order, OrderEvent, Quote, QuoteLine
+from ..money import cny, line_amounts
+from ..selectors import order_visible_to
+from ..stages import Stage
+from ..workflow import order_move
+from .order import _claim_token, _record_result, _require, number_next
+
+Status = Quote.Status
+
+
+@dataclass
+class QuoteLineData:
+    model_code: str
+    quantity: Decimal
+    unit_price: Decimal
+    spec: str = ""
+    unit: str = "件"
+
+
+def _quote_number(today: date) -> str:
+    yyyymm = today.strftime("%Y%m")
+    return f"BJ-{yyyymm}-{number_next(key=f'quote:{yyyymm}'):05d}"
+
+
+def _validate(
+    lines, *, vat_rate, discount_percent, lead_time_days, payment_terms, valid_until
+):
+    errors = {}
+    if not lines:
+        errors["lines"] = [_("A quote needs at least one line.")]
+    else:
+        problems = []
+        for n, line in enumerate(lines, start=1):
+            if not (line.model_code or "").strip():
+                problems.append(_("Line %(n)s: the model is missing.") % {"n": n})
+            if line.quantity is None or Decimal(line.quantity) <= 0:
+                problems.append(
+                    _("Line %(n)s: the quantity must be greater than 0.") % {"n": n}
+                )
+            if line.unit_price is None or Decimal(line.unit_price) < 0:
+                problems.append(
+                    _("Line %(n)s: the unit price cannot be negative.") % {"n": n}
+                )
+        if problems:
+            errors["lines"] = problems
+    if vat_rate is None or not (0 <= Decimal(vat_rate) < 1):
+        errors["vat_rate"] = _("The VAT rate must be between 0 % and 99 %.")
+    if discount_percent is None or not (0 <= Decimal(discount_percent) <= 100):
+        errors["discount_percent"] = _("Enter a percentage between 0 and 100.")
+    if not lead_time_days or int(lead_time_days) <= 0:
+        errors["lead_time_days"] = _("The lead time must be at least 1 day.")
+    if not (payment_terms or "").strip():
+        errors["payment_terms"] = _("Give the payment terms.")
+    if not valid_until:
+        errors["valid_until"] = _("Give the date the quote is valid until.")
+    elif valid_until < timezone.localdate():
+        errors["valid_until"] = _("The quote would already have expired.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def quote_save(
+    *,
+    actor,
+    order: Order,
+    lines: list[QuoteLineData],
+    prices_include_tax: bool,
+    vat_rate,
+    discount_percent,
+    lead_time_days: int,
+    payment_terms: str,
+    valid_until: date,
+    note: str = "",
+    form_token=None,
+) -> Quote:
+    """Record a new version of the order's quote (earlier versions are kept; one that
+    was not accepted is marked superseded)."""
+    _require(actor, "orders.manage_quote")
+    if not order_visible_to(actor, order):
+        raise PermissionDenied(_("This order is not yours to change."))
+    submission = _claim_token(form_token, actor)
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.stage != Stage.QUOTE:
+        raise InvalidMove(_("The order is not at the quote stage."))
+    _validate(
+        lines,
+        vat_rate=vat_rate,
+        discount_percent=discount_percent,
+        lead_time_days=lead_time_days,
+        payment_terms=payment_terms,
+        valid_until=valid_until,
+    )
+    version = (locked.quotes.aggregate(v=Max("version"))["v"] or 0) + 1
+    locked.quotes.exclude(status=Status.ACCEPTED).exclude(
+        status=Status.SUPERSEDED
+    ).update(status=Status.SUPERSEDED)
+    quote = Quote(
+        order=locked,
+        number=f"{_quote_number(timezone.localdate())}",
+        version=version,
+        prices_include_tax=prices_include_tax,
+        vat_rate=Decimal(vat_rate),
+        discount_percent=Decimal(discount_percent),
+        lead_time_days=int(lead_time_days),
+        payment_terms=payment_terms.strip(),
+        valid_until=valid_until,
+        note=(note or "").strip(),
+        prepared_by=actor,
+    )
+    quote.full_clean(exclude=["order"])
+    quote.save()
+    factor = (Decimal(100) - Decimal(discount_percent)) / Decimal(100)
+    rows = []
+    for position, line in enumerate(lines, start=1):
+        price = Decimal(line.unit_price) * factor
+        net, tax, gross = line_amounts(
+            line.quantity, price, prices_include_tax, quote.vat_rate
+        )
+        rows.append(
+            QuoteLine(
+                quote=quote,
+                position=position,
+                model_code=line.model_code.strip(),
+                spec=(line.spec or "").strip(),
+                quantity=line.quantity,
+                unit=(line.unit or "件").strip(),
+                unit_price=Decimal(line.unit_price),
+                net_amount=net,
+                tax_amount=tax,
+                gross_amount=gross,
+            )
+        )
+    QuoteLine.objects.bulk_create(rows)
+    quote.net_amount = cny(sum((r.net_amount for r in rows), Decimal(0)))
+    quote.tax_amount = cny(sum((r.tax_amount for r in rows), Decimal(0)))
+    quote.gross_amount = cny(sum((r.gross_amount for r in rows), Decimal(0)))
+    quote.save(update_fields=["net_amount", "tax_amount", "gross_amount"])
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    events.quote_event(
+        order=locked, user=actor, quote=quote, type_=OrderEvent.Type.QUOTE_PREPARED
+    )
+    _record_result(submission, locked.get_absolute_url())
+    return quote
+
+
+def _locked_quote(quote: Quote) -> tuple[Quote, Order]:
+    order = Order.objects.select_for_update().get(pk=quote.order_id)
+    return Quote.objects.select_for_update().get(pk=quote.pk), order
+
+
+@transaction.atomic
+def quote_submit(*, actor, quote: Quote) -> Quote:
+    _require(actor, "orders.manage_quote")
+    quote, order = _locked_quote(quote)
+    if quote.status not in (Status.DRAFT, Status.RETURNED):
+        raise InvalidMove(_("This quote has already been submitted."))
+    quote.status = Status.SUBMITTED
+    quote.submitted_at = timezone.now()
+    quote.save(update_fields=["status", "submitted_at"])
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    events.quote_event(
+        order=order, user=actor, quote=quote, type_=OrderEvent.Type.QUOTE_SUBMITTED
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_decide(*, actor, quote: Quote, approve: bool, comment: str = "") -> Quote:
+    """The general manager (or stand-in) approves — the quote is locked from then on —
+    or sends it back to the quoter with a comment."""
+    allowed, principal = acting_for(actor, "orders.approve_order")
+    if not allowed:
+        raise PermissionDenied(
+            _("Only the general manager or their stand-in may approve quotes.")
+        )
+    quote, order = _locked_quote(quote)
+    if quote.status != Status.SUBMITTED:
+        raise InvalidMove(_("This quote is not waiting for approval."))
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": _("Say why the quote goes back.")})
+    quote.status = Status.APPROVED if approve else Status.RETURNED
+    quote.approved_by = actor if approve else None
+    quote.approved_on_behalf_of = principal if approve else None
+    quote.approved_at = timezone.now() if approve else None
+    quote.decision_comment = comment
+    quote.save()
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    events.quote_event(
+        order=order,
+        user=actor,
+        quote=quote,
+        reason=comment,
+        on_behalf_of=principal,
+        type_=OrderEvent.Type.QUOTE_APPROVED
+        if approve
+        else OrderEvent.Type.QUOTE_RETURNED,
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_accept(*, actor, quote: Quote, accepted_on: date, how: str) -> Order:
+    """The customer accepted: record when and how, then move the order to contract.
+    An expired quote cannot be accepted."""
+    _require(actor, "orders.accept_quote")
+    quote, order = _locked_quote(quote)
+    if not order_visible_to(actor, order):
+        raise PermissionDenied(_("This order is not yours to change."))
+    if quote.status != Status.APPROVED:
+        raise InvalidMove(_("Only an approved quote can be accepted."))
+    errors = {}
+    today = timezone.localdate()
+    if not accepted_on:
+        errors["accepted_on"] = _("Give the date the customer accepted.")
+    elif accepted_on > today:
+        errors["accepted_on"] = _("The acceptance date is in the future.")
+    elif accepted_on > quote.valid_until or today > quote.valid_until:
+        errors["accepted_on"] = _(
+            "The quote expired on %(date)s; make a new version instead."
+        ) % {"date": quote.valid_until.isoformat()}
+    if how not in Quote.AcceptedHow.values:
+        errors["how"] = _("Say how the customer accepted.")
+    if errors:
+        raise ValidationError(errors)
+    quote.status = Status.ACCEPTED
+    quote.accepted_on = accepted_on
+    quote.accepted_how = how
+    quote.accepted_by = actor
+    quote.save()
+    events.quote_event(
+        order=order,
+        user=actor,
+        quote=quote,
+        type_=OrderEvent.Type.QUOTE_ACCEPTED,
+        how=quote.get_accepted_how_display().__str__(),
+        accepted_on=accepted_on.isoformat(),
+    )
+    return order_move(order=order, actor=actor, move="quote_accepted")

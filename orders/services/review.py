@@ -1,0 +1,412 @@
+"""The contract review sheet (合同评审表 GS/G-SC-01), the general manager's approval and
+the stand-in (代理审批)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from accounts.workdays import WorkCalendar, get_calendar
+
+from .. import events
+from ..authority import acting_for
+from ..exceptions import InvalidMove, PermissionDenied, ValidationError
+from ..models import (
+    ApprovalDelegation,
+    ContractReview,
+    Customer,
+    Order,
+    ReviewSignoff,
+    StageDeadline,
+)
+from ..selectors import order_visible_to
+from ..stages import Stage
+from ..workflow import order_move
+from .order import _require, number_next
+
+# The departments that sign by default, by product type (DOMAIN.md: technical,
+# purchasing, production and quality); moulds also need finance (large, prepaid).
+DEFAULT_REVIEW_DEPARTMENTS = ("technical", "purchasing", "production", "quality")
+REVIEW_DEPARTMENTS_BY_KIND = {
+    "mould": (*DEFAULT_REVIEW_DEPARTMENTS, "finance"),
+}
+# Which signed row commits the days of which stage.
+DAYS_FROM = {
+    "drawing": "technical",
+    "materials": "purchasing",
+    "production": "production",
+    "inspection": "quality",
+    "delivery": "logistics",
+}
+
+
+def default_review_departments(order: Order) -> list[str]:
+    kinds = {line.product.kind for line in order.lines.all() if line.product_id}
+    codes = list(DEFAULT_REVIEW_DEPARTMENTS)
+    for kind in sorted(kinds):
+        for code in REVIEW_DEPARTMENTS_BY_KIND.get(kind, ()):
+            if code not in codes:
+                codes.append(code)
+    return codes
+
+
+def _review_number(today: date) -> str:
+    yyyymm = today.strftime("%Y%m")
+    return f"PS-{yyyymm}-{number_next(key=f'review:{yyyymm}'):04d}"
+
+
+@transaction.atomic
+def review_open(*, actor, order: Order, department_codes: list[str]) -> ContractReview:
+    """The production manager opens the sheet for a submitted order and picks the
+    departments that must sign."""
+    _require(actor, "orders.conclude_review")
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.stage != Stage.REVIEW:
+        raise InvalidMove(_("The order is not waiting for its contract review."))
+    if ContractReview.objects.filter(order=locked).exists():
+        raise InvalidMove(_("The review sheet for this order is already open."))
+    departments = list(Department.objects.filter(code__in=department_codes))
+    if not departments:
+        raise ValidationError(
+            {"departments": _("Pick at least one department to sign.")}
+        )
+    order_of = {code: i for i, code in enumerate(department_codes)}
+    departments.sort(key=lambda d: order_of.get(d.code, 99))
+    review = ContractReview(
+        order=locked,
+        number=_review_number(timezone.localdate()),
+        opened_by=actor,
+    )
+    review.full_clean(exclude=["order"])
+    review.save()
+    ReviewSignoff.objects.bulk_create(
+        ReviewSignoff(review=review, department=d, position=i)
+        for i, d in enumerate(departments)
+    )
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    events.review_opened(
+        order=locked, user=actor, review=review, departments=departments
+    )
+    return review
+
+
+@transaction.atomic
+def review_sign(
+    *,
+    actor,
+    signoff: ReviewSignoff,
+    content: str,
+    days_needed,
+    resources_ok: bool,
+    risks: str,
+    opinion: str,
+) -> ReviewSignoff:
+    """A department's reviewer fills in and signs their row."""
+    _require(actor, "orders.sign_review")
+    locked = (
+        ReviewSignoff.objects.select_for_update()
+        .select_related("review__order", "department")
+        .get(pk=signoff.pk)
+    )
+    if actor.department_id != locked.department_id:
+        raise PermissionDenied(
+            _("Only a reviewer of %(department)s may sign this row.")
+            % {"department": locked.department}
+        )
+    review = locked.review
+    if review.is_concluded or review.order.stage != Stage.REVIEW:
+        raise InvalidMove(_("The review is concluded; the sheet can no longer change."))
+    errors = {}
+    try:
+        days = int(days_needed)
+    except (TypeError, ValueError):
+        days = 0
+    if days <= 0:
+        errors["days_needed"] = _(
+            "Enter the working days your department needs (1 or more)."
+        )
+    elif days > 365:
+        errors["days_needed"] = _(
+            "More than 365 working days? Please check the number."
+        )
+    if opinion not in ReviewSignoff.Opinion.values:
+        errors["opinion"] = _("Choose agree, agree with conditions or disagree.")
+    if opinion != ReviewSignoff.Opinion.AGREE and not (risks or "").strip():
+        errors["risks"] = _(
+            "Say what the risks are and how to meet them when you do not simply agree."
+        )
+    if errors:
+        raise ValidationError(errors)
+    locked.content = (content or "").strip()
+    locked.days_needed = days
+    locked.resources_ok = bool(resources_ok)
+    locked.risks = (risks or "").strip()
+    locked.opinion = opinion
+    locked.signed_by = actor
+    locked.signed_at = timezone.now()
+    locked.full_clean(exclude=["review", "department"])
+    locked.save()
+    order = Order.objects.select_for_update().get(pk=review.order_id)
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    events.review_signed(order=order, user=actor, signoff=locked)
+    return locked
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The promised date and each stage's due date, from the committed days."""
+
+    start: date
+    days: dict[str, int]
+    due: dict[str, date]
+
+    @property
+    def promised_date(self) -> date:
+        return self.due["delivery"]
+
+
+def promise_schedule(
+    *, start: date, days: dict[str, int], calendar: WorkCalendar
+) -> Schedule:
+    """DOMAIN.md: promised = the day the review concludes + max(drawing, materials) +
+    production + inspection + delivery, in working days; each stage's due date falls
+    out of the same sum."""
+    drawing = days.get("drawing", 0)
+    materials = days.get("materials", 0)
+    ready = max(drawing, materials)
+    production = ready + days.get("production", 0)
+    inspection = production + days.get("inspection", 0)
+    delivery = inspection + days.get("delivery", 0)
+    add = calendar.add_working_days
+    return Schedule(
+        start=start,
+        days=days,
+        due={
+            "drawing": add(start, drawing),
+            "materials": add(start, materials),
+            "production": add(start, production),
+            "inspection": add(start, inspection),
+            "delivery": add(start, delivery),
+        },
+    )
+
+
+def committed_days(review: ContractReview) -> dict[str, int]:
+    by_code = {
+        s.department.code: s.days_needed or 0
+        for s in review.signoffs.select_related("department")
+    }
+    days = {stage: by_code.get(code, 0) for stage, code in DAYS_FROM.items()}
+    if "logistics" not in by_code:
+        days["delivery"] = settings.ORDER_DELIVERY_WORKING_DAYS
+    return days
+
+
+def suggests_conditions(order: Order) -> bool:
+    """The policies' rule: small orders of non-key customers are taken at a higher
+    price or a longer lead time."""
+    return order.customer.type != Customer.Type.KEY and order.gross_amount < (
+        settings.ORDER_SMALL_AMOUNT
+    )
+
+
+def needs_gm(order: Order) -> bool:
+    return order.is_important or order.gross_amount >= settings.ORDER_GM_APPROVAL_AMOUNT
+
+
+@transaction.atomic
+def review_conclude(
+    *,
+    actor,
+    review: ContractReview,
+    conclusion: str,
+    raise_price: bool = False,
+    extend_lead_time: bool = False,
+    conditions: str = "",
+    note: str = "",
+) -> ContractReview:
+    """The production manager concludes: accept, accept with conditions, or decline.
+    Accepting fixes the promised date and the due dates of drawing, production,
+    inspection and delivery, then moves the order on through the gate."""
+    _require(actor, "orders.conclude_review")
+    order = (
+        Order.objects.select_for_update()
+        .select_related("customer")
+        .get(pk=review.order_id)
+    )
+    locked = ContractReview.objects.select_for_update().get(pk=review.pk)
+    if order.stage != Stage.REVIEW:
+        raise InvalidMove(_("The order is not waiting for its contract review."))
+    if locked.is_concluded:
+        raise InvalidMove(_("The review is already concluded."))
+    unsigned = [
+        str(s.department)
+        for s in locked.signoffs.select_related("department")
+        if not s.is_signed
+    ]
+    if unsigned:
+        raise ValidationError(
+            _("Every department must sign first; still missing: %(departments)s.")
+            % {"departments": "、".join(unsigned)}
+        )
+    if conclusion not in ContractReview.Conclusion.values:
+        raise ValidationError({"conclusion": _("Choose how to take the order.")})
+    conditions, note = (conditions or "").strip(), (note or "").strip()
+    if conclusion == ContractReview.Conclusion.CONDITIONAL and not (
+        raise_price or extend_lead_time or conditions
+    ):
+        raise ValidationError(
+            {
+                "conditions": _(
+                    "Say on what conditions: a higher price, a longer lead "
+                    "time, or in words."
+                )
+            }
+        )
+    if conclusion == ContractReview.Conclusion.DECLINE and not note:
+        raise ValidationError({"note": _("Give the reason the order is declined.")})
+
+    now = timezone.now()
+    locked.conclusion = conclusion
+    locked.raise_price = bool(raise_price)
+    locked.extend_lead_time = bool(extend_lead_time)
+    locked.conditions = conditions
+    locked.note = note
+    locked.concluded_by = actor
+    locked.concluded_at = now
+    locked.needs_gm = needs_gm(order)
+    locked.gm_decision = ""
+    if conclusion != ContractReview.Conclusion.DECLINE:
+        schedule = promise_schedule(
+            start=timezone.localdate(now),
+            days=committed_days(locked),
+            calendar=get_calendar(),
+        )
+        locked.promised_date = schedule.promised_date
+        _plan_deadlines(order, schedule)
+        order.promised_date = schedule.promised_date
+        order.version += 1
+        order.save(update_fields=["promised_date", "version", "updated_at"])
+    locked.save()
+    events.review_concluded(order=order, user=actor, review=locked)
+    move = (
+        "decline"
+        if conclusion == ContractReview.Conclusion.DECLINE
+        else ("accept" if locked.needs_gm else "accept_direct")
+    )
+    order_move(order=order, actor=actor, move=move, reason=note)
+    return locked
+
+
+def _plan_deadlines(order: Order, schedule: Schedule) -> None:
+    from ..workflow import STAGE_DEPARTMENTS
+
+    codes = {
+        STAGE_DEPARTMENTS[s]
+        for s in ("drawing", "production", "inspection", "delivery")
+    }
+    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    for stage in ("drawing", "production", "inspection", "delivery"):
+        StageDeadline.objects.update_or_create(
+            order=order,
+            stage=stage,
+            defaults={
+                "due_date": schedule.due[stage],
+                "department": departments.get(STAGE_DEPARTMENTS[stage]),
+            },
+        )
+
+
+@transaction.atomic
+def order_approve(*, actor, order: Order, approve: bool, comment: str = "") -> Order:
+    """The general manager (or the stand-in in their period) approves an important
+    order, or sends it back to the review with a comment."""
+    allowed, principal = acting_for(actor, "orders.approve_order")
+    if not allowed:
+        raise PermissionDenied(
+            _("Only the general manager or their stand-in may approve.")
+        )
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.stage != Stage.APPROVAL:
+        raise InvalidMove(_("This order is not waiting for approval."))
+    review = ContractReview.objects.select_for_update().get(order=locked)
+    comment = (comment or "").strip()
+    review.gm_by = actor
+    review.gm_on_behalf_of = principal
+    review.gm_at = timezone.now()
+    review.gm_comment = comment
+    if approve:
+        review.gm_decision = ContractReview.GMDecision.APPROVED
+        review.save()
+        return order_move(
+            order=locked,
+            actor=actor,
+            move="approve",
+            reason=comment,
+            on_behalf_of=principal,
+        )
+    if not comment:
+        raise ValidationError({"comment": _("Say why the order goes back.")})
+    review.gm_decision = ContractReview.GMDecision.SENT_BACK
+    # The production manager concludes again after the GM's comment.
+    review.conclusion = ""
+    review.concluded_at = None
+    review.save()
+    return order_move(
+        order=locked,
+        actor=actor,
+        move="approval_send_back",
+        reason=comment,
+        on_behalf_of=principal,
+    )
+
+
+@transaction.atomic
+def delegation_create(
+    *, actor, delegate, starts_on: date, ends_on: date, reason: str = ""
+) -> ApprovalDelegation:
+    _require(actor, "orders.delegate_approval")
+    errors = {}
+    if delegate is None or delegate == actor:
+        errors["delegate"] = _("Choose someone else as the stand-in.")
+    elif not delegate.is_active:
+        errors["delegate"] = _("That account is disabled.")
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("The period ends before it starts.")
+    if starts_on and starts_on < timezone.localdate():
+        errors["starts_on"] = _("The period cannot start in the past.")
+    if starts_on and ends_on and ends_on - starts_on > timedelta(days=92):
+        errors["ends_on"] = _("A stand-in may be named for at most three months.")
+    if errors:
+        raise ValidationError(errors)
+    delegation = ApprovalDelegation(
+        principal=actor,
+        delegate=delegate,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=(reason or "").strip(),
+    )
+    delegation.full_clean()
+    delegation.save()
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, actor, delegation: ApprovalDelegation) -> ApprovalDelegation:
+    if delegation.principal_id != actor.pk:
+        raise PermissionDenied(_("Only who named the stand-in may revoke it."))
+    delegation.revoked_at = timezone.now()
+    delegation.save(update_fields=["revoked_at"])
+    return delegation
+
+
+def may_open_review(user, order: Order) -> bool:
+    return order_visible_to(user, order) and user.has_perm("orders.conclude_review")

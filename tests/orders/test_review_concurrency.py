@@ -1,0 +1,73 @@
+"""Twenty people approving the same order, or concluding/signing at once, on PostgreSQL:
+exactly one approval and one event."""
+
+import pytest
+from django.utils import timezone
+
+from orders import services
+from orders.exceptions import InvalidMove
+from orders.models import ApprovalDelegation, OrderEvent
+from tests.orders.conftest import CODES, open_and_sign
+from tests.orders.test_concurrency import run_together
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def at_approval(make_order, people):
+    order = make_order(people["sales"], submit=True, is_important=True)
+    review = open_and_sign(order, people)
+    services.review_conclude(
+        actor=people["prodmgr"], review=review, conclusion="accept"
+    )
+    order.refresh_from_db()
+    assert order.stage == "approval"
+    return order
+
+
+def test_twenty_approvals_of_the_same_order_make_one(at_approval, people, make_user):
+    # the GM and a stand-in press "approve" at the same instant, ten times each
+    deputy = make_user("production_manager")
+    ApprovalDelegation.objects.create(
+        principal=people["gm"],
+        delegate=deputy,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    from accounts.models import User
+
+    ids = [people["gm"].pk, deputy.pk]
+
+    def approve(i):
+        actor = User.objects.get(pk=ids[i % 2])
+        return services.order_approve(actor=actor, order=at_approval, approve=True)
+
+    results, errors = run_together(20, approve)
+
+    assert sum(r is not None for r in results) == 1
+    assert all(isinstance(e, InvalidMove) for e in errors if e is not None)
+    at_approval.refresh_from_db()
+    assert at_approval.stage == "quote"
+    assert (
+        OrderEvent.objects.filter(
+            order=at_approval, type="moved", to_stage="quote"
+        ).count()
+        == 1
+    )
+
+
+def test_concurrent_conclusions_conclude_once(make_order, people):
+    order = make_order(people["sales"], submit=True)
+    review = open_and_sign(order, people)
+    from accounts.models import User
+
+    def conclude(i):
+        actor = User.objects.get(pk=people["prodmgr"].pk)
+        return services.review_conclude(actor=actor, review=review, conclusion="accept")
+
+    results, errors = run_together(10, conclude)
+
+    assert sum(r is not None for r in results) == 1
+    assert all(isinstance(e, InvalidMove) for e in errors if e is not None)
+    assert OrderEvent.objects.filter(order=order, type="review_concluded").count() == 1
+    assert len(CODES) == review.signoffs.count()
