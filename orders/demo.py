@@ -152,6 +152,80 @@ def _lines(products, *items):
     ]
 
 
+def _review(order, users, days, *, conclude=True, sign=True, skip=()):
+    """Open the sheet as prodmgr, sign each row as its reviewer, conclude."""
+    review = services.review_open(
+        actor=users["prodmgr"],
+        order=order,
+        department_codes=["technical", "purchasing", "production", "quality"],
+    )
+    signer = {
+        "technical": "techmgr",
+        "purchasing": "purchasing",
+        "production": "prodmgr",
+        "quality": "qcmgr",
+    }
+    if sign:
+        for row in review.signoffs.select_related("department"):
+            code = row.department.code
+            if code in skip:
+                continue
+            services.review_sign(
+                actor=users[signer[code]],
+                signoff=row,
+                content={
+                    "technical": "图纸及工艺可行",
+                    "purchasing": "钢材库存充足",
+                    "production": "产能可排",
+                    "quality": "检具齐全",
+                }[code],
+                days_needed=days[code],
+                resources_ok=True,
+                risks="" if code != "purchasing" else "钢材价格波动，锁价采购",
+                opinion="agree" if code != "purchasing" else "conditional",
+            )
+    if conclude:
+        services.review_conclude(
+            actor=users["prodmgr"], review=review, conclusion="accept"
+        )
+    return review
+
+
+def _quote(order, users, *, submit=True, approve=False, accept=False):
+    quote = services.quote_save(
+        actor=users["sales2"],
+        order=order,
+        lines=[
+            services.QuoteLineData(
+                model_code=line.model_code,
+                spec=line.spec,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+            )
+            for line in order.lines.all()
+        ],
+        prices_include_tax=True,
+        vat_rate=Decimal("0.13"),
+        discount_percent=Decimal(0),
+        lead_time_days=30,
+        payment_terms="预付30%，余款月结60天",
+        valid_until=timezone.localdate() + timedelta(days=15),
+    )
+    if submit:
+        services.quote_submit(actor=users["sales2"], quote=quote)
+    if approve:
+        services.quote_decide(actor=users["gm"], quote=quote, approve=True)
+    if accept:
+        services.quote_accept(
+            actor=users["sales1"],
+            quote=quote,
+            accepted_on=timezone.localdate(),
+            how="signed",
+        )
+    return quote
+
+
 @transaction.atomic
 def seed_orders():
     customers, products = seed_catalogue()
@@ -159,7 +233,17 @@ def seed_orders():
         return
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=["sales1", "sales2", "prodmgr", "gm"])
+        for u in User.objects.filter(
+            username__in=[
+                "sales1",
+                "sales2",
+                "prodmgr",
+                "gm",
+                "techmgr",
+                "purchasing",
+                "qcmgr",
+            ]
+        )
     }
     sales1, sales2, prodmgr = users["sales1"], users["sales2"], users["prodmgr"]
     today = timezone.localdate()
@@ -194,6 +278,7 @@ def seed_orders():
         channel=Order.Channel.EMAIL,
     )
     # submitted, awaiting review
+    submitted = []
     for po, customer, items, extra in (
         (
             "DEMO-WD-2611-02",
@@ -218,7 +303,30 @@ def seed_orders():
         ),
     ):
         order = make(sales1, customer, po, 60, _lines(products, *items), **extra)
-        services.order_submit(actor=sales1, order=order)
+        submitted.append(services.order_submit(actor=sales1, order=order))
+    days = {"technical": 2, "purchasing": 5, "production": 12, "quality": 2}
+    # the important one: reviewed, awaiting the general manager
+    _review(submitted[0], users, days)
+    # one sheet half signed (purchasing and quality still to sign)
+    _review(submitted[1], users, days, conclude=False, skip=("purchasing", "quality"))
+    # one sheet signed by all, awaiting the production manager's conclusion
+    _review(submitted[2], users, days, conclude=False)
+    # a quote waiting for the GM, and an accepted quote waiting for the contract
+    for po, qty, accept in (
+        ("DEMO-WD-2611-05", 6000, False),
+        ("DEMO-XD-0091", 9000, True),
+    ):
+        order = make(
+            sales1,
+            names[0] if accept else names[2],
+            po,
+            70,
+            _lines(products, ("GB-D1092", qty)),
+        )
+        order = services.order_submit(actor=sales1, order=order)
+        _review(order, users, days)
+        order.refresh_from_db()
+        _quote(order, users, approve=accept, accept=accept)
     # over the credit limit: waits for finance
     make(
         sales2,

@@ -251,11 +251,50 @@ def action_label(event: OrderEvent):
     return event.get_type_display()
 
 
+def detail(event: OrderEvent) -> str:
+    """The figures that say what exactly happened, in the reader's language."""
+    p = event.parameters
+    if event.type == Type.REVIEW_SIGNED:
+        from .models import ReviewSignoff
+
+        opinion = dict(ReviewSignoff.Opinion.choices).get(p.get("opinion"), "")
+        return _("%(department)s: %(days)s working days, %(opinion)s") % {
+            "department": p.get("department"),
+            "days": p.get("days"),
+            "opinion": opinion,
+        }
+    if event.type == Type.REVIEW_CONCLUDED:
+        from .models import ContractReview
+
+        conclusion = dict(ContractReview.Conclusion.choices).get(
+            p.get("conclusion"), ""
+        )
+        if p.get("promised_date"):
+            return _("%(conclusion)s; promised delivery %(date)s") % {
+                "conclusion": conclusion,
+                "date": p["promised_date"],
+            }
+        return str(conclusion)
+    if event.type == Type.REVIEW_OPENED:
+        return "、".join(p.get("departments", []))
+    if "quote" in p:
+        text = f"{p['quote']} v{p.get('quote_version', '')} ¥{p.get('amount', '')}"
+        if p.get("how"):
+            text += f" · {p['how']} {p.get('accepted_on', '')}"
+        return text
+    if "contract" in p:
+        return f"{p['contract']} ¥{p.get('amount', '')}"
+    if "drawing" in p:
+        return f"{p['drawing']} v{p.get('drawing_version', '')} ({p.get('name', '')})"
+    return ""
+
+
 def history(events) -> list[dict]:
     return [
         {
             "event": event,
             "action": action_label(event),
+            "detail": detail(event),
             "rows": change_rows(event.parameters.get("changes")),
         }
         for event in events
