@@ -51,6 +51,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "new_order", _("New order"), "orders:create", "fa-plus", "orders.enter_order"
     ),
     NavItem(
+        "contracts",
+        _("Contracts"),
+        "orders:contracts",
+        "fa-file-signature",
+        ("orders.view_all_orders", "orders.manage_contract"),
+    ),
+    NavItem(
         "stand_ins",
         _("Stand-ins"),
         "orders:delegations",

@@ -221,6 +221,19 @@ def requirements_written(*, order, user, changes) -> OrderEvent:
     )
 
 
+def drawings_reissued(*, order, user, drawing) -> OrderEvent:
+    return _write(
+        order,
+        Type.DRAWINGS_REISSUED,
+        user,
+        parameters={
+            "drawing": drawing.title,
+            "drawing_version": drawing.version,
+            "name": drawing.original_name,
+        },
+    )
+
+
 def drawings_recalled(*, order, user, reason, count) -> OrderEvent:
     return _write(
         order, Type.DRAWINGS_RECALLED, user, reason=reason, parameters={"count": count}
@@ -285,7 +298,8 @@ def detail(event: OrderEvent) -> str:
     if "contract" in p:
         return f"{p['contract']} ¥{p.get('amount', '')}"
     if "drawing" in p:
-        return f"{p['drawing']} v{p.get('drawing_version', '')} ({p.get('name', '')})"
+        name = f" ({p['name']})" if p.get("name") else ""
+        return f"{p['drawing']} v{p.get('drawing_version', '')}{name}"
     return ""
 
 
@@ -301,8 +315,9 @@ def history(events) -> list[dict]:
     ]
 
 
-FIELD_LABELS = {
-    "line": _("line"),
+REQUIREMENT_LABELS = {
+    "quality": _("key quality requirements"),
+    "process": _("key process requirements"),
 }
 
 
@@ -321,6 +336,8 @@ def change_rows(changes: list[dict]) -> list[dict]:
             except Exception:  # noqa: BLE001 - a field since renamed still shows
                 attr = name
             label = _("line %(n)s %(field)s") % {"n": change["line"], "field": attr}
+        elif name in REQUIREMENT_LABELS:
+            label = REQUIREMENT_LABELS[name]
         else:
             try:
                 label = OrderModel._meta.get_field(name).verbose_name

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Customer, Order
+from .models import Contract, Customer, Order
 from .stages import OPEN, Stage
 from .widgets import AutocompleteSelect
 
@@ -112,3 +112,52 @@ class OrderFilter(django_filters.FilterSet):
             return queryset
         late = Q(stage__in=OPEN, due_date__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class ContractFilter(django_filters.FilterSet):
+    """合同台账: every contract in one place, by number, customer, date and amount."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("contract or order number, customer"),
+                "type": "search",
+            }
+        ),
+    )
+    customer = django_filters.ModelChoiceFilter(
+        label=_("customer"),
+        field_name="order__customer",
+        queryset=Customer.objects.all(),
+        widget=AutocompleteSelect("orders:customer_autocomplete", Customer),
+    )
+    signed_on = django_filters.DateFromToRangeFilter(
+        label=_("signed on"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    amount = django_filters.RangeFilter(label=_("contract amount (CNY)"))
+    sort = django_filters.OrderingFilter(
+        label=_("sort by"),
+        fields=(("signed_on", "signed_on"), ("amount", "amount"), ("number", "number")),
+        field_labels={
+            "signed_on": _("signed on"),
+            "amount": _("contract amount"),
+            "number": _("contract number"),
+        },
+    )
+
+    class Meta:
+        model = Contract
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(order__number__icontains=value)
+            | Q(order__customer__name__icontains=value)
+        )

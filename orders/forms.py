@@ -468,3 +468,45 @@ class DelegationForm(forms.Form):
         User = get_user_model()
         self.fields["delegate"].queryset = User.objects.filter(is_active=True)
         self.fields["delegate"].widget.model = User
+
+
+# --- contract and drawings --------------------------------------------------------------
+
+
+class ContractForm(TokenMixin, forms.Form):
+    number = forms.CharField(label=_("contract number"), max_length=64)
+    signed_on = forms.DateField(label=_("signed on"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("contract amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+    )
+    amount_reason = forms.CharField(
+        label=_("why the amount differs from the quote"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(label=_("signed file (PDF or image)"))
+
+
+class DrawingForm(forms.Form):
+    title = forms.CharField(label=_("drawing title"), max_length=128)
+    file = forms.FileField(label=_("drawing file (PDF, image or DWG)"))
+    note = forms.CharField(label=_("notes"), required=False, max_length=2000)
+
+
+class RequirementsForm(forms.Form):
+    quality = forms.CharField(
+        label=_("key quality requirements (one per line)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    process = forms.CharField(
+        label=_("key process requirements (one per line)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -3,7 +3,7 @@ export-only (an import must never write an order's stage)."""
 
 from import_export import fields, resources
 
-from .models import Customer, Order, Product
+from .models import Contract, Customer, Order, Product
 
 
 class CustomerResource(resources.ModelResource):
@@ -66,5 +66,31 @@ class OrderResource(resources.ModelResource):
             "gross_amount",
             "is_important",
             "special_requirements",
+        )
+        export_order = fields
+
+
+class ContractResource(resources.ModelResource):
+    """The contract register as a spreadsheet (export only)."""
+
+    order = fields.Field(attribute="order__number", column_name="order")
+    customer = fields.Field(attribute="order__customer__name", column_name="customer")
+    salesperson = fields.Field(
+        attribute="order__salesperson", column_name="salesperson"
+    )
+    recorded_by = fields.Field(attribute="recorded_by", column_name="recorded_by")
+
+    class Meta:
+        model = Contract
+        fields = (
+            "number",
+            "order",
+            "customer",
+            "salesperson",
+            "signed_on",
+            "amount",
+            "amount_reason",
+            "recorded_by",
+            "recorded_at",
         )
         export_order = fields

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from .views import contract, review
 from .views import order as views
-from .views import review
 
 app_name = "orders"
 
@@ -26,7 +26,32 @@ urlpatterns = [
     ),
     path("approvals/stand-ins/", review.delegations, name="delegations"),
     path("staff/autocomplete/", review.staff_autocomplete, name="staff_autocomplete"),
+    path("contracts/", contract.contract_register, name="contracts"),
     path("<str:number>/", views.order_detail, name="detail"),
+    # contract and drawings
+    path("<str:number>/contract/", contract.contract_record, name="contract_record"),
+    path("<str:number>/contract/file/", contract.contract_file, name="contract_file"),
+    path(
+        "<str:number>/drawings/upload/", contract.drawing_upload, name="drawing_upload"
+    ),
+    path(
+        "<str:number>/drawings/requirements/",
+        contract.requirements_write,
+        name="requirements_write",
+    ),
+    path(
+        "<str:number>/drawings/issue/", contract.drawings_issue, name="drawings_issue"
+    ),
+    path(
+        "<str:number>/drawings/recall/",
+        contract.drawings_recall,
+        name="drawings_recall",
+    ),
+    path(
+        "<str:number>/drawings/<int:version>/",
+        contract.drawing_file,
+        name="drawing_file",
+    ),
     # contract review sheet, GM approval, quotes
     path("<str:number>/review/", review.review_sheet, name="review"),
     path("<str:number>/review/open/", review.review_open, name="review_open"),

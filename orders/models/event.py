@@ -36,6 +36,7 @@ class OrderEvent(models.Model):
             _("wrote the key quality and process requirements"),
         )
         DRAWINGS_RECALLED = "drawings_recalled", _("recalled the drawings")
+        DRAWINGS_REISSUED = "drawings_reissued", _("re-issued the drawings")
 
     order = models.ForeignKey(
         "orders.Order",

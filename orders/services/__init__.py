@@ -1,5 +1,12 @@
 """Writes, one module per part of the walk; callers import from here."""
 
+from .contract import (
+    contract_record,
+    drawing_upload,
+    drawings_issue,
+    drawings_recall,
+    requirements_write,
+)
 from .order import (
     HEADER_FIELDS,
     LINE_FIELDS,
@@ -39,6 +46,11 @@ from .review import (
 )
 
 __all__ = [
+    "contract_record",
+    "drawing_upload",
+    "drawings_issue",
+    "drawings_recall",
+    "requirements_write",
     "QuoteLineData",
     "default_review_departments",
     "delegation_create",

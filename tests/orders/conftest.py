@@ -131,3 +131,60 @@ def open_and_sign(order, people, days=DAYS):
             opinion="agree",
         )
     return review
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
+
+
+@pytest.fixture
+def order_at_contract(make_order, people):
+    """An order walked to the contract stage by the right people; its accepted quote
+    is ¥3,800.00 (1000 × 3.80, tax incl.)."""
+    from orders.services import QuoteLineData
+
+    order = make_order(people["sales"], submit=True)
+    review = open_and_sign(order, people)
+    services.review_conclude(
+        actor=people["prodmgr"], review=review, conclusion="accept"
+    )
+    order.refresh_from_db()
+    quote = services.quote_save(
+        actor=people["quoter"],
+        order=order,
+        lines=[
+            QuoteLineData(
+                model_code="GB-D1060", quantity=Decimal(1000), unit_price=Decimal("3.8")
+            )
+        ],
+        prices_include_tax=True,
+        vat_rate=Decimal("0.13"),
+        discount_percent=Decimal(0),
+        lead_time_days=20,
+        payment_terms="月结60天",
+        valid_until=timezone.localdate() + timedelta(days=10),
+    )
+    services.quote_submit(actor=people["quoter"], quote=quote)
+    services.quote_decide(actor=people["gm"], quote=quote, approve=True)
+    return services.quote_accept(
+        actor=people["sales"],
+        quote=quote,
+        accepted_on=timezone.localdate(),
+        how="email",
+    )
+
+
+@pytest.fixture
+def order_at_drawing(order_at_contract, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.contract_record(
+        actor=people["sales"],
+        order=order_at_contract,
+        number="HT-0001",
+        signed_on=timezone.localdate(),
+        amount=Decimal("3800.00"),
+        uploaded=SimpleUploadedFile("合同.pdf", PDF, "application/pdf"),
+    )
+    order_at_contract.refresh_from_db()
+    return order_at_contract

@@ -43,7 +43,7 @@ QUERIES = {
     "list": {"production_manager": 13, "sales": 13},
     # + the order and its 5 prefetches, the departments and the calendar again for
     # the stage tracker, the review sheet, the quotes, the contract and drawings
-    "detail": {"production_manager": 23, "sales": 23},
+    "detail": {"production_manager": 27, "sales": 27},
     # + the user's department
     "home": {"production_manager": 12, "sales": 12},
 }
