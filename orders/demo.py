@@ -5,6 +5,7 @@ history is real. Idempotent: orders are made once (keyed by the customer PO)."""
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,9 @@ from . import services
 from .models import Customer, Order, Product
 from .services import LineData
 from .validators import uscc_check_char
+
+# A minimal, valid PDF standing in for a scanned contract or drawing.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _uscc(body17: str) -> str:
@@ -327,6 +331,36 @@ def seed_orders():
         _review(order, users, days)
         order.refresh_from_db()
         _quote(order, users, approve=accept, accept=accept)
+    # a signed contract waiting for drawings, and one issued to production
+    for po, issue in (("DEMO-WD-2611-07", False), ("DEMO-WD-2611-08", True)):
+        order = make(sales1, names[0], po, 80, _lines(products, ("GB-D1367", 12000)))
+        order = services.order_submit(actor=sales1, order=order)
+        _review(order, users, days)
+        order.refresh_from_db()
+        _quote(order, users, approve=True, accept=True)
+        order.refresh_from_db()
+        services.contract_record(
+            actor=sales1,
+            order=order,
+            number=f"HT-{po[5:]}",
+            signed_on=today,
+            amount=order.quotes.get(status="accepted").gross_amount,
+            uploaded=SimpleUploadedFile(f"{po}.pdf", DEMO_PDF, "application/pdf"),
+        )
+        if issue:
+            services.drawing_upload(
+                actor=users["techmgr"],
+                order=order,
+                title="GB-D1367 钢背总图",
+                uploaded=SimpleUploadedFile("GB-D1367.pdf", DEMO_PDF),
+            )
+            services.requirements_write(
+                actor=users["techmgr"],
+                order=order,
+                quality=["平面度≤0.15mm", "毛刺高度≤0.1mm"],
+                process=["冲压后去应力退火", "磷化膜厚 3–5 μm"],
+            )
+            services.drawings_issue(actor=users["techmgr"], order=order)
     # over the credit limit: waits for finance
     make(
         sales2,

@@ -111,3 +111,28 @@ def test_drawings_due_queue_shows_the_one_day_clock_red_when_late(
     assert 'data-queue="drawings"' in body
     row = body.split(order_at_drawing.number)[0].rsplit("<tr", 1)[1]
     assert 'class="late"' in row
+
+
+@pytest.mark.parametrize("versions", [2, 10])
+def test_order_page_with_drawing_versions_has_fixed_queries(
+    client, order_at_drawing, people, versions, django_assert_max_num_queries
+):
+    for _ in range(versions):
+        services.drawing_upload(
+            actor=people["techmgr"],
+            order=order_at_drawing,
+            title="总图",
+            uploaded=pdf(),
+        )
+    services.requirements_write(
+        actor=people["techmgr"],
+        order=order_at_drawing,
+        quality=[f"要求{i}" for i in range(versions)],
+        process=["退火"],
+    )
+    client.force_login(people["techmgr"])
+
+    with django_assert_max_num_queries(32):
+        response = client.get(order_at_drawing.get_absolute_url())
+
+    assert response.content.decode().count("data-drawing=") == versions

@@ -150,13 +150,15 @@ def test_seed_demo_has_orders_at_each_early_stage(db, settings):
         "approval",
         "quote",
         "contract",
+        "drawing",
+        "production",
     } <= stages
     assert Order.objects.filter(credit="pending").exists()
     assert Order.objects.filter(customer__name__contains="刹车片").exists()
     assert Order.objects.filter(lines__model_code__startswith="GB-").exists()
     assert Order.objects.filter(lines__model_code__startswith="MJ-").exists()
-    assert Order.objects.count() == 10  # idempotent
-    assert Order.objects.filter(gross_amount__gt=Decimal(0)).count() == 10
+    assert Order.objects.count() == 12  # idempotent
+    assert Order.objects.filter(gross_amount__gt=Decimal(0)).count() == 12
     from orders.models import ContractReview, Quote
 
     assert ContractReview.objects.filter(conclusion="").count() == 2  # to sign/conclude
