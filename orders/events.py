@@ -138,17 +138,20 @@ def review_opened(*, order, user, review, departments) -> OrderEvent:
     )
 
 
-def review_signed(*, order, user, signoff) -> OrderEvent:
+def review_signed(*, order, user, signoff, before=None) -> OrderEvent:
+    parameters = {
+        "department": signoff.department.name,
+        "days": signoff.days_needed,
+        "opinion": signoff.opinion,
+    }
+    if before:
+        parameters["amended_from"] = before
     return _write(
         order,
         Type.REVIEW_SIGNED,
         user,
         reason=signoff.risks,
-        parameters={
-            "department": signoff.department.name,
-            "days": signoff.days_needed,
-            "opinion": signoff.opinion,
-        },
+        parameters=parameters,
     )
 
 

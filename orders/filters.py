@@ -140,11 +140,19 @@ class ContractFilter(django_filters.FilterSet):
     amount = django_filters.RangeFilter(label=_("contract amount (CNY)"))
     sort = django_filters.OrderingFilter(
         label=_("sort by"),
-        fields=(("signed_on", "signed_on"), ("amount", "amount"), ("number", "number")),
+        fields=(
+            ("number", "number"),
+            ("order__number", "order"),
+            ("order__customer__name", "customer"),
+            ("signed_on", "signed_on"),
+            ("amount", "amount"),
+        ),
         field_labels={
+            "number": _("contract number"),
+            "order__number": _("order number"),
+            "order__customer__name": _("customer"),
             "signed_on": _("signed on"),
             "amount": _("contract amount"),
-            "number": _("contract number"),
         },
     )
 

@@ -488,12 +488,18 @@ class ContractForm(TokenMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    file = forms.FileField(label=_("signed file (PDF or image)"))
+    file = forms.FileField(
+        label=_("signed file (PDF or image)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
 
 
 class DrawingForm(forms.Form):
     title = forms.CharField(label=_("drawing title"), max_length=128)
-    file = forms.FileField(label=_("drawing file (PDF, image or DWG)"))
+    file = forms.FileField(
+        label=_("drawing file (PDF, image or DWG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.dwg"}),
+    )
     note = forms.CharField(label=_("notes"), required=False, max_length=2000)
 
 

@@ -26,32 +26,9 @@ urlpatterns = [
     ),
     path("approvals/stand-ins/", review.delegations, name="delegations"),
     path("staff/autocomplete/", review.staff_autocomplete, name="staff_autocomplete"),
+    # before "<str:number>/", which would take "contracts" for an order number
     path("contracts/", contract.contract_register, name="contracts"),
     path("<str:number>/", views.order_detail, name="detail"),
-    # contract and drawings
-    path("<str:number>/contract/", contract.contract_record, name="contract_record"),
-    path("<str:number>/contract/file/", contract.contract_file, name="contract_file"),
-    path(
-        "<str:number>/drawings/upload/", contract.drawing_upload, name="drawing_upload"
-    ),
-    path(
-        "<str:number>/drawings/requirements/",
-        contract.requirements_write,
-        name="requirements_write",
-    ),
-    path(
-        "<str:number>/drawings/issue/", contract.drawings_issue, name="drawings_issue"
-    ),
-    path(
-        "<str:number>/drawings/recall/",
-        contract.drawings_recall,
-        name="drawings_recall",
-    ),
-    path(
-        "<str:number>/drawings/<int:version>/",
-        contract.drawing_file,
-        name="drawing_file",
-    ),
     # contract review sheet, GM approval, quotes
     path("<str:number>/review/", review.review_sheet, name="review"),
     path("<str:number>/review/open/", review.review_open, name="review_open"),
@@ -97,5 +74,29 @@ urlpatterns = [
         "<str:number>/changes/<int:pk>/decide/",
         views.change_decide,
         name="change_decide",
+    ),
+    # contract and drawings
+    path("<str:number>/contract/", contract.contract_record, name="contract_record"),
+    path("<str:number>/contract/file/", contract.contract_file, name="contract_file"),
+    path(
+        "<str:number>/drawings/upload/", contract.drawing_upload, name="drawing_upload"
+    ),
+    path(
+        "<str:number>/drawings/requirements/",
+        contract.requirements_write,
+        name="requirements_write",
+    ),
+    path(
+        "<str:number>/drawings/issue/", contract.drawings_issue, name="drawings_issue"
+    ),
+    path(
+        "<str:number>/drawings/recall/",
+        contract.drawings_recall,
+        name="drawings_recall",
+    ),
+    path(
+        "<str:number>/drawings/<int:version>/",
+        contract.drawing_file,
+        name="drawing_file",
     ),
 ]

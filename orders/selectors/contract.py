@@ -1,10 +1,16 @@
-"""Reads for the contract, the contract register and the drawings."""
+"""Reads for the contract, the contract register (合同台账) and the drawings — each a
+fixed number of queries whatever the number of rows."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.workdays import WorkCalendar
 
 from ..models import Contract, Drawing, KeyRequirement, Order, Quote
 from ..stages import Stage
@@ -12,13 +18,20 @@ from .order import orders_visible_to
 from .queues import Queue, by_urgency, queue_items
 
 
-def contracts_visible_to(user):
-    return Contract.objects.filter(order__in=orders_visible_to(user)).select_related(
-        "order__customer", "order__salesperson", "recorded_by"
+def contracts_visible_to(user) -> QuerySet[Contract]:
+    """Every contract for roles that read all orders; a salesperson's own orders'
+    contracts for sales. Each row carries its accepted quote's amount."""
+    accepted = Quote.objects.filter(
+        order=OuterRef("order"), status=Quote.Status.ACCEPTED
+    ).order_by("-version")
+    return (
+        Contract.objects.filter(order__in=orders_visible_to(user))
+        .select_related("order__customer", "order__salesperson", "recorded_by")
+        .annotate(quote_amount=Subquery(accepted.values("gross_amount")[:1]))
     )
 
 
-def contract_list(*, user, filters=None):
+def contract_list(*, user, filters=None) -> tuple[QuerySet[Contract], object]:
     from ..filters import ContractFilter
 
     filterset = ContractFilter(filters or None, queryset=contracts_visible_to(user))
@@ -26,60 +39,91 @@ def contract_list(*, user, filters=None):
 
 
 def technical_sections(*, order, user) -> dict:
-    """Context for the contract and drawings sections of the order page."""
+    """Context for the contract and drawings sections of the order page: four queries
+    (the contract, the accepted quote, the drawings, the key requirements)."""
     from ..forms import ContractForm, DrawingForm, RequirementsForm
 
     contract = (
         Contract.objects.select_related("recorded_by").filter(order=order).first()
     )
-    accepted = Quote.objects.filter(order=order, status=Quote.Status.ACCEPTED).first()
+    accepted = (
+        Quote.objects.filter(order=order, status=Quote.Status.ACCEPTED)
+        .order_by("-version")
+        .first()
+    )
     drawings = list(
-        Drawing.objects.filter(order=order).select_related(
-            "uploaded_by", "issued_by", "recalled_by"
-        )
+        Drawing.objects.filter(order=order)
+        .select_related("uploaded_by", "issued_by", "recalled_by")
+        .order_by("-version")
     )
     requirements = list(KeyRequirement.objects.filter(order=order))
-    technical = user.has_perm("orders.issue_drawings") and order.stage in (
-        Stage.DRAWING,
-        Stage.PRODUCTION,
-    )
     quality = [r for r in requirements if r.kind == KeyRequirement.Kind.QUALITY]
     process = [r for r in requirements if r.kind == KeyRequirement.Kind.PROCESS]
+    newest = drawings[0] if drawings else None
+    issued = [d for d in drawings if d.is_issued]
+
+    technical = user.has_perm("orders.issue_drawings")
+    # The same rule as services.contract._check_drawings_open, for the forms shown.
+    drawings_open = order.stage == Stage.DRAWING or (
+        order.stage == Stage.PRODUCTION and not issued
+    )
+    can_record = (
+        order.stage == Stage.CONTRACT
+        and contract is None
+        and user.has_perm("orders.manage_contract")
+    )
     return {
         "contract": contract,
         "accepted_quote": accepted,
-        "can_record_contract": order.stage == Stage.CONTRACT
-        and contract is None
-        and user.has_perm("orders.manage_contract"),
+        "contract_differs": bool(
+            contract and accepted and contract.amount != accepted.gross_amount
+        ),
+        "awaiting_contract": order.stage == Stage.CONTRACT and contract is None,
+        "can_record_contract": can_record,
+        # auto_id: the order page holds other forms with a "file" field
         "contract_form": ContractForm(
+            auto_id="contract_%s",
             initial={
                 "amount": accepted.gross_amount if accepted else None,
                 "signed_on": timezone.localdate(),
-            }
-        ),
+            },
+        )
+        if can_record
+        else None,
         "drawings": drawings,
         "quality_requirements": quality,
         "process_requirements": process,
-        "can_manage_drawings": technical,
-        "drawing_form": DrawingForm(),
+        "can_manage_drawings": technical and drawings_open,
+        "can_issue_drawings": technical
+        and drawings_open
+        and newest is not None
+        and newest.issued_at is None
+        and newest.recalled_at is None,
+        "can_recall_drawings": technical and bool(issued),
+        "drawing_form": DrawingForm(auto_id="drawing_%s")
+        if technical and drawings_open
+        else None,
         "requirements_form": RequirementsForm(
+            auto_id="requirements_%s",
             initial={
                 "quality": "\n".join(r.text for r in quality),
                 "process": "\n".join(r.text for r in process),
-            }
-        ),
-        "has_issued_drawing": any(d.is_issued for d in drawings),
-        "newest_issued": bool(drawings) and drawings[0].is_issued,
-        "show_drawings": bool(drawings) or technical,
+            },
+        )
+        if technical and drawings_open
+        else None,
+        "show_drawings": bool(drawings or requirements)
+        or (technical and drawings_open),
     }
 
 
-def drawings_queue(user, calendar, today) -> Queue | None:
-    """Technical: orders at the drawing stage with the 1-working-day clock."""
+def drawings_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
+    """Technical: orders at the drawing stage, due one working day (a setting) after
+    they arrived — 技术部 reviews and issues drawings within 1 working day."""
     if not user.has_perm("orders.issue_drawings"):
         return None
-    orders = Order.objects.filter(stage=Stage.DRAWING).select_related("customer")
     days = settings.ORDER_DRAWING_CLOCK_WORKING_DAYS
+    orders = Order.objects.filter(stage=Stage.DRAWING).select_related("customer")
     items = queue_items(
         orders,
         _("Review and issue the drawings"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..authority import acting_for
 from ..models import ContractReview, Order, Quote, ReviewSignoff
 from ..stages import Stage
+from .order import orders_visible_to
 from .queues import Queue, by_urgency, queue_items
 
 
@@ -77,7 +78,7 @@ def review_sections(*, order, user) -> dict:
         "approving_for": on_behalf_of,
         "can_quote": order.stage == Stage.QUOTE
         and user.has_perm("orders.manage_quote"),
-        "can_decide_quote": may_approve,
+        "can_decide_quote": may_approve and order.stage == Stage.QUOTE,
         "can_accept_quote": order.stage == Stage.QUOTE
         and user.has_perm("orders.accept_quote"),
         "accept_form": QuoteAcceptForm(),
@@ -133,11 +134,14 @@ def approval_queue(user, calendar, today) -> Queue | None:
     may, _principal = acting_for(user, "orders.approve_order")
     if not may:
         return None
-    orders = list(Order.objects.filter(stage=Stage.APPROVAL).select_related("customer"))
+    visible = orders_visible_to(user)
+    orders = list(visible.filter(stage=Stage.APPROVAL).select_related("customer"))
     items = queue_items(orders, _("Approve the order"), calendar, today)
-    quotes = Quote.objects.filter(status=Quote.Status.SUBMITTED).select_related(
-        "order__customer"
-    )
+    quotes = Quote.objects.filter(
+        status=Quote.Status.SUBMITTED,
+        order__stage=Stage.QUOTE,
+        order__in=visible,
+    ).select_related("order__customer")
     quote_orders = []
     for quote in quotes:
         quote.order.queue_note = _("Approve quote %(number)s (%(amount)s)") % {

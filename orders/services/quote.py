@@ -23,6 +23,8 @@ from ..workflow import order_move
 from .order import _claim_token, _record_result, _require, number_next
 
 Status = Quote.Status
+# The largest amount the database keeps (14 digits, 2 decimals).
+MAX_AMOUNT = Decimal("1000000000000")
 
 
 @dataclass
@@ -58,6 +60,11 @@ def _validate(
                 problems.append(
                     _("Line %(n)s: the unit price cannot be negative.") % {"n": n}
                 )
+            elif (
+                line.quantity is not None
+                and Decimal(line.quantity) * Decimal(line.unit_price) >= MAX_AMOUNT
+            ):
+                problems.append(_("Line %(n)s: the amount is too large.") % {"n": n})
         if problems:
             errors["lines"] = problems
     if vat_rate is None or not (0 <= Decimal(vat_rate) < 1):
@@ -109,9 +116,9 @@ def quote_save(
         valid_until=valid_until,
     )
     version = (locked.quotes.aggregate(v=Max("version"))["v"] or 0) + 1
-    locked.quotes.exclude(status=Status.ACCEPTED).exclude(
-        status=Status.SUPERSEDED
-    ).update(status=Status.SUPERSEDED)
+    replaced = locked.quotes.exclude(status__in=[Status.ACCEPTED, Status.SUPERSEDED])
+    superseded = list(replaced.values_list("number", flat=True))
+    replaced.update(status=Status.SUPERSEDED)
     quote = Quote(
         order=locked,
         number=f"{_quote_number(timezone.localdate())}",
@@ -148,6 +155,8 @@ def quote_save(
                 gross_amount=gross,
             )
         )
+    for row in rows:
+        row.full_clean(exclude=["quote"])
     QuoteLine.objects.bulk_create(rows)
     quote.net_amount = cny(sum((r.net_amount for r in rows), Decimal(0)))
     quote.tax_amount = cny(sum((r.tax_amount for r in rows), Decimal(0)))
@@ -156,10 +165,21 @@ def quote_save(
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
     events.quote_event(
-        order=locked, user=actor, quote=quote, type_=OrderEvent.Type.QUOTE_PREPARED
+        order=locked,
+        user=actor,
+        quote=quote,
+        type_=OrderEvent.Type.QUOTE_PREPARED,
+        superseded=superseded,
     )
     _record_result(submission, locked.get_absolute_url())
     return quote
+
+
+def _quote_stage(actor, order: Order) -> None:
+    if not order_visible_to(actor, order):
+        raise PermissionDenied(_("This order is not yours to change."))
+    if order.stage != Stage.QUOTE:
+        raise InvalidMove(_("The order is not at the quote stage."))
 
 
 def _locked_quote(quote: Quote) -> tuple[Quote, Order]:
@@ -171,6 +191,7 @@ def _locked_quote(quote: Quote) -> tuple[Quote, Order]:
 def quote_submit(*, actor, quote: Quote) -> Quote:
     _require(actor, "orders.manage_quote")
     quote, order = _locked_quote(quote)
+    _quote_stage(actor, order)
     if quote.status not in (Status.DRAFT, Status.RETURNED):
         raise InvalidMove(_("This quote has already been submitted."))
     quote.status = Status.SUBMITTED
@@ -194,6 +215,12 @@ def quote_decide(*, actor, quote: Quote, approve: bool, comment: str = "") -> Qu
             _("Only the general manager or their stand-in may approve quotes.")
         )
     quote, order = _locked_quote(quote)
+    _quote_stage(actor, order)
+    if principal is not None and actor.pk in (
+        quote.prepared_by_id,
+        order.salesperson_id,
+    ):
+        raise PermissionDenied(_("A stand-in may not approve their own quote."))
     if quote.status != Status.SUBMITTED:
         raise InvalidMove(_("This quote is not waiting for approval."))
     comment = (comment or "").strip()

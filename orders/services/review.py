@@ -47,7 +47,11 @@ DAYS_FROM = {
 
 
 def default_review_departments(order: Order) -> list[str]:
-    kinds = {line.product.kind for line in order.lines.all() if line.product_id}
+    kinds = set(
+        order.lines.filter(product__isnull=False).values_list(
+            "product__kind", flat=True
+        )
+    )
     codes = list(DEFAULT_REVIEW_DEPARTMENTS)
     for kind in sorted(kinds):
         for code in REVIEW_DEPARTMENTS_BY_KIND.get(kind, ()):
@@ -67,6 +71,8 @@ def review_open(*, actor, order: Order, department_codes: list[str]) -> Contract
     departments that must sign."""
     _require(actor, "orders.conclude_review")
     locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not order_visible_to(actor, locked):
+        raise PermissionDenied(_("This order is not yours to change."))
     if locked.stage != Stage.REVIEW:
         raise InvalidMove(_("The order is not waiting for its contract review."))
     if ContractReview.objects.filter(order=locked).exists():
@@ -110,9 +116,14 @@ def review_sign(
 ) -> ReviewSignoff:
     """A department's reviewer fills in and signs their row."""
     _require(actor, "orders.sign_review")
+    # Lock in one order everywhere (order → review → row) so that a sign-off and a
+    # conclusion running at the same moment cannot deadlock.
+    order = Order.objects.select_for_update().get(pk=signoff.review.order_id)
+    if not order_visible_to(actor, order):
+        raise PermissionDenied(_("This order is not yours to change."))
     locked = (
-        ReviewSignoff.objects.select_for_update()
-        .select_related("review__order", "department")
+        ReviewSignoff.objects.select_for_update(of=("self",))
+        .select_related("review", "department")
         .get(pk=signoff.pk)
     )
     if actor.department_id != locked.department_id:
@@ -121,8 +132,22 @@ def review_sign(
             % {"department": locked.department}
         )
     review = locked.review
-    if review.is_concluded or review.order.stage != Stage.REVIEW:
+    if review.is_concluded or order.stage != Stage.REVIEW:
         raise InvalidMove(_("The review is concluded; the sheet can no longer change."))
+    if locked.is_signed and locked.signed_by_id != actor.pk:
+        raise InvalidMove(
+            _("%(name)s has already signed for %(department)s; ask them to amend it.")
+            % {"name": locked.signed_by, "department": locked.department}
+        )
+    before = (
+        {
+            "days_needed": locked.days_needed,
+            "opinion": locked.opinion,
+            "resources_ok": locked.resources_ok,
+        }
+        if locked.is_signed
+        else None
+    )
     errors = {}
     try:
         days = int(days_needed)
@@ -153,10 +178,9 @@ def review_sign(
     locked.signed_at = timezone.now()
     locked.full_clean(exclude=["review", "department"])
     locked.save()
-    order = Order.objects.select_for_update().get(pk=review.order_id)
     order.version += 1
     order.save(update_fields=["version", "updated_at"])
-    events.review_signed(order=order, user=actor, signoff=locked)
+    events.review_signed(order=order, user=actor, signoff=locked, before=before)
     return locked
 
 
@@ -273,6 +297,21 @@ def review_conclude(
         )
     if conclusion == ContractReview.Conclusion.DECLINE and not note:
         raise ValidationError({"note": _("Give the reason the order is declined.")})
+    objections = [
+        str(s.department)
+        for s in locked.signoffs.select_related("department")
+        if s.opinion == ReviewSignoff.Opinion.DISAGREE or s.resources_ok is False
+    ]
+    if objections and conclusion != ContractReview.Conclusion.DECLINE and not note:
+        raise ValidationError(
+            {
+                "note": _(
+                    "%(departments)s disagreed or lack resources: say how that is "
+                    "resolved; the general manager will decide."
+                )
+                % {"departments": "、".join(objections)}
+            }
+        )
 
     now = timezone.now()
     locked.conclusion = conclusion
@@ -282,7 +321,8 @@ def review_conclude(
     locked.note = note
     locked.concluded_by = actor
     locked.concluded_at = now
-    locked.needs_gm = needs_gm(order)
+    # Hard points go up to the general manager (DOMAIN.md: 生产分管经理 escalates).
+    locked.needs_gm = needs_gm(order) or bool(objections)
     locked.gm_decision = ""
     if conclusion != ContractReview.Conclusion.DECLINE:
         schedule = promise_schedule(
@@ -335,6 +375,10 @@ def order_approve(*, actor, order: Order, approve: bool, comment: str = "") -> O
             _("Only the general manager or their stand-in may approve.")
         )
     locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not order_visible_to(actor, locked):
+        raise PermissionDenied(_("This order is not yours to change."))
+    if principal is not None and actor.pk == locked.salesperson_id:
+        raise PermissionDenied(_("A stand-in may not approve their own order."))
     if locked.stage != Stage.APPROVAL:
         raise InvalidMove(_("This order is not waiting for approval."))
     review = ContractReview.objects.select_for_update().get(order=locked)
@@ -379,6 +423,13 @@ def delegation_create(
         errors["delegate"] = _("Choose someone else as the stand-in.")
     elif not delegate.is_active:
         errors["delegate"] = _("That account is disabled.")
+    elif not delegate.has_perm("orders.view_all_orders") or delegate.has_perm(
+        "orders.enter_order"
+    ):
+        errors["delegate"] = _(
+            "A stand-in must be a manager who sees every order and does not enter "
+            "orders themselves."
+        )
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = _("The period ends before it starts.")
     if starts_on and starts_on < timezone.localdate():
@@ -403,6 +454,8 @@ def delegation_create(
 def delegation_revoke(*, actor, delegation: ApprovalDelegation) -> ApprovalDelegation:
     if delegation.principal_id != actor.pk:
         raise PermissionDenied(_("Only who named the stand-in may revoke it."))
+    if delegation.revoked_at is not None:
+        raise InvalidMove(_("This stand-in was already revoked."))
     delegation.revoked_at = timezone.now()
     delegation.save(update_fields=["revoked_at"])
     return delegation
@@ -410,3 +463,49 @@ def delegation_revoke(*, actor, delegation: ApprovalDelegation) -> ApprovalDeleg
 
 def may_open_review(user, order: Order) -> bool:
     return order_visible_to(user, order) and user.has_perm("orders.conclude_review")
+
+
+@transaction.atomic
+def order_send_back(*, actor, order: Order, reason: str, version=None) -> Order:
+    """Send a submitted order back to sales (incomplete or invalid). An open review
+    sheet is voided with it: its signatures were given for content that will change,
+    so every department signs again after resubmission; the event keeps what was
+    voided."""
+    _require(actor, "orders.conclude_review")
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not order_visible_to(actor, locked):
+        raise PermissionDenied(_("This order is not yours to change."))
+    review = ContractReview.objects.select_for_update().filter(order=locked).first()
+    voided = []
+    if review is not None:
+        for row in review.signoffs.select_related("department", "signed_by"):
+            if row.is_signed:
+                voided.append(
+                    {
+                        "department": row.department.name,
+                        "days": row.days_needed,
+                        "signed_by": str(row.signed_by),
+                    }
+                )
+        review.signoffs.update(
+            content="",
+            days_needed=None,
+            resources_ok=None,
+            risks="",
+            opinion="",
+            signed_by=None,
+            signed_at=None,
+        )
+        review.conclusion = ""
+        review.concluded_by = None
+        review.concluded_at = None
+        review.promised_date = None
+        review.save()
+    return order_move(
+        order=locked,
+        actor=actor,
+        move="send_back",
+        reason=reason,
+        version=version,
+        parameters={"voided_signoffs": voided} if voided else None,
+    )

@@ -1,4 +1,6 @@
-"""The contract, the contract register and the drawings. Thin views."""
+"""The contract, the contract register and the drawings. Thin views: parse input, check
+permission, call one service, render or redirect. Signed files and drawings are served
+only through the permission-checked download views here, never from a public URL."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,79 +11,120 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from .. import services
 from ..exceptions import DuplicateSubmission, InvalidMove, ValidationError
 from ..forms import ContractForm, DrawingForm, ReasonForm, RequirementsForm
-from ..models import Contract, Drawing
+from ..models import Contract, Drawing, Quote
 from ..resources import ContractResource
 from ..selectors.contract import contract_list
-from .order import _visible_order
+from .order import _service_errors, _visible_order
 
 
 def _refusal(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            text = " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-        else:
-            text = " ".join(exc.messages)
-    else:
-        text = str(exc)
+    """A service's refusal as a message on the order page."""
+    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     messages.error(request, text)
 
 
-@require_POST
+def _form_errors(request, form) -> None:
+    messages.error(
+        request,
+        " ".join(
+            f"{form.fields[name].label}: {error}" if name in form.fields else error
+            for name, errors in form.errors.items()
+            for error in errors
+        ),
+    )
+
+
+def _download(field_file, name: str, content_type: str) -> FileResponse:
+    return FileResponse(
+        field_file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type,
+    )
+
+
+# --- the contract ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("orders.manage_contract", raise_exception=True)
 def contract_record(request, number):
+    """The form is on the order page; this page shows it again with its errors."""
     order = _visible_order(request, number)
-    form = ContractForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[f].label}: {e}" if f in form.fields else str(e)
-                for f, errs in form.errors.items()
-                for e in errs
-            ),
-        )
-        return redirect(order)
-    data = form.cleaned_data
-    try:
-        services.contract_record(
-            actor=request.user,
-            order=order,
-            number=data["number"],
-            signed_on=data["signed_on"],
-            amount=data["amount"],
-            amount_reason=data["amount_reason"],
-            uploaded=data["file"],
-            form_token=data.get("form_token"),
-        )
-    except DuplicateSubmission as dup:
-        return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
-    except (ValidationError, InvalidMove) as exc:
-        _refusal(request, exc)
+    accepted = order.quotes.filter(status=Quote.Status.ACCEPTED).first()
+    if request.method == "POST":
+        form = ContractForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.contract_record(
+                    actor=request.user,
+                    order=order,
+                    number=data["number"],
+                    signed_on=data["signed_on"],
+                    amount=data["amount"],
+                    amount_reason=data["amount_reason"],
+                    uploaded=data["file"],
+                    form_token=data.get("form_token"),
+                )
+            except DuplicateSubmission as dup:
+                messages.info(
+                    request, _("This form was already submitted; it was saved once.")
+                )
+                return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
+            except InvalidMove as exc:
+                messages.error(request, str(exc))
+                return redirect(order)
+            except ValidationError as exc:
+                _service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Contract recorded; the order moves on to the drawings.")
+                )
+                return redirect(order)
+        status = 400
     else:
-        messages.success(
-            request, _("Contract recorded; the order moves on to the drawings.")
+        form = ContractForm(
+            initial={
+                "amount": accepted.gross_amount if accepted else None,
+                "signed_on": timezone.localdate(),
+            }
         )
-    return redirect(order)
+        status = 200
+    return render(
+        request,
+        "orders/contract_form.html",
+        {"order": order, "form": form, "accepted_quote": accepted},
+        status=status,
+    )
 
 
 @require_GET
 def contract_file(request, number):
     order = _visible_order(request, number)
     contract = get_object_or_404(Contract, order=order)
-    return FileResponse(
-        contract.file.open("rb"),
-        as_attachment=True,
-        filename=contract.original_name,
-        content_type=contract.content_type,
-    )
+    return _download(contract.file, contract.original_name, contract.content_type)
 
 
-def _may_read_contracts(user):
+# --- the contract register -------------------------------------------------------------
+
+SORTABLE = ("number", "order", "customer", "signed_on", "amount")
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _may_read_contracts(user) -> None:
     if not (
         user.has_perm("orders.view_all_orders")
         or user.has_perm("orders.manage_contract")
@@ -89,41 +132,64 @@ def _may_read_contracts(user):
         raise PermissionDenied
 
 
+def _export(contracts, kind: str) -> HttpResponse:
+    # XLSX gets real numbers and dates; CSV gets text, with a BOM because Excel
+    # opens UTF-8 Chinese correctly only with one.
+    dataset = ContractResource().export(contracts, force_native_type=kind == "xlsx")
+    body = dataset.export(kind)
+    if kind == "csv":
+        body = "\ufeff" + body
+    response = HttpResponse(body, content_type=EXPORT_TYPES[kind])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="contracts-{stamp}.{kind}"'
+    return response
+
+
+def _sort_links(params, current: str) -> dict:
+    """Column header links: a click sorts by the column, a second click reverses."""
+    links = {}
+    for key in SORTABLE:
+        query = params.copy()
+        query["sort"] = f"-{key}" if current == key else key
+        links[key] = {
+            "url": "?" + query.urlencode(),
+            "icon": "fa-sort-up"
+            if current == key
+            else "fa-sort-down"
+            if current == f"-{key}"
+            else "fa-sort muted",
+        }
+    return links
+
+
 @require_GET
 def contract_register(request):
     _may_read_contracts(request.user)
     contracts, filterset = contract_list(user=request.user, filters=request.GET)
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        dataset = ContractResource().export(contracts)
-        body = dataset.export(export)
-        content_type = (
-            "text/csv; charset=utf-8"
-            if export == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        if export == "csv":
-            body = "\ufeff" + body  # Excel opens UTF-8 Chinese only with a BOM
-        response = HttpResponse(body, content_type=content_type)
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = (
-            f'attachment; filename="contracts-{stamp}.{export}"'
-        )
-        return response
+    kind = request.GET.get("export")
+    if kind in EXPORT_TYPES:
+        return _export(contracts, kind)
     page = Paginator(contracts, settings.ORDER_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
+    params = request.GET.copy()
+    for key in ("page", "export"):
+        params.pop(key, None)
+    unsorted = params.copy()
+    unsorted.pop("sort", None)
     return render(
         request,
         "orders/contract_register.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": params.urlencode(),
+            "sort_links": _sort_links(unsorted, request.GET.get("sort", "")),
+        },
     )
 
 
-# --- drawings --------------------------------------------------------------------------
+# --- the drawings ----------------------------------------------------------------------
 
 
 @require_POST
@@ -132,12 +198,10 @@ def drawing_upload(request, number):
     order = _visible_order(request, number)
     form = DrawingForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(
-            request, " ".join(str(e) for errs in form.errors.values() for e in errs)
-        )
+        _form_errors(request, form)
         return redirect(order)
     try:
-        services.drawing_upload(
+        drawing = services.drawing_upload(
             actor=request.user,
             order=order,
             title=form.cleaned_data["title"],
@@ -147,7 +211,11 @@ def drawing_upload(request, number):
     except (ValidationError, InvalidMove) as exc:
         _refusal(request, exc)
     else:
-        messages.success(request, _("Drawing uploaded."))
+        messages.success(
+            request,
+            _("Drawing %(title)s v%(version)s uploaded.")
+            % {"title": drawing.title, "version": drawing.version},
+        )
     return redirect(order)
 
 
@@ -157,9 +225,7 @@ def requirements_write(request, number):
     order = _visible_order(request, number)
     form = RequirementsForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, " ".join(str(e) for errs in form.errors.values() for e in errs)
-        )
+        _form_errors(request, form)
         return redirect(order)
     try:
         services.requirements_write(
@@ -199,7 +265,7 @@ def drawings_recall(request, number):
     except (ValidationError, InvalidMove) as exc:
         _refusal(request, exc)
     else:
-        messages.success(request, _("%(n)s drawing(s) recalled.") % {"n": count})
+        messages.success(request, _("%(n)s issued drawing(s) recalled.") % {"n": count})
     return redirect(order)
 
 
@@ -207,9 +273,4 @@ def drawings_recall(request, number):
 def drawing_file(request, number, version):
     order = _visible_order(request, number)
     drawing = get_object_or_404(Drawing, order=order, version=version)
-    return FileResponse(
-        drawing.file.open("rb"),
-        as_attachment=True,
-        filename=drawing.original_name,
-        content_type=drawing.content_type,
-    )
+    return _download(drawing.file, drawing.original_name, drawing.content_type)

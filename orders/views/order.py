@@ -276,7 +276,14 @@ def order_move(request, number, move):
     form.is_valid()  # reason may be optional for this move: the gate decides
     data = form.cleaned_data
     try:
-        if move == "cancel":
+        if move == "send_back":
+            services.order_send_back(
+                actor=request.user,
+                order=order,
+                reason=data.get("reason", ""),
+                version=data.get("version"),
+            )
+        elif move == "cancel":
             services.order_cancel(
                 actor=request.user,
                 order=order,

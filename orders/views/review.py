@@ -6,7 +6,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +32,14 @@ from ..forms import (
 from ..models import ApprovalDelegation, ReviewSignoff
 from ..selectors.review import quotes_for, review_for
 from .order import _service_errors, _visible_order
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    )
 
 
 def _error_text(exc) -> str:
@@ -199,8 +212,14 @@ def order_approve(request, number):
     if not acting_for(request.user, "orders.approve_order")[0]:
         raise PermissionDenied
     form = ApprovalForm(request.POST)
-    comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "send_back"):
+        return HttpResponseBadRequest(_("Choose approve or send back."))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(order)
+    comment = form.cleaned_data["comment"]
+    approve = decision == "approve"
     try:
         services.order_approve(
             actor=request.user, order=order, approve=approve, comment=comment
@@ -335,8 +354,14 @@ def quote_decide(request, number, version):
     if not acting_for(request.user, "orders.approve_order")[0]:
         raise PermissionDenied
     form = ApprovalForm(request.POST)
-    comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "return"):
+        return HttpResponseBadRequest(_("Choose approve or send back."))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(order)
+    comment = form.cleaned_data["comment"]
+    approve = decision == "approve"
     try:
         services.quote_decide(
             actor=request.user, quote=quote, approve=approve, comment=comment
@@ -392,8 +417,13 @@ def quote_print(request, number, version):
 @permission_required("orders.delegate_approval", raise_exception=True)
 def delegations(request):
     if request.method == "POST" and "revoke" in request.POST:
+        if not request.POST["revoke"].isdigit():
+            raise Http404
         delegation = get_object_or_404(
-            ApprovalDelegation, pk=request.POST["revoke"], principal=request.user
+            ApprovalDelegation,
+            pk=request.POST["revoke"],
+            principal=request.user,
+            revoked_at__isnull=True,
         )
         services.delegation_revoke(actor=request.user, delegation=delegation)
         messages.success(request, _("Stand-in revoked."))
