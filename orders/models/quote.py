@@ -112,6 +112,18 @@ class Quote(models.Model):
     def __str__(self):
         return self.number
 
+    # Tag colours for the UI: green agreed, blue waiting, red sent back, grey else.
+    COLOURS = {
+        Status.APPROVED: "green",
+        Status.ACCEPTED: "green",
+        Status.SUBMITTED: "blue",
+        Status.RETURNED: "red",
+    }
+
+    @property
+    def status_colour(self) -> str:
+        return self.COLOURS.get(self.status, "grey")
+
     @property
     def is_locked(self) -> bool:
         return self.status != self.Status.DRAFT and self.status != self.Status.RETURNED

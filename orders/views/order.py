@@ -1,5 +1,6 @@
 """Thin views: parse input, check permission, call one service, render or redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -81,8 +82,6 @@ def order_list(request):
     ):
         raise PermissionDenied
     orders, filterset = selectors.order_list(user=request.user, filters=request.GET)
-    from django.conf import settings
-
     page = Paginator(orders, settings.ORDER_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
