@@ -4,8 +4,26 @@ read-only here: an order moves only through orders.workflow.order_move."""
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from .models import ChangeRequest, Customer, Order, OrderEvent, OrderLine, Product
-from .resources import CustomerResource, OrderResource, ProductResource
+from .models import (
+    ApprovalDelegation,
+    ChangeRequest,
+    Contract,
+    ContractReview,
+    Customer,
+    Drawing,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    Quote,
+    ReviewSignoff,
+)
+from .resources import (
+    ContractResource,
+    CustomerResource,
+    OrderResource,
+    ProductResource,
+)
 
 
 @admin.register(Customer)
@@ -110,3 +128,89 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the services: the admin shows them, never changes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SignoffInline(ReadOnlyInline):
+    model = ReviewSignoff
+    fields = (
+        "department",
+        "days_needed",
+        "resources_ok",
+        "opinion",
+        "signed_by",
+        "signed_at",
+    )
+
+
+@admin.register(ContractReview)
+class ContractReviewAdmin(ReadOnlyAdmin):
+    list_display = (
+        "number",
+        "order",
+        "conclusion",
+        "promised_date",
+        "concluded_by",
+        "gm_decision",
+    )
+    list_filter = ("conclusion", "gm_decision")
+    search_fields = ("number", "order__number")
+    list_select_related = ("order", "concluded_by")
+    inlines = [SignoffInline]
+
+
+@admin.register(Quote)
+class QuoteAdmin(ReadOnlyAdmin):
+    list_display = (
+        "number",
+        "order",
+        "version",
+        "status",
+        "gross_amount",
+        "valid_until",
+        "prepared_by",
+        "approved_by",
+    )
+    list_filter = ("status",)
+    search_fields = ("number", "order__number")
+    list_select_related = ("order", "prepared_by", "approved_by")
+
+
+@admin.register(Contract)
+class ContractAdmin(ExportMixin, ReadOnlyAdmin):
+    resource_classes = [ContractResource]
+    list_display = ("number", "order", "signed_on", "amount", "recorded_by")
+    search_fields = ("number", "order__number", "order__customer__name")
+    list_select_related = ("order", "recorded_by")
+
+
+@admin.register(Drawing)
+class DrawingAdmin(ReadOnlyAdmin):
+    list_display = (
+        "order",
+        "version",
+        "title",
+        "uploaded_by",
+        "issued_at",
+        "recalled_at",
+    )
+    search_fields = ("order__number", "title")
+    list_select_related = ("order", "uploaded_by")
+
+
+@admin.register(ApprovalDelegation)
+class ApprovalDelegationAdmin(ReadOnlyAdmin):
+    list_display = ("principal", "delegate", "starts_on", "ends_on", "revoked_at")
+    list_select_related = ("principal", "delegate")

@@ -451,7 +451,7 @@ class QuoteAcceptForm(forms.Form):
             self.initial.setdefault("accepted_on", timezone.localdate())
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(TokenMixin, forms.Form):
     delegate = forms.ModelChoiceField(
         label=_("stand-in"),
         queryset=None,

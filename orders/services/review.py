@@ -16,7 +16,7 @@ from accounts.workdays import WorkCalendar, get_calendar
 
 from .. import events
 from ..authority import acting_for
-from ..exceptions import InvalidMove, PermissionDenied, ValidationError
+from ..exceptions import InvalidMove, PermissionDenied, StaleEdit, ValidationError
 from ..models import (
     ApprovalDelegation,
     ContractReview,
@@ -28,7 +28,7 @@ from ..models import (
 from ..selectors import order_visible_to
 from ..stages import Stage
 from ..workflow import order_move
-from .order import _require, number_next
+from .order import _claim_token, _require, number_next
 
 # The departments that sign by default, by product type (DOMAIN.md: technical,
 # purchasing, production and quality); moulds also need finance (large, prepaid).
@@ -58,6 +58,15 @@ def default_review_departments(order: Order) -> list[str]:
             if code not in codes:
                 codes.append(code)
     return codes
+
+
+def _not_stale(order: Order, version) -> None:
+    """The page the decision was made on must show the order as it is now."""
+    if version not in (None, "") and int(version) != order.version:
+        raise StaleEdit(
+            _("Someone else changed this order after you opened it."),
+            events.since(order, int(version)),
+        )
 
 
 def _review_number(today: date) -> str:
@@ -256,6 +265,7 @@ def review_conclude(
     extend_lead_time: bool = False,
     conditions: str = "",
     note: str = "",
+    version: int | None = None,
 ) -> ContractReview:
     """The production manager concludes: accept, accept with conditions, or decline.
     Accepting fixes the promised date and the due dates of drawing, production,
@@ -269,6 +279,7 @@ def review_conclude(
     locked = ContractReview.objects.select_for_update().get(pk=review.pk)
     if order.stage != Stage.REVIEW:
         raise InvalidMove(_("The order is not waiting for its contract review."))
+    _not_stale(order, version)
     if locked.is_concluded:
         raise InvalidMove(_("The review is already concluded."))
     unsigned = [
@@ -366,7 +377,9 @@ def _plan_deadlines(order: Order, schedule: Schedule) -> None:
 
 
 @transaction.atomic
-def order_approve(*, actor, order: Order, approve: bool, comment: str = "") -> Order:
+def order_approve(
+    *, actor, order: Order, approve: bool, comment: str = "", version=None
+) -> Order:
     """The general manager (or the stand-in in their period) approves an important
     order, or sends it back to the review with a comment."""
     allowed, principal = acting_for(actor, "orders.approve_order")
@@ -381,6 +394,7 @@ def order_approve(*, actor, order: Order, approve: bool, comment: str = "") -> O
         raise PermissionDenied(_("A stand-in may not approve their own order."))
     if locked.stage != Stage.APPROVAL:
         raise InvalidMove(_("This order is not waiting for approval."))
+    _not_stale(locked, version)
     review = ContractReview.objects.select_for_update().get(order=locked)
     comment = (comment or "").strip()
     review.gm_by = actor
@@ -415,9 +429,16 @@ def order_approve(*, actor, order: Order, approve: bool, comment: str = "") -> O
 
 @transaction.atomic
 def delegation_create(
-    *, actor, delegate, starts_on: date, ends_on: date, reason: str = ""
+    *,
+    actor,
+    delegate,
+    starts_on: date,
+    ends_on: date,
+    reason: str = "",
+    form_token=None,
 ) -> ApprovalDelegation:
     _require(actor, "orders.delegate_approval")
+    _claim_token(form_token, actor)
     errors = {}
     if delegate is None or delegate == actor:
         errors["delegate"] = _("Choose someone else as the stand-in.")

@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import services
 from ..authority import acting_for
-from ..exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from ..exceptions import (
+    DuplicateSubmission,
+    InvalidMove,
+    StaleEdit,
+    ValidationError,
+)
 from ..forms import (
     ApprovalForm,
     ConcludeForm,
@@ -31,7 +36,7 @@ from ..forms import (
 )
 from ..models import ApprovalDelegation, ReviewSignoff
 from ..selectors.review import quotes_for, review_for
-from .order import _service_errors, _visible_order
+from .order import _service_errors, _stale, _visible_order
 
 
 def _form_errors(form) -> str:
@@ -192,8 +197,13 @@ def review_conclude(request, number):
     if form.is_valid():
         try:
             services.review_conclude(
-                actor=request.user, review=review, **form.cleaned_data
+                actor=request.user,
+                review=review,
+                version=request.POST.get("version"),
+                **form.cleaned_data,
             )
+        except StaleEdit as exc:
+            return _stale(request, exc, order)
         except InvalidMove as exc:
             messages.error(request, str(exc))
             return redirect("orders:review", number=order.number)
@@ -222,8 +232,14 @@ def order_approve(request, number):
     approve = decision == "approve"
     try:
         services.order_approve(
-            actor=request.user, order=order, approve=approve, comment=comment
+            actor=request.user,
+            order=order,
+            approve=approve,
+            comment=comment,
+            version=request.POST.get("version"),
         )
+    except StaleEdit as exc:
+        return _stale(request, exc, order)
     except (ValidationError, InvalidMove) as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -434,6 +450,8 @@ def delegations(request):
         if form.is_valid():
             try:
                 services.delegation_create(actor=request.user, **form.cleaned_data)
+            except DuplicateSubmission:
+                return redirect("orders:delegations")
             except ValidationError as exc:
                 _service_errors(form, exc)
             else:

@@ -1,5 +1,6 @@
 """What a fresh-eyes review found: each a refusal a user would notice."""
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -199,3 +200,59 @@ def test_a_stand_in_may_not_approve_their_own_quote(make_order, people, make_use
     )
     with pytest.raises(PermissionDenied):
         services.quote_decide(actor=people["quoter"], quote=quote, approve=True)
+
+
+def test_a_double_submitted_stand_in_form_names_one(client, people, make_user):
+    deputy = make_user("production_manager")
+    client.force_login(people["gm"])
+    today = timezone.localdate()
+    data = {
+        "delegate": deputy.pk,
+        "starts_on": today.isoformat(),
+        "ends_on": today.isoformat(),
+        "form_token": str(uuid.uuid4()),
+    }
+
+    client.post("/orders/approvals/stand-ins/", data)
+    client.post("/orders/approvals/stand-ins/", data)
+
+    assert ApprovalDelegation.objects.count() == 1
+
+
+def test_the_admin_shows_part_two_records_read_only(admin_client, make_order, people):
+    order = make_order(people["sales"], submit=True)
+    open_and_sign(order, people)
+    for url in (
+        "/admin/orders/contractreview/",
+        "/admin/orders/quote/",
+        "/admin/orders/contract/",
+        "/admin/orders/drawing/",
+        "/admin/orders/approvaldelegation/",
+    ):
+        assert admin_client.get(url).status_code == 200, url
+    review = order.review
+    page = admin_client.get(f"/admin/orders/contractreview/{review.pk}/change/")
+    assert page.status_code == 200 and review.number in page.content.decode()
+    assert admin_client.get("/admin/orders/quote/add/").status_code == 403
+
+
+def test_an_approval_made_on_a_stale_page_is_refused(client, make_order, people):
+    from orders.models import Order
+
+    order = make_order(people["sales"], submit=True, is_important=True)
+    review = open_and_sign(order, people)
+    services.review_conclude(
+        actor=people["prodmgr"], review=review, conclusion="accept"
+    )
+    order.refresh_from_db()
+    seen = order.version  # the GM opens the page at this version
+    Order.objects.filter(pk=order.pk).update(version=seen + 1)  # someone saves
+    client.force_login(people["gm"])
+
+    response = client.post(
+        f"/orders/{order.number}/approve/", {"decision": "approve", "version": seen}
+    )
+
+    assert response.status_code == 409
+    order.refresh_from_db()
+    assert order.stage == "approval"
