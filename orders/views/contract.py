@@ -23,24 +23,21 @@ from ..forms import ContractForm, DrawingForm, ReasonForm, RequirementsForm
 from ..models import Contract, Drawing, Quote
 from ..resources import ContractResource
 from ..selectors.contract import contract_list
-from .order import _service_errors, _visible_order
+from .order import (
+    _service_errors,
+    _visible_order,
+    form_error_text,
+    refusal_text,
+)
 
 
 def _refusal(request, exc) -> None:
     """A service's refusal as a message on the order page."""
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text)
+    messages.error(request, refusal_text(exc))
 
 
 def _form_errors(request, form) -> None:
-    messages.error(
-        request,
-        " ".join(
-            f"{form.fields[name].label}: {error}" if name in form.fields else error
-            for name, errors in form.errors.items()
-            for error in errors
-        ),
-    )
+    messages.error(request, form_error_text(form))
 
 
 def _download(field_file, name: str, content_type: str) -> FileResponse:

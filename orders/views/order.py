@@ -39,6 +39,20 @@ def _visible_order(request, number) -> Order:
         raise Http404 from None
 
 
+def refusal_text(exc) -> str:
+    """A service's refusal (ValidationError or InvalidMove) as one message."""
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def form_error_text(form) -> str:
+    """A form's errors as one message, each with its field's label."""
+    return " ".join(
+        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    )
+
+
 def _service_errors(form, exc: ValidationError, formset=None):
     """Show a service's refusal on the form, field by field where it can."""
     if hasattr(exc, "error_dict"):
@@ -301,8 +315,7 @@ def order_move(request, number, move):
     except StaleEdit as exc:
         return _stale(request, exc, order)
     except (InvalidMove, ValidationError) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
+        messages.error(request, refusal_text(exc))
         return redirect(order)
     messages.success(request, _("Done: %(move)s.") % {"move": definition.label})
     return redirect(order)
@@ -320,8 +333,7 @@ def order_attach(request, number):
             actor=request.user, order=order, uploaded=form.cleaned_data["file"]
         )
     except (ValidationError, InvalidMove) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
+        messages.error(request, refusal_text(exc))
         return redirect(order)
     messages.success(request, _("File attached."))
     return redirect(order)
@@ -348,8 +360,7 @@ def credit_approve(request, number):
     try:
         services.order_credit_approve(actor=request.user, order=order, reason=reason)
     except (ValidationError, InvalidMove) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
+        messages.error(request, refusal_text(exc))
         return redirect(order)
     messages.success(request, _("Credit approved."))
     return redirect(order)
@@ -437,8 +448,7 @@ def change_decide(request, number, pk):
         else:
             raise Http404
     except (ValidationError, InvalidMove) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
+        messages.error(request, refusal_text(exc))
     return redirect(order)
 
 

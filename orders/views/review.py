@@ -36,19 +36,13 @@ from ..forms import (
 )
 from ..models import ApprovalDelegation, ReviewSignoff
 from ..selectors.review import quotes_for, review_for
-from .order import _service_errors, _stale, _visible_order
-
-
-def _form_errors(form) -> str:
-    return " ".join(
-        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
-        for name, errors in form.errors.items()
-        for error in errors
-    )
-
-
-def _error_text(exc) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+from .order import (
+    _service_errors,
+    _stale,
+    _visible_order,
+    form_error_text,
+    refusal_text,
+)
 
 
 def _sheet_context(request, order, review, **forms):
@@ -154,7 +148,7 @@ def review_open(request, number):
                 department_codes=form.cleaned_data["departments"],
             )
         except (ValidationError, InvalidMove) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(
                 request,
@@ -226,7 +220,7 @@ def order_approve(request, number):
     if decision not in ("approve", "send_back"):
         return HttpResponseBadRequest(_("Choose approve or send back."))
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect(order)
     comment = form.cleaned_data["comment"]
     approve = decision == "approve"
@@ -241,7 +235,7 @@ def order_approve(request, number):
     except StaleEdit as exc:
         return _stale(request, exc, order)
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
@@ -374,7 +368,7 @@ def quote_decide(request, number, version):
     if decision not in ("approve", "return"):
         return HttpResponseBadRequest(_("Choose approve or send back."))
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect(order)
     comment = form.cleaned_data["comment"]
     approve = decision == "approve"
@@ -383,7 +377,7 @@ def quote_decide(request, number, version):
             actor=request.user, quote=quote, approve=approve, comment=comment
         )
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request, _("Quote approved.") if approve else _("Quote sent back.")
@@ -409,7 +403,7 @@ def quote_accept(request, number, version):
             how=form.cleaned_data["how"],
         )
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
