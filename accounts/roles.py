@@ -157,7 +157,6 @@ ROLES: tuple[Role, ...] = (
 )
 
 ROLE_BY_CODE = {role.code: role for role in ROLES}
-ROLE_BY_GROUP_NAME = {role.group_name: role for role in ROLES}
 
 
 def roles_of(user) -> list[Role]:
@@ -170,7 +169,3 @@ def roles_of(user) -> list[Role]:
         cached = [role for role in ROLES if role.group_name in names]
         user._declared_roles = cached
     return cached
-
-
-def has_role(user, code: str) -> bool:
-    return any(role.code == code for role in roles_of(user))

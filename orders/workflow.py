@@ -330,11 +330,6 @@ def moves_from(stage: str) -> list[Move]:
     return [move for move in MOVES.values() if stage in move.sources]
 
 
-def department_for(stage: str, departments: dict[str, Department]) -> Department | None:
-    code = STAGE_DEPARTMENTS.get(stage)
-    return departments.get(code) if code else None
-
-
 @transaction.atomic
 def order_move(
     *,

@@ -67,9 +67,5 @@ class ChangeRequest(models.Model):
         return f"{self.order_id} #{self.pk}"
 
     @property
-    def amount_delta(self):
-        return self.amount_after - self.amount_before
-
-    @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.AWAITING_GM)

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from orders.stages import OPEN, Stage, colour
+from orders.stages import OPEN, Stage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -170,10 +170,6 @@ class Order(models.Model):
     @property
     def is_special(self) -> bool:
         return bool(self.special_requirements.strip())
-
-    @property
-    def stage_colour(self) -> str:
-        return colour(self.stage)
 
 
 class OrderLine(models.Model):

@@ -125,6 +125,19 @@ class Quote(models.Model):
         return self.COLOURS.get(self.status, "grey")
 
     @property
+    def is_submittable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_acceptable(self) -> bool:
+        """Approved and waiting for the customer (expiry is checked on acceptance)."""
+        return self.status == self.Status.APPROVED
+
+    @property
     def is_locked(self) -> bool:
         return self.status != self.Status.DRAFT and self.status != self.Status.RETURNED
 

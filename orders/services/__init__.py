@@ -16,6 +16,7 @@ from .order import (
     change_request_reject,
     customer_create,
     lines_of,
+    may_attach,
     new_form_token,
     number_next,
     order_attach,
@@ -25,6 +26,7 @@ from .order import (
     order_credit_approve,
     order_submit,
     order_update,
+    takes_change_request,
 )
 from .quote import (
     QuoteLineData,
@@ -75,6 +77,7 @@ __all__ = [
     "change_request_reject",
     "customer_create",
     "lines_of",
+    "may_attach",
     "new_form_token",
     "number_next",
     "order_attach",
@@ -84,4 +87,5 @@ __all__ = [
     "order_credit_approve",
     "order_submit",
     "order_update",
+    "takes_change_request",
 ]

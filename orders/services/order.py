@@ -441,6 +441,18 @@ def order_copy(*, actor, order: Order, form_token=None) -> Order:
     )
 
 
+def may_attach(user, order: Order) -> bool:
+    """Sales and the production manager attach files to open orders."""
+    return order.is_open and (
+        user.has_perm("orders.enter_order") or user.has_perm("orders.conclude_review")
+    )
+
+
+def takes_change_request(order: Order) -> bool:
+    """Submitted, open, and no change already pending."""
+    return order.stage in IN_PROGRESS and order.stage != Stage.ON_HOLD
+
+
 @transaction.atomic
 def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachment:
     _require_visible(actor, order)
@@ -535,7 +547,7 @@ def change_request_create(
             _("Someone else changed this order after you opened it."),
             events.since(locked, int(version)),
         )
-    if locked.stage not in IN_PROGRESS or locked.stage == Stage.ON_HOLD:
+    if not takes_change_request(locked):
         raise InvalidMove(
             _(
                 "A change request can be entered only for a submitted, open order "

@@ -192,7 +192,7 @@ def quote_submit(*, actor, quote: Quote) -> Quote:
     _require(actor, "orders.manage_quote")
     quote, order = _locked_quote(quote)
     _quote_stage(actor, order)
-    if quote.status not in (Status.DRAFT, Status.RETURNED):
+    if not quote.is_submittable:
         raise InvalidMove(_("This quote has already been submitted."))
     quote.status = Status.SUBMITTED
     quote.submitted_at = timezone.now()
@@ -221,7 +221,7 @@ def quote_decide(*, actor, quote: Quote, approve: bool, comment: str = "") -> Qu
         order.salesperson_id,
     ):
         raise PermissionDenied(_("A stand-in may not approve their own quote."))
-    if quote.status != Status.SUBMITTED:
+    if not quote.awaits_decision:
         raise InvalidMove(_("This quote is not waiting for approval."))
     comment = (comment or "").strip()
     if not approve and not comment:
@@ -255,7 +255,7 @@ def quote_accept(*, actor, quote: Quote, accepted_on: date, how: str) -> Order:
     quote, order = _locked_quote(quote)
     if not order_visible_to(actor, order):
         raise PermissionDenied(_("This order is not yours to change."))
-    if quote.status != Status.APPROVED:
+    if not quote.is_acceptable:
         raise InvalidMove(_("Only an approved quote can be accepted."))
     errors = {}
     today = timezone.localdate()

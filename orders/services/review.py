@@ -482,10 +482,6 @@ def delegation_revoke(*, actor, delegation: ApprovalDelegation) -> ApprovalDeleg
     return delegation
 
 
-def may_open_review(user, order: Order) -> bool:
-    return order_visible_to(user, order) and user.has_perm("orders.conclude_review")
-
-
 @transaction.atomic
 def order_send_back(*, actor, order: Order, reason: str, version=None) -> Order:
     """Send a submitted order back to sales (incomplete or invalid). An open review

@@ -27,7 +27,7 @@ from ..forms import (
 from ..models import ChangeRequest, Order
 from ..selectors.contract import technical_sections
 from ..selectors.review import review_sections
-from ..stages import OPEN
+from ..stages import Stage
 from ..workflow import MOVES, moves_from
 from ..workflow import order_move as gate
 
@@ -139,15 +139,11 @@ def order_detail(request, number):
                 (c, change_rows(c.changes)) for c in order.change_requests.all()
             ],
             "open_change": open_change,
-            "can_edit": order.stage == "draft" and user.has_perm("orders.enter_order"),
-            "can_attach": order.is_open
-            and (
-                user.has_perm("orders.enter_order")
-                or user.has_perm("orders.conclude_review")
-            ),
+            "can_edit": order.stage == Stage.DRAFT
+            and user.has_perm("orders.enter_order"),
+            "can_attach": services.may_attach(user, order),
             "can_change": user.has_perm("orders.request_change")
-            and order.stage in OPEN
-            and order.stage not in ("draft", "on_hold"),
+            and services.takes_change_request(order),
             "can_copy": user.has_perm("orders.enter_order"),
             "can_approve_credit": order.credit == Order.Credit.PENDING
             and user.has_perm("orders.approve_credit"),
@@ -214,7 +210,7 @@ def order_create(request):
 @permission_required("orders.enter_order", raise_exception=True)
 def order_edit(request, number):
     order = _visible_order(request, number)
-    if order.stage != "draft":
+    if order.stage != Stage.DRAFT:
         messages.error(
             request, _("Only drafts can be edited; enter a change request instead.")
         )

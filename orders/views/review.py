@@ -36,6 +36,7 @@ from ..forms import (
 )
 from ..models import ApprovalDelegation, ReviewSignoff
 from ..selectors.review import quotes_for, review_for
+from ..stages import Stage
 from .order import (
     _service_errors,
     _stale,
@@ -63,7 +64,18 @@ def _sheet_context(request, order, review, **forms):
             None,
         )
     all_signed = review is not None and all(s.is_signed for s in review.signoffs.all())
-    departments = list(Department.objects.filter(kind="office").order_by("sort_order"))
+    can_open = (
+        review is None
+        and order.stage == Stage.REVIEW
+        and user.has_perm("orders.conclude_review")
+    )
+    open_form = forms.get("open_form")
+    if can_open and open_form is None:
+        # Only an order without a sheet needs the department picker.
+        open_form = ReviewOpenForm(
+            departments=Department.objects.filter(kind="office").order_by("sort_order"),
+            initial={"departments": default_review_departments(order)},
+        )
     context = {
         "order": order,
         "review": review,
@@ -81,17 +93,11 @@ def _sheet_context(request, order, review, **forms):
         )
         if mine
         else None,
-        "can_open": review is None
-        and order.stage == "review"
-        and user.has_perm("orders.conclude_review"),
-        "open_form": forms.get("open_form")
-        or ReviewOpenForm(
-            departments=departments,
-            initial={"departments": default_review_departments(order)},
-        ),
+        "can_open": can_open,
+        "open_form": open_form,
         "can_conclude": review is not None
         and not review.is_concluded
-        and order.stage == "review"
+        and order.stage == Stage.REVIEW
         and user.has_perm("orders.conclude_review"),
         "all_signed": all_signed,
         "conclude_form": forms.get("conclude_form")
@@ -101,7 +107,7 @@ def _sheet_context(request, order, review, **forms):
             }
         ),
         "suggest_conditions": suggests_conditions(order),
-        "can_gm_approve": order.stage == "approval"
+        "can_gm_approve": order.stage == Stage.APPROVAL
         and acting_for(user, "orders.approve_order")[0],
         "approval_form": ApprovalForm(),
     }
