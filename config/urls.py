@@ -8,6 +8,8 @@ admin.site.site_header = _("Order management · Administration")
 admin.site.site_title = _("Order management")
 admin.site.index_title = _("Users, roles, departments and settings")
 
+handler400 = "config.views.bad_request"
+
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,6 +4,8 @@ read-only here: an order moves only through orders.workflow.order_move."""
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from core.exports import SafeExportAdminMixin
+
 from .models import (
     ApprovalDelegation,
     ChangeRequest,
@@ -27,7 +29,7 @@ from .resources import (
 
 
 @admin.register(Customer)
-class CustomerAdmin(ImportExportModelAdmin):
+class CustomerAdmin(SafeExportAdminMixin, ImportExportModelAdmin):
     resource_classes = [CustomerResource]
     list_display = ("name", "type", "contact", "phone", "tax_id", "credit_limit")
     list_filter = ("type",)
@@ -35,7 +37,7 @@ class CustomerAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(ImportExportModelAdmin):
+class ProductAdmin(SafeExportAdminMixin, ImportExportModelAdmin):
     resource_classes = [ProductResource]
     list_display = (
         "model_code",
@@ -53,6 +55,11 @@ class ProductAdmin(ImportExportModelAdmin):
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every shown field, including those the model does not let a form edit
+        # (the events' created_at), or the change page cannot be built.
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -81,7 +88,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(ExportMixin, admin.ModelAdmin):
+class OrderAdmin(SafeExportAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [OrderResource]
     list_display = (
         "number",
@@ -189,7 +196,7 @@ class QuoteAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(ExportMixin, ReadOnlyAdmin):
+class ContractAdmin(SafeExportAdminMixin, ExportMixin, ReadOnlyAdmin):
     resource_classes = [ContractResource]
     list_display = ("number", "order", "signed_on", "amount", "recorded_by")
     search_fields = ("number", "order__number", "order__customer__name")

@@ -17,3 +17,5 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/ordermgmt-test-media")
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# django-axes logs every sign-in at INFO; the tests sign in thousands of times.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405
