@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from .permissions import has_role_perm
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -25,7 +27,7 @@ class NavItem:
         wanted = (
             (self.permission,) if isinstance(self.permission, str) else self.permission
         )
-        return any(user.has_perm(p) for p in wanted)
+        return any(has_role_perm(user, p) for p in wanted)
 
     @property
     def url(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from accounts.permissions import role_permissions
+
 from .models import ApprovalDelegation
 
 
@@ -21,10 +23,11 @@ def active_delegations(delegate, today=None):
 def acting_for(actor, permission: str):
     """(allowed, on_behalf_of): the actor's own permission, or that of the principal
     whose stand-in they are today (then on_behalf_of names the principal)."""
-    if actor.has_perm(permission):
+    if permission in role_permissions(actor):
         return True, None
     for delegation in active_delegations(actor):
-        if delegation.principal.is_active and delegation.principal.has_perm(permission):
+        principal = delegation.principal
+        if principal.is_active and permission in role_permissions(principal):
             return True, delegation.principal
     return False, None
 

@@ -24,6 +24,9 @@ class TokenMixin(forms.Form):
 
 
 class CustomerForm(forms.ModelForm):
+    """The new-customer dialog. The service decides about a name already taken (the
+    same customer saved twice is not an error)."""
+
     class Meta:
         model = Customer
         fields = [
@@ -37,6 +40,9 @@ class CustomerForm(forms.ModelForm):
             "invoice_address_phone",
             "credit_limit",
         ]
+
+    def validate_unique(self):
+        pass
 
 
 class OrderForm(TokenMixin, forms.ModelForm):
@@ -215,6 +221,13 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
+# An order or quote has at most MAX_LINES lines. Up to LINES_READ lines are read back
+# (so that an order a few lines over the limit is shown again, typed input kept, with
+# the message); a forged TOTAL_FORMS beyond that builds no more forms than that.
+# settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is sized to let LINES_READ lines through.
+MAX_LINES = 200
+LINES_READ = 300
+
 LineFormSet = forms.formset_factory(
     LineForm,
     formset=BaseLineFormSet,
@@ -222,8 +235,9 @@ LineFormSet = forms.formset_factory(
     min_num=1,
     validate_min=True,
     can_delete=True,
-    max_num=200,
+    max_num=MAX_LINES,
     validate_max=True,
+    absolute_max=LINES_READ,
 )
 
 
@@ -424,6 +438,7 @@ class QuoteLineForm(forms.Form):
 class BaseQuoteLineFormSet(forms.BaseFormSet):
     default_error_messages = {
         "too_few_forms": _("A quote needs at least one line."),
+        "too_many_forms": _("A quote can have at most %(num)d lines."),
     }
 
 
@@ -433,8 +448,9 @@ QuoteLineFormSet = forms.formset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
-    max_num=200,
+    max_num=MAX_LINES,
     validate_max=True,
+    absolute_max=LINES_READ,
 )
 
 

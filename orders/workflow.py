@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from accounts.permissions import may, role_permissions
 from accounts.workdays import get_calendar
 
 from . import events
-from .authority import is_stand_in
-from .exceptions import InvalidMove, PermissionDenied, StaleEdit, ValidationError
+from .concurrency import check_version, lock_order
+from .exceptions import InvalidMove, PermissionDenied, ValidationError
 from .models import Order, StageDeadline
 from .stages import IN_PROGRESS, OPEN, Stage
 
@@ -53,7 +54,7 @@ class Move:
     label: object
     sources: frozenset[str]
     target: str | Callable[[Order], str]
-    # One permission, or a tuple of which any one suffices.
+    # One permission, or a tuple of which any one suffices (what the roles hold).
     permission: str | tuple[str, ...]
     precondition: Precondition | None = None
     precondition_doc: object = ""
@@ -63,12 +64,22 @@ class Move:
     button: bool = False
     style: str = ""
     extra: tuple[str, ...] = field(default=())
+    # The declared rule (orders.permissions) the actor must pass on this order: the
+    # permission and the actor's relation to the order.
+    rule: str = ""
 
     def allowed(self, user) -> bool:
+        """Whether the user's roles hold the move's permission at all (any order)."""
         wanted = (
             (self.permission,) if isinstance(self.permission, str) else self.permission
         )
-        return any(user.has_perm(p) for p in wanted)
+        held = role_permissions(user)
+        return any(p in held for p in wanted)
+
+    def permits(self, user, order: Order) -> bool:
+        """Whether the user may make this move on this order: the permission and
+        the relation to the order, as declared in orders.permissions."""
+        return may(user, self.rule, order)
 
     def target_for(self, order: Order) -> str:
         return self.target(order) if callable(self.target) else self.target
@@ -176,6 +187,7 @@ MOVES: dict[str, Move] = {
             _("has lines; credit within limit or approved by finance"),
             button=True,
             style="primary",
+            rule="orders.submit_order",
         ),
         Move(
             "send_back",
@@ -185,6 +197,7 @@ MOVES: dict[str, Move] = {
             "orders.conclude_review",
             needs_reason=True,
             button=True,
+            rule="orders.send_back",
         ),
         Move(
             "accept",
@@ -194,6 +207,7 @@ MOVES: dict[str, Move] = {
             "orders.conclude_review",
             _review_concluded("accept", "conditional", needs_gm=True),
             _("review sheet concluded “accept”; order important or over the amount"),
+            rule="orders.conclude_review",
         ),
         Move(
             "accept_direct",
@@ -203,6 +217,7 @@ MOVES: dict[str, Move] = {
             "orders.conclude_review",
             _review_concluded("accept", "conditional", needs_gm=False),
             _("review sheet concluded “accept”; no GM approval needed"),
+            rule="orders.conclude_review",
         ),
         Move(
             "decline",
@@ -213,6 +228,7 @@ MOVES: dict[str, Move] = {
             _review_concluded("decline"),
             _("review sheet concluded “decline”"),
             needs_reason=True,
+            rule="orders.conclude_review",
         ),
         Move(
             "approve",
@@ -222,6 +238,7 @@ MOVES: dict[str, Move] = {
             "orders.approve_order",
             _gm_approved,
             _("GM approval recorded"),
+            rule="orders.approve_order",
         ),
         Move(
             "approval_send_back",
@@ -230,6 +247,7 @@ MOVES: dict[str, Move] = {
             Stage.REVIEW,
             "orders.approve_order",
             needs_reason=True,
+            rule="orders.approve_order",
         ),
         Move(
             "quote_accepted",
@@ -239,6 +257,7 @@ MOVES: dict[str, Move] = {
             "orders.accept_quote",
             _quote_accepted,
             _("an approved, unexpired quote accepted by the customer"),
+            rule="orders.accept_quote",
         ),
         Move(
             "contract_signed",
@@ -248,6 +267,7 @@ MOVES: dict[str, Move] = {
             "orders.manage_contract",
             _contract_recorded,
             _("contract recorded with its signed file"),
+            rule="orders.record_contract",
         ),
         Move(
             "drawings_issued",
@@ -257,6 +277,7 @@ MOVES: dict[str, Move] = {
             "orders.issue_drawings",
             _drawings_issued,
             _("drawings uploaded and issued"),
+            rule="orders.manage_drawings",
         ),
         Move(
             "production_done",
@@ -266,6 +287,7 @@ MOVES: dict[str, Move] = {
             "orders.complete_production",
             _not_built(_("the dispatch slips")),
             _("every dispatch slip done"),
+            rule="orders.complete_production",
         ),
         Move(
             "inspection_passed",
@@ -275,6 +297,7 @@ MOVES: dict[str, Move] = {
             "orders.pass_inspection",
             _not_built(_("the final inspection")),
             _("final inspection passed"),
+            rule="orders.pass_inspection",
         ),
         Move(
             "delivered",
@@ -284,6 +307,7 @@ MOVES: dict[str, Move] = {
             "orders.confirm_delivery",
             _not_built(_("the customer's receipt")),
             _("delivery note signed by the customer"),
+            rule="orders.confirm_delivery",
         ),
         Move(
             "settled",
@@ -293,6 +317,7 @@ MOVES: dict[str, Move] = {
             "orders.settle_order",
             _not_built(_("the invoice and payment")),
             _("invoice issued and payment collected"),
+            rule="orders.settle_order",
         ),
         Move(
             "hold",
@@ -301,6 +326,7 @@ MOVES: dict[str, Move] = {
             Stage.ON_HOLD,
             "orders.request_change",
             needs_reason=True,
+            rule="orders.request_change",
         ),
         Move(
             "resume",
@@ -310,6 +336,7 @@ MOVES: dict[str, Move] = {
             ("orders.approve_change", "orders.approve_large_change"),
             _change_decided,
             _("the change request approved or rejected"),
+            rule="orders.resume_after_change",
         ),
         Move(
             "cancel",
@@ -321,6 +348,7 @@ MOVES: dict[str, Move] = {
             button=True,
             style="danger",
             extra=("loss_measures",),
+            rule="orders.cancel_order",
         ),
     )
 }
@@ -350,25 +378,21 @@ def order_move(
     definition = MOVES.get(move)
     if definition is None:
         raise InvalidMove(_("Unknown move “%(move)s”.") % {"move": move})
-    if not definition.allowed(actor) and not (
-        on_behalf_of is not None
-        and definition.allowed(on_behalf_of)
-        and is_stand_in(actor, on_behalf_of)
-    ):
+    # The actor's permission and relation to the order (a stand-in passes the
+    # approver's rule in their period).
+    if not definition.permits(actor, order):
         raise PermissionDenied(
-            _("Your role may not “%(move)s”.") % {"move": definition.label}
+            _("This order is not yours to change.")
+            if definition.allowed(actor)
+            else _("Your role may not “%(move)s”.") % {"move": definition.label}
         )
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = lock_order(order)
     if locked.stage not in definition.sources:
         raise InvalidMove(
             _("The order is at “%(stage)s”: “%(move)s” is not possible from there.")
             % {"stage": locked.get_stage_display(), "move": definition.label}
         )
-    if version is not None and locked.version != version:
-        raise StaleEdit(
-            _("Someone else changed this order after you opened it."),
-            events.since(locked, version),
-        )
+    check_version(locked, version)
     reason = (reason or "").strip()
     if definition.needs_reason and not reason:
         raise ValidationError({"reason": _("Please give the reason.")})

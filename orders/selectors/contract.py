@@ -10,6 +10,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import has_role_perm, may
 from accounts.workdays import WorkCalendar
 
 from ..models import Contract, Drawing, KeyRequirement, Order, Quote
@@ -62,7 +63,7 @@ def technical_sections(*, order, user) -> dict:
     newest = drawings[0] if drawings else None
     issued = [d for d in drawings if d.is_issued]
 
-    technical = user.has_perm("orders.issue_drawings")
+    technical = may(user, "orders.manage_drawings", order)
     # The same rule as services.contract._check_drawings_open, for the forms shown.
     drawings_open = order.stage == Stage.DRAWING or (
         order.stage == Stage.PRODUCTION and not issued
@@ -70,7 +71,7 @@ def technical_sections(*, order, user) -> dict:
     can_record = (
         order.stage == Stage.CONTRACT
         and contract is None
-        and user.has_perm("orders.manage_contract")
+        and may(user, "orders.record_contract", order)
     )
     return {
         "contract": contract,
@@ -120,7 +121,7 @@ def technical_sections(*, order, user) -> dict:
 def drawings_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
     """Technical: orders at the drawing stage, due one working day (a setting) after
     they arrived — 技术部 reviews and issues drawings within 1 working day."""
-    if not user.has_perm("orders.issue_drawings"):
+    if not has_role_perm(user, "orders.issue_drawings"):
         return None
     days = settings.ORDER_DRAWING_CLOCK_WORKING_DAYS
     orders = Order.objects.filter(stage=Stage.DRAWING).select_related("customer")

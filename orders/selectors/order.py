@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from accounts.permissions import has_role_perm, may
 from accounts.workdays import WorkCalendar, get_calendar
 
 from ..models import ChangeRequest, Customer, Order, OrderEvent, Product, StageDeadline
@@ -23,9 +24,9 @@ def orders_visible_to(user) -> QuerySet[Order]:
     """Sales see their own orders (their department's too, by setting); roles with
     `view_all_orders` see all; anyone else sees none."""
     orders = Order.objects.all()
-    if user.has_perm("orders.view_all_orders"):
+    if has_role_perm(user, "orders.view_all_orders"):
         return orders
-    if user.has_perm("orders.enter_order"):
+    if has_role_perm(user, "orders.enter_order"):
         mine = Q(salesperson=user)
         if settings.SALES_SEE_DEPARTMENT_ORDERS and user.department_id:
             mine |= Q(sales_department_id=user.department_id)
@@ -34,7 +35,8 @@ def orders_visible_to(user) -> QuerySet[Order]:
 
 
 def order_visible_to(user, order: Order) -> bool:
-    return orders_visible_to(user).filter(pk=order.pk).exists()
+    """The same rule as orders_visible_to, asked of one order without a query."""
+    return may(user, "orders.view_order", order)
 
 
 def order_list(*, user, filters: dict | None = None) -> tuple[QuerySet[Order], object]:
@@ -189,7 +191,7 @@ def salesperson_search(*, query: str, limit: int = 20):
 def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
     """Sales: drafts (sent back ones first), orders awaiting the customer, orders held
     by a change."""
-    if not user.has_perm("orders.enter_order"):
+    if not has_role_perm(user, "orders.enter_order"):
         return None
     mine = orders_visible_to(user).filter(salesperson=user).select_related("customer")
     drafts = mine.filter(stage=Stage.DRAFT)
@@ -228,7 +230,7 @@ def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
 
 
 def finance_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
-    if not user.has_perm("orders.approve_credit"):
+    if not has_role_perm(user, "orders.approve_credit"):
         return None
     orders = (
         Order.objects.filter(credit=Order.Credit.PENDING)
@@ -246,8 +248,8 @@ def finance_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
 
 
 def change_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
-    manager = user.has_perm("orders.approve_change")
-    gm = user.has_perm("orders.approve_large_change")
+    manager = has_role_perm(user, "orders.approve_change")
+    gm = has_role_perm(user, "orders.approve_large_change")
     if not (manager or gm):
         return None
     statuses = []
@@ -274,7 +276,7 @@ def change_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
 
 def review_intake_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
     """Production manager: submitted orders waiting for their contract review."""
-    if not user.has_perm("orders.conclude_review"):
+    if not has_role_perm(user, "orders.conclude_review"):
         return None
     orders = Order.objects.filter(stage=Stage.REVIEW).select_related("customer")
     items = queue_items(orders, _("Organise the contract review"), calendar, today)

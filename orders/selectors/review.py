@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import has_role_perm, may
+
 from ..authority import acting_for
 from ..models import ContractReview, Order, Quote, ReviewSignoff
 from ..stages import Stage
@@ -73,14 +75,14 @@ def review_sections(*, order, user) -> dict:
         "promised_gap": gap,
         "can_open_review": order.stage == Stage.REVIEW
         and review is None
-        and user.has_perm("orders.conclude_review"),
+        and may(user, "orders.open_review", order),
         "can_gm_approve": order.stage == Stage.APPROVAL and may_approve,
         "approving_for": on_behalf_of,
         "can_quote": order.stage == Stage.QUOTE
-        and user.has_perm("orders.manage_quote"),
+        and may(user, "orders.prepare_quote", order),
         "can_decide_quote": may_approve and order.stage == Stage.QUOTE,
         "can_accept_quote": order.stage == Stage.QUOTE
-        and user.has_perm("orders.accept_quote"),
+        and may(user, "orders.accept_quote", order),
         "accept_form": QuoteAcceptForm(),
         "approval_form": ApprovalForm(),
     }
@@ -92,7 +94,7 @@ def review_sections(*, order, user) -> dict:
 def review_conclusion_queue(user, calendar, today) -> Queue | None:
     """Production manager: sheets whose rows are all signed, waiting for a conclusion,
     and sheets still waiting for signatures."""
-    if not user.has_perm("orders.conclude_review"):
+    if not has_role_perm(user, "orders.conclude_review"):
         return None
     reviews = (
         ContractReview.objects.filter(order__stage=Stage.REVIEW, conclusion="")
@@ -114,7 +116,7 @@ def review_conclusion_queue(user, calendar, today) -> Queue | None:
 
 def signoff_queue(user, calendar, today) -> Queue | None:
     """Department reviewers: the rows of their department waiting for a signature."""
-    if not user.has_perm("orders.sign_review") or not user.department_id:
+    if not has_role_perm(user, "orders.sign_review") or not user.department_id:
         return None
     rows = ReviewSignoff.objects.filter(
         department_id=user.department_id,
@@ -155,7 +157,7 @@ def approval_queue(user, calendar, today) -> Queue | None:
 
 def quote_queue(user, calendar, today) -> Queue | None:
     """Quoters: orders at the quote stage without a quote waiting or approved."""
-    if not user.has_perm("orders.manage_quote"):
+    if not has_role_perm(user, "orders.manage_quote"):
         return None
     orders = (
         Order.objects.filter(stage=Stage.QUOTE)

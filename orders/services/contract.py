@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import events
-from ..exceptions import InvalidMove, PermissionDenied, ValidationError
+from ..exceptions import InvalidMove, ValidationError
 from ..models import Contract, Drawing, KeyRequirement, Order, Quote
 from ..money import cny
-from ..selectors import order_visible_to
 from ..stages import Stage
 from ..uploads import validate_upload
 from ..workflow import order_move
@@ -30,11 +29,6 @@ from .order import _claim_token, _record_result, _require
 CONTRACT_FILES = {"pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg"}, "jpeg": {"jpg"}}
 DRAWING_FILES = {**CONTRACT_FILES, "dwg": {"dwg"}}
 REQUIREMENT_MAX_CHARS = 500
-
-
-def _visible(actor, order: Order) -> None:
-    if not order_visible_to(actor, order):
-        raise PermissionDenied(_("This order is not yours to change."))
 
 
 def _stored_name(uploaded: UploadedFile) -> str:
@@ -76,8 +70,7 @@ def contract_record(
     """Number and archive the signed contract with its file (PDF or image, checked by
     content). Its amount equals the accepted quote's unless a reason is recorded. The
     order then moves on to the drawings."""
-    _require(actor, "orders.manage_contract")
-    _visible(actor, order)
+    _require(actor, "orders.record_contract", order)
     submission = _claim_token(form_token, actor)
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.stage != Stage.CONTRACT:
@@ -180,8 +173,7 @@ def _check_drawings_open(locked: Order) -> None:
 
 
 def _locked_for_drawings(actor, order: Order) -> Order:
-    _require(actor, "orders.issue_drawings")
-    _visible(actor, order)
+    _require(actor, "orders.manage_drawings", order)
     return Order.objects.select_for_update().get(pk=order.pk)
 
 

@@ -16,12 +16,14 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import may
+
 from .. import events
+from ..concurrency import lock_order
 from ..exceptions import (
     DuplicateSubmission,
     InvalidMove,
     PermissionDenied,
-    StaleEdit,
     ValidationError,
 )
 from ..models import (
@@ -34,8 +36,7 @@ from ..models import (
     OrderLine,
     Product,
 )
-from ..money import cny, line_amounts
-from ..selectors import order_visible_to
+from ..money import amount_problems, cny, line_amounts
 from ..stages import IN_PROGRESS, Stage
 from ..uploads import validate_upload
 from ..workflow import order_move
@@ -77,14 +78,15 @@ class LineData:
     product: Product | None = None
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def _require_visible(actor, order: Order) -> None:
-    if not order_visible_to(actor, order):
-        raise PermissionDenied(_("This order is not yours to change."))
+def _require(actor, action: str, obj=None) -> None:
+    """The declared rule (orders.permissions): the permission and, given an order,
+    the actor's relation to it."""
+    if not may(actor, action, obj):
+        raise PermissionDenied(
+            _("This order is not yours to change.")
+            if isinstance(obj, Order) and may(actor, action)
+            else _("Your role may not do this.")
+        )
 
 
 # --- form tokens: a double-submitted form does nothing twice ------------------------
@@ -140,14 +142,55 @@ def _order_number(today: date) -> str:
 # --- customers -----------------------------------------------------------------------
 
 
+CUSTOMER_FIELDS = (
+    "name",
+    "contact",
+    "phone",
+    "address",
+    "type",
+    "tax_id",
+    "bank_account",
+    "invoice_address_phone",
+    "credit_limit",
+)
+
+
+def _same_customer(existing: Customer, wanted: Customer) -> bool:
+    return all(
+        getattr(existing, name) == getattr(wanted, name) for name in CUSTOMER_FIELDS
+    )
+
+
 @transaction.atomic
 def customer_create(*, actor, **data) -> Customer:
+    """A new customer from the order form. Saving the same customer twice (a double
+    click, two tabs) gives back the one saved first; a different customer under a
+    taken name is refused with a message."""
     _require(actor, "orders.add_customer")
     customer = Customer(**data)
+    customer.name = (customer.name or "").strip()
     customer.tax_id = (customer.tax_id or "").strip().upper()
-    customer.full_clean()
-    customer.save()
-    return customer
+    customer.full_clean(validate_unique=False)
+    existing = Customer.objects.filter(name=customer.name).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                customer.save()
+            return customer
+        except IntegrityError:
+            # Saved by a request that ran at the same moment.
+            existing = Customer.objects.get(name=customer.name)
+    if _same_customer(existing, customer):
+        return existing
+    raise ValidationError(
+        {
+            "name": _(
+                "A customer named “%(name)s” already exists with other details; "
+                "pick it from the list or use another name."
+            )
+            % {"name": customer.name}
+        }
+    )
 
 
 # --- orders --------------------------------------------------------------------------
@@ -189,6 +232,10 @@ def _validate_lines(lines: list[LineData]):
             errors.append(
                 _("Line %(n)s: the VAT rate must be between 0 and 1.") % {"n": number}
             )
+    if not errors:
+        errors = amount_problems(
+            (x.quantity, x.unit_price, x.price_includes_tax, x.vat_rate) for x in lines
+        )
     if errors:
         raise ValidationError({"lines": errors})
 
@@ -256,7 +303,7 @@ def order_create(
     *, actor, lines: list[LineData], form_token=None, copied_from=None, **header
 ) -> Order:
     """Enter a draft order; it gets its number now (编号记录)."""
-    _require(actor, "orders.enter_order")
+    _require(actor, "orders.create_order")
     submission = _claim_token(form_token, actor)
     today = timezone.localdate()
     _validate_header(header, today=today)
@@ -350,20 +397,16 @@ def _diff(before: dict, after: dict, customers: dict | None = None) -> list[dict
 
 
 def _locked_for_edit(order: Order, actor, version) -> Order:
-    _require(actor, "orders.enter_order")
-    _require_visible(actor, order)
-    locked = (
-        Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    _require(actor, "orders.edit_order", order)
+    return lock_order(
+        order,
+        version,
+        related=("customer",),
+        message=_(
+            "Someone else saved this order after you opened it. Nothing of yours "
+            "was saved; here is what changed:"
+        ),
     )
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "Someone else saved this order after you opened it. Nothing of yours "
-                "was saved; here is what changed:"
-            ),
-            events.since(locked, int(version)),
-        )
-    return locked
 
 
 @transaction.atomic
@@ -426,7 +469,7 @@ def lines_of(order: Order) -> list[LineData]:
 def order_copy(*, actor, order: Order, form_token=None) -> Order:
     """Copy as a new draft for repeat business: same customer, lines and terms; the
     requested date is moved forward if it has passed."""
-    _require_visible(actor, order)
+    _require(actor, "orders.copy_order", order)
     header = {name: getattr(order, name) for name in HEADER_FIELDS}
     today = timezone.localdate()
     if header["requested_date"] < today:
@@ -442,10 +485,9 @@ def order_copy(*, actor, order: Order, form_token=None) -> Order:
 
 
 def may_attach(user, order: Order) -> bool:
-    """Sales and the production manager attach files to open orders."""
-    return order.is_open and (
-        user.has_perm("orders.enter_order") or user.has_perm("orders.conclude_review")
-    )
+    """Sales on their own orders and the production manager attach files to open
+    orders."""
+    return order.is_open and may(user, "orders.attach_file", order)
 
 
 def takes_change_request(order: Order) -> bool:
@@ -455,11 +497,7 @@ def takes_change_request(order: Order) -> bool:
 
 @transaction.atomic
 def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachment:
-    _require_visible(actor, order)
-    if not (
-        actor.has_perm("orders.enter_order") or actor.has_perm("orders.conclude_review")
-    ):
-        raise PermissionDenied(_("Your role may not attach files to orders."))
+    _require(actor, "orders.attach_file", order)
     if not order.is_open:
         raise InvalidMove(_("The order is closed."))
     content_type = validate_upload(uploaded)
@@ -481,7 +519,6 @@ def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachm
 
 
 def order_submit(*, actor, order: Order, version: int | None = None) -> Order:
-    _require_visible(actor, order)
     return order_move(order=order, actor=actor, move="submit", version=version)
 
 
@@ -536,17 +573,9 @@ def change_request_create(
     **header,
 ) -> ChangeRequest:
     """Record a customer's change, old → new, and hold the order while it waits."""
-    _require(actor, "orders.request_change")
-    _require_visible(actor, order)
+    _require(actor, "orders.request_change", order)
     submission = _claim_token(form_token, actor)
-    locked = (
-        Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
-    )
-    if locked.version != int(version):
-        raise StaleEdit(
-            _("Someone else changed this order after you opened it."),
-            events.since(locked, int(version)),
-        )
+    locked = lock_order(order, version, related=("customer",))
     if not takes_change_request(locked):
         raise InvalidMove(
             _(
@@ -618,8 +647,8 @@ def change_request_approve(
     approval applies the change and resumes the order where it was."""
     locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
     now = timezone.now()
+    _require(actor, "orders.decide_change", locked)
     if locked.status == ChangeRequest.Status.PENDING:
-        _require(actor, "orders.approve_change")
         locked.manager_approved_by, locked.manager_approved_at = actor, now
         locked.status = (
             ChangeRequest.Status.AWAITING_GM
@@ -627,7 +656,6 @@ def change_request_approve(
             else ChangeRequest.Status.APPLIED
         )
     elif locked.status == ChangeRequest.Status.AWAITING_GM:
-        _require(actor, "orders.approve_large_change")
         locked.gm_approved_by, locked.gm_approved_at = actor, now
         locked.status = ChangeRequest.Status.APPLIED
     else:
@@ -685,11 +713,8 @@ def change_request_reject(
     *, actor, change: ChangeRequest, comment: str
 ) -> ChangeRequest:
     locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
-    if locked.status == ChangeRequest.Status.PENDING:
-        _require(actor, "orders.approve_change")
-    elif locked.status == ChangeRequest.Status.AWAITING_GM:
-        _require(actor, "orders.approve_large_change")
-    else:
+    _require(actor, "orders.decide_change", locked)
+    if not locked.is_open:
         raise InvalidMove(_("This change request has already been decided."))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Please say why it is rejected.")})

@@ -12,19 +12,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import may
+
 from .. import events
 from ..authority import acting_for
 from ..exceptions import InvalidMove, PermissionDenied, ValidationError
 from ..models import Order, OrderEvent, Quote, QuoteLine
-from ..money import cny, line_amounts
-from ..selectors import order_visible_to
+from ..money import amount_problems, cny, line_amounts
 from ..stages import Stage
 from ..workflow import order_move
 from .order import _claim_token, _record_result, _require, number_next
 
 Status = Quote.Status
-# The largest amount the database keeps (14 digits, 2 decimals).
-MAX_AMOUNT = Decimal("1000000000000")
 
 
 @dataclass
@@ -42,7 +41,14 @@ def _quote_number(today: date) -> str:
 
 
 def _validate(
-    lines, *, vat_rate, discount_percent, lead_time_days, payment_terms, valid_until
+    lines,
+    *,
+    prices_include_tax,
+    vat_rate,
+    discount_percent,
+    lead_time_days,
+    payment_terms,
+    valid_until,
 ):
     errors = {}
     if not lines:
@@ -60,11 +66,11 @@ def _validate(
                 problems.append(
                     _("Line %(n)s: the unit price cannot be negative.") % {"n": n}
                 )
-            elif (
-                line.quantity is not None
-                and Decimal(line.quantity) * Decimal(line.unit_price) >= MAX_AMOUNT
-            ):
-                problems.append(_("Line %(n)s: the amount is too large.") % {"n": n})
+        if not problems:
+            problems = amount_problems(
+                (x.quantity, x.unit_price, prices_include_tax, vat_rate or 0)
+                for x in lines
+            )
         if problems:
             errors["lines"] = problems
     if vat_rate is None or not (0 <= Decimal(vat_rate) < 1):
@@ -100,15 +106,14 @@ def quote_save(
 ) -> Quote:
     """Record a new version of the order's quote (earlier versions are kept; one that
     was not accepted is marked superseded)."""
-    _require(actor, "orders.manage_quote")
-    if not order_visible_to(actor, order):
-        raise PermissionDenied(_("This order is not yours to change."))
+    _require(actor, "orders.prepare_quote", order)
     submission = _claim_token(form_token, actor)
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.stage != Stage.QUOTE:
         raise InvalidMove(_("The order is not at the quote stage."))
     _validate(
         lines,
+        prices_include_tax=prices_include_tax,
         vat_rate=vat_rate,
         discount_percent=discount_percent,
         lead_time_days=lead_time_days,
@@ -176,8 +181,6 @@ def quote_save(
 
 
 def _quote_stage(actor, order: Order) -> None:
-    if not order_visible_to(actor, order):
-        raise PermissionDenied(_("This order is not yours to change."))
     if order.stage != Stage.QUOTE:
         raise InvalidMove(_("The order is not at the quote stage."))
 
@@ -189,7 +192,7 @@ def _locked_quote(quote: Quote) -> tuple[Quote, Order]:
 
 @transaction.atomic
 def quote_submit(*, actor, quote: Quote) -> Quote:
-    _require(actor, "orders.manage_quote")
+    _require(actor, "orders.prepare_quote", quote.order)
     quote, order = _locked_quote(quote)
     _quote_stage(actor, order)
     if not quote.is_submittable:
@@ -210,7 +213,7 @@ def quote_decide(*, actor, quote: Quote, approve: bool, comment: str = "") -> Qu
     """The general manager (or stand-in) approves — the quote is locked from then on —
     or sends it back to the quoter with a comment."""
     allowed, principal = acting_for(actor, "orders.approve_order")
-    if not allowed:
+    if not allowed or not may(actor, "orders.decide_quote", quote.order):
         raise PermissionDenied(
             _("Only the general manager or their stand-in may approve quotes.")
         )
@@ -251,10 +254,8 @@ def quote_decide(*, actor, quote: Quote, approve: bool, comment: str = "") -> Qu
 def quote_accept(*, actor, quote: Quote, accepted_on: date, how: str) -> Order:
     """The customer accepted: record when and how, then move the order to contract.
     An expired quote cannot be accepted."""
-    _require(actor, "orders.accept_quote")
+    _require(actor, "orders.accept_quote", quote.order)
     quote, order = _locked_quote(quote)
-    if not order_visible_to(actor, order):
-        raise PermissionDenied(_("This order is not yours to change."))
     if not quote.is_acceptable:
         raise InvalidMove(_("Only an approved quote can be accepted."))
     errors = {}

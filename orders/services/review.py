@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from accounts.permissions import may, role_permissions
 from accounts.workdays import WorkCalendar, get_calendar
 
 from .. import events
 from ..authority import acting_for
-from ..exceptions import InvalidMove, PermissionDenied, StaleEdit, ValidationError
+from ..concurrency import check_version
+from ..exceptions import InvalidMove, PermissionDenied, ValidationError
 from ..models import (
     ApprovalDelegation,
     ContractReview,
@@ -25,7 +27,6 @@ from ..models import (
     ReviewSignoff,
     StageDeadline,
 )
-from ..selectors import order_visible_to
 from ..stages import Stage
 from ..workflow import order_move
 from .order import _claim_token, _require, number_next
@@ -62,11 +63,7 @@ def default_review_departments(order: Order) -> list[str]:
 
 def _not_stale(order: Order, version) -> None:
     """The page the decision was made on must show the order as it is now."""
-    if version not in (None, "") and int(version) != order.version:
-        raise StaleEdit(
-            _("Someone else changed this order after you opened it."),
-            events.since(order, int(version)),
-        )
+    check_version(order, version)
 
 
 def _review_number(today: date) -> str:
@@ -78,10 +75,8 @@ def _review_number(today: date) -> str:
 def review_open(*, actor, order: Order, department_codes: list[str]) -> ContractReview:
     """The production manager opens the sheet for a submitted order and picks the
     departments that must sign."""
-    _require(actor, "orders.conclude_review")
+    _require(actor, "orders.open_review", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not order_visible_to(actor, locked):
-        raise PermissionDenied(_("This order is not yours to change."))
     if locked.stage != Stage.REVIEW:
         raise InvalidMove(_("The order is not waiting for its contract review."))
     if ContractReview.objects.filter(order=locked).exists():
@@ -128,14 +123,12 @@ def review_sign(
     # Lock in one order everywhere (order → review → row) so that a sign-off and a
     # conclusion running at the same moment cannot deadlock.
     order = Order.objects.select_for_update().get(pk=signoff.review.order_id)
-    if not order_visible_to(actor, order):
-        raise PermissionDenied(_("This order is not yours to change."))
     locked = (
         ReviewSignoff.objects.select_for_update(of=("self",))
         .select_related("review", "department")
         .get(pk=signoff.pk)
     )
-    if actor.department_id != locked.department_id:
+    if not may(actor, "orders.sign_review", locked):
         raise PermissionDenied(
             _("Only a reviewer of %(department)s may sign this row.")
             % {"department": locked.department}
@@ -178,11 +171,20 @@ def review_sign(
         )
     if errors:
         raise ValidationError(errors)
-    locked.content = (content or "").strip()
-    locked.days_needed = days
-    locked.resources_ok = bool(resources_ok)
-    locked.risks = (risks or "").strip()
-    locked.opinion = opinion
+    signed = {
+        "content": (content or "").strip(),
+        "days_needed": days,
+        "resources_ok": bool(resources_ok),
+        "risks": (risks or "").strip(),
+        "opinion": opinion,
+    }
+    if locked.is_signed and all(
+        getattr(locked, name) == value for name, value in signed.items()
+    ):
+        # The same signature again (a double click, a second tab): already done.
+        return locked
+    for name, value in signed.items():
+        setattr(locked, name, value)
     locked.signed_by = actor
     locked.signed_at = timezone.now()
     locked.full_clean(exclude=["review", "department"])
@@ -270,7 +272,7 @@ def review_conclude(
     """The production manager concludes: accept, accept with conditions, or decline.
     Accepting fixes the promised date and the due dates of drawing, production,
     inspection and delivery, then moves the order on through the gate."""
-    _require(actor, "orders.conclude_review")
+    _require(actor, "orders.conclude_review", review.order)
     order = (
         Order.objects.select_for_update()
         .select_related("customer")
@@ -383,13 +385,11 @@ def order_approve(
     """The general manager (or the stand-in in their period) approves an important
     order, or sends it back to the review with a comment."""
     allowed, principal = acting_for(actor, "orders.approve_order")
-    if not allowed:
+    if not allowed or not may(actor, "orders.approve_order", order):
         raise PermissionDenied(
             _("Only the general manager or their stand-in may approve.")
         )
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not order_visible_to(actor, locked):
-        raise PermissionDenied(_("This order is not yours to change."))
     if principal is not None and actor.pk == locked.salesperson_id:
         raise PermissionDenied(_("A stand-in may not approve their own order."))
     if locked.stage != Stage.APPROVAL:
@@ -437,15 +437,15 @@ def delegation_create(
     reason: str = "",
     form_token=None,
 ) -> ApprovalDelegation:
-    _require(actor, "orders.delegate_approval")
+    _require(actor, "orders.name_stand_in")
     _claim_token(form_token, actor)
     errors = {}
     if delegate is None or delegate == actor:
         errors["delegate"] = _("Choose someone else as the stand-in.")
     elif not delegate.is_active:
         errors["delegate"] = _("That account is disabled.")
-    elif not delegate.has_perm("orders.view_all_orders") or delegate.has_perm(
-        "orders.enter_order"
+    elif "orders.view_all_orders" not in role_permissions(delegate) or (
+        "orders.enter_order" in role_permissions(delegate)
     ):
         errors["delegate"] = _(
             "A stand-in must be a manager who sees every order and does not enter "
@@ -488,10 +488,8 @@ def order_send_back(*, actor, order: Order, reason: str, version=None) -> Order:
     sheet is voided with it: its signatures were given for content that will change,
     so every department signs again after resubmission; the event keeps what was
     voided."""
-    _require(actor, "orders.conclude_review")
+    _require(actor, "orders.send_back", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not order_visible_to(actor, locked):
-        raise PermissionDenied(_("This order is not yours to change."))
     review = ContractReview.objects.select_for_update().filter(order=locked).first()
     voided = []
     if review is not None:

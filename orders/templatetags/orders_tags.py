@@ -1,9 +1,9 @@
 from decimal import Decimal
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 
+from orders.money import format_cny
 from orders.stages import colour
 
 register = template.Library()
@@ -12,12 +12,7 @@ register = template.Library()
 @register.filter
 def cny(value):
     """¥1,234.50 — amounts with the yuan sign and thousands separators."""
-    if value in (None, ""):
-        return "-"
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    sign = "-" if amount < 0 else ""
-    whole, _dot, cents = f"{abs(amount):.2f}".partition(".")
-    return f"{sign}¥{intcomma(int(whole), use_l10n=False)}.{cents}"
+    return format_cny(value)
 
 
 @register.filter

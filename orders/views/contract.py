@@ -4,8 +4,6 @@ only through the permission-checked download views here, never from a public URL
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +15,9 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from accounts.permissions import require
+from core.exports import export_response
+
 from .. import services
 from ..exceptions import DuplicateSubmission, InvalidMove, ValidationError
 from ..forms import ContractForm, DrawingForm, ReasonForm, RequirementsForm
@@ -24,6 +25,7 @@ from ..models import Contract, Drawing, Quote
 from ..resources import ContractResource
 from ..selectors.contract import contract_list
 from .order import (
+    _order_for,
     _service_errors,
     _visible_order,
     form_error_text,
@@ -53,10 +55,9 @@ def _download(field_file, name: str, content_type: str) -> FileResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("orders.manage_contract", raise_exception=True)
 def contract_record(request, number):
     """The form is on the order page; this page shows it again with its errors."""
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.record_contract")
     accepted = order.quotes.filter(status=Quote.Status.ACCEPTED).first()
     if request.method == "POST":
         form = ContractForm(request.POST, request.FILES)
@@ -122,24 +123,11 @@ EXPORT_TYPES = {
 
 
 def _may_read_contracts(user) -> None:
-    if not (
-        user.has_perm("orders.view_all_orders")
-        or user.has_perm("orders.manage_contract")
-    ):
-        raise PermissionDenied
+    require(user, "orders.read_contracts")
 
 
 def _export(contracts, kind: str) -> HttpResponse:
-    # XLSX gets real numbers and dates; CSV gets text, with a BOM because Excel
-    # opens UTF-8 Chinese correctly only with one.
-    dataset = ContractResource().export(contracts, force_native_type=kind == "xlsx")
-    body = dataset.export(kind)
-    if kind == "csv":
-        body = "\ufeff" + body
-    response = HttpResponse(body, content_type=EXPORT_TYPES[kind])
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="contracts-{stamp}.{kind}"'
-    return response
+    return export_response(ContractResource(), contracts, kind, "contracts")
 
 
 def _sort_links(params, current: str) -> dict:
@@ -190,9 +178,8 @@ def contract_register(request):
 
 
 @require_POST
-@permission_required("orders.issue_drawings", raise_exception=True)
 def drawing_upload(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.manage_drawings")
     form = DrawingForm(request.POST, request.FILES)
     if not form.is_valid():
         _form_errors(request, form)
@@ -217,9 +204,8 @@ def drawing_upload(request, number):
 
 
 @require_POST
-@permission_required("orders.issue_drawings", raise_exception=True)
 def requirements_write(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.manage_drawings")
     form = RequirementsForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -239,9 +225,8 @@ def requirements_write(request, number):
 
 
 @require_POST
-@permission_required("orders.issue_drawings", raise_exception=True)
 def drawings_issue(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.manage_drawings")
     try:
         services.drawings_issue(actor=request.user, order=order)
     except (ValidationError, InvalidMove) as exc:
@@ -252,9 +237,8 @@ def drawings_issue(request, number):
 
 
 @require_POST
-@permission_required("orders.issue_drawings", raise_exception=True)
 def drawings_recall(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.manage_drawings")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     try:

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
@@ -10,7 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import may, require
+
 from .. import events, selectors, services
+from ..concurrency import posted_version
 from ..events import change_rows
 from ..exceptions import DuplicateSubmission, InvalidMove, StaleEdit, ValidationError
 from ..forms import (
@@ -37,6 +39,16 @@ def _visible_order(request, number) -> Order:
         return selectors.orders_visible_to(request.user).get(number=number)
     except Order.DoesNotExist:
         raise Http404 from None
+
+
+def _order_for(request, number, action: str) -> Order:
+    """The order an action is asked on: 403 when the user's roles never allow the
+    action, 404 when they do not see the order, 403 when it is not theirs to act on
+    (orders.permissions)."""
+    require(request.user, action)
+    order = _visible_order(request, number)
+    require(request.user, action, order)
+    return order
 
 
 def refusal_text(exc) -> str:
@@ -90,11 +102,7 @@ PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")
 
 @require_GET
 def order_list(request):
-    if not (
-        request.user.has_perm("orders.view_all_orders")
-        or request.user.has_perm("orders.enter_order")
-    ):
-        raise PermissionDenied
+    require(request.user, "orders.search")
     orders, filterset = selectors.order_list(user=request.user, filters=request.GET)
     page = Paginator(orders, settings.ORDER_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -125,7 +133,9 @@ def order_detail(request, number):
     except Order.DoesNotExist:
         raise Http404 from None
     user = request.user
-    buttons = [m for m in moves_from(order.stage) if m.button and m.allowed(user)]
+    buttons = [
+        m for m in moves_from(order.stage) if m.button and m.permits(user, order)
+    ]
     open_change = next((c for c in order.change_requests.all() if c.is_open), None)
     return render(
         request,
@@ -140,13 +150,13 @@ def order_detail(request, number):
             ],
             "open_change": open_change,
             "can_edit": order.stage == Stage.DRAFT
-            and user.has_perm("orders.enter_order"),
+            and may(user, "orders.edit_order", order),
             "can_attach": services.may_attach(user, order),
-            "can_change": user.has_perm("orders.request_change")
+            "can_change": may(user, "orders.request_change", order)
             and services.takes_change_request(order),
-            "can_copy": user.has_perm("orders.enter_order"),
+            "can_copy": may(user, "orders.copy_order", order),
             "can_approve_credit": order.credit == Order.Credit.PENDING
-            and user.has_perm("orders.approve_credit"),
+            and may(user, "orders.approve_credit", order),
             "cancel_form": CancelForm(initial={"version": order.version}),
             "reason_form": ReasonForm(initial={"version": order.version}),
             "attachment_form": AttachmentForm(),
@@ -175,8 +185,8 @@ def _order_form_page(request, form, formset, order=None, status=200):
     )
 
 
-@permission_required("orders.enter_order", raise_exception=True)
 def order_create(request):
+    require(request.user, "orders.create_order")
     if request.method == "POST":
         form = OrderForm(request.POST)
         formset = LineFormSet(request.POST, prefix="lines")
@@ -207,15 +217,18 @@ def order_create(request):
     return _order_form_page(request, form, formset)
 
 
-@permission_required("orders.enter_order", raise_exception=True)
 def order_edit(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.edit_order")
     if order.stage != Stage.DRAFT:
         messages.error(
             request, _("Only drafts can be edited; enter a change request instead.")
         )
         return redirect(order)
     if request.method == "POST":
+        try:
+            version = posted_version(request.POST)
+        except StaleEdit as exc:
+            return _stale(request, exc, order)
         form = OrderForm(request.POST, instance=Order.objects.get(pk=order.pk))
         formset = LineFormSet(request.POST, prefix="lines")
         if form.is_valid() and formset.is_valid():
@@ -223,7 +236,7 @@ def order_edit(request, number):
                 services.order_update(
                     actor=request.user,
                     order=order,
-                    version=form.cleaned_data.get("version"),
+                    version=version,
                     lines=formset.lines(),
                     form_token=form.cleaned_data.get("form_token"),
                     **form.header(),
@@ -253,9 +266,8 @@ def order_edit(request, number):
 
 
 @require_POST
-@permission_required("orders.enter_order", raise_exception=True)
 def order_copy(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.copy_order")
     try:
         copy = services.order_copy(
             actor=request.user, order=order, form_token=request.POST.get("form_token")
@@ -279,8 +291,12 @@ def order_move(request, number, move):
     definition = MOVES.get(move)
     if definition is None or not definition.button:
         raise Http404
-    if not definition.allowed(request.user):
+    if not definition.permits(request.user, order):
         raise PermissionDenied
+    try:
+        version = posted_version(request.POST)
+    except StaleEdit as exc:
+        return _stale(request, exc, order)
     form = (CancelForm if move == "cancel" else ReasonForm)(request.POST)
     form.is_valid()  # reason may be optional for this move: the gate decides
     data = form.cleaned_data
@@ -290,7 +306,7 @@ def order_move(request, number, move):
                 actor=request.user,
                 order=order,
                 reason=data.get("reason", ""),
-                version=data.get("version"),
+                version=version,
             )
         elif move == "cancel":
             services.order_cancel(
@@ -298,7 +314,7 @@ def order_move(request, number, move):
                 order=order,
                 reason=data.get("reason", ""),
                 loss_measures=data.get("loss_measures", ""),
-                version=data.get("version"),
+                version=version,
             )
         else:
             gate(
@@ -306,7 +322,7 @@ def order_move(request, number, move):
                 actor=request.user,
                 move=move,
                 reason=data.get("reason", ""),
-                version=data.get("version"),
+                version=version,
             )
     except StaleEdit as exc:
         return _stale(request, exc, order)
@@ -319,7 +335,7 @@ def order_move(request, number, move):
 
 @require_POST
 def order_attach(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.attach_file")
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Please choose a file."))
@@ -348,9 +364,8 @@ def attachment_download(request, number, pk):
 
 
 @require_POST
-@permission_required("orders.approve_credit", raise_exception=True)
 def credit_approve(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.approve_credit")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     try:
@@ -365,10 +380,13 @@ def credit_approve(request, number):
 # --- change requests -------------------------------------------------------------------
 
 
-@permission_required("orders.request_change", raise_exception=True)
 def change_create(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.request_change")
     if request.method == "POST":
+        try:
+            version = posted_version(request.POST)
+        except StaleEdit as exc:
+            return _stale(request, exc, order)
         form = ChangeRequestForm(request.POST)
         formset = LineFormSet(request.POST, prefix="lines")
         if form.is_valid() and formset.is_valid():
@@ -376,7 +394,7 @@ def change_create(request, number):
                 services.change_request_create(
                     actor=request.user,
                     order=order,
-                    version=form.cleaned_data["version"],
+                    version=version,
                     reason=form.cleaned_data["reason"],
                     lines=formset.lines(),
                     form_token=form.cleaned_data.get("form_token"),
@@ -420,13 +438,10 @@ def change_create(request, number):
 
 @require_POST
 def change_decide(request, number, pk):
+    require(request.user, "orders.decide_change")
     order = _visible_order(request, number)
     change = get_object_or_404(ChangeRequest, pk=pk, order=order)
-    if not (
-        request.user.has_perm("orders.approve_change")
-        or request.user.has_perm("orders.approve_large_change")
-    ):
-        raise PermissionDenied
+    require(request.user, "orders.decide_change", change)
     form = DecisionForm(request.POST)
     comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
     decision = request.POST.get("decision")
@@ -452,9 +467,9 @@ def change_decide(request, number, pk):
 
 
 @require_POST
-@permission_required("orders.add_customer", raise_exception=True)
 def customer_create(request):
     """Inline creation from the order form: JSON back, or the errors."""
+    require(request.user, "orders.add_customer")
     form = CustomerForm(request.POST, prefix="customer")
     if form.is_valid():
         try:
@@ -474,10 +489,7 @@ def customer_create(request):
 
 
 def _may_search(user):
-    if not (
-        user.has_perm("orders.view_all_orders") or user.has_perm("orders.enter_order")
-    ):
-        raise PermissionDenied
+    require(user, "orders.search")
 
 
 @require_GET

@@ -3,8 +3,6 @@ check, call one service, render or redirect."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import (
     Http404,
@@ -16,8 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import may, require
+
 from .. import services
-from ..authority import acting_for
+from ..concurrency import posted_version
 from ..exceptions import (
     DuplicateSubmission,
     InvalidMove,
@@ -38,6 +38,7 @@ from ..models import ApprovalDelegation, ReviewSignoff
 from ..selectors.review import quotes_for, review_for
 from ..stages import Stage
 from .order import (
+    _order_for,
     _service_errors,
     _stale,
     _visible_order,
@@ -55,19 +56,14 @@ def _sheet_context(request, order, review, **forms):
     mine = None
     if review is not None and not review.is_concluded:
         mine = next(
-            (
-                s
-                for s in review.signoffs.all()
-                if s.department_id == user.department_id
-                and user.has_perm("orders.sign_review")
-            ),
+            (s for s in review.signoffs.all() if may(user, "orders.sign_review", s)),
             None,
         )
     all_signed = review is not None and all(s.is_signed for s in review.signoffs.all())
     can_open = (
         review is None
         and order.stage == Stage.REVIEW
-        and user.has_perm("orders.conclude_review")
+        and may(user, "orders.open_review", order)
     )
     open_form = forms.get("open_form")
     if can_open and open_form is None:
@@ -98,7 +94,7 @@ def _sheet_context(request, order, review, **forms):
         "can_conclude": review is not None
         and not review.is_concluded
         and order.stage == Stage.REVIEW
-        and user.has_perm("orders.conclude_review"),
+        and may(user, "orders.conclude_review", order),
         "all_signed": all_signed,
         "conclude_form": forms.get("conclude_form")
         or ConcludeForm(
@@ -108,7 +104,7 @@ def _sheet_context(request, order, review, **forms):
         ),
         "suggest_conditions": suggests_conditions(order),
         "can_gm_approve": order.stage == Stage.APPROVAL
-        and acting_for(user, "orders.approve_order")[0],
+        and may(user, "orders.approve_order", order),
         "approval_form": ApprovalForm(),
     }
     return context
@@ -138,11 +134,10 @@ def review_print(request, number):
 
 
 @require_POST
-@permission_required("orders.conclude_review", raise_exception=True)
 def review_open(request, number):
     from accounts.models import Department
 
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.open_review")
     form = ReviewOpenForm(
         request.POST, departments=Department.objects.filter(kind="office")
     )
@@ -167,10 +162,11 @@ def review_open(request, number):
 
 
 @require_POST
-@permission_required("orders.sign_review", raise_exception=True)
 def review_sign(request, number, pk):
+    require(request.user, "orders.sign_review")
     order = _visible_order(request, number)
     row = get_object_or_404(ReviewSignoff, pk=pk, review__order=order)
+    require(request.user, "orders.sign_review", row)
     form = SignoffForm(request.POST)
     if form.is_valid():
         try:
@@ -187,19 +183,22 @@ def review_sign(request, number, pk):
 
 
 @require_POST
-@permission_required("orders.conclude_review", raise_exception=True)
 def review_conclude(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.conclude_review")
     review = review_for(order)
     if review is None:
         raise Http404
+    try:
+        version = posted_version(request.POST)
+    except StaleEdit as exc:
+        return _stale(request, exc, order)
     form = ConcludeForm(request.POST)
     if form.is_valid():
         try:
             services.review_conclude(
                 actor=request.user,
                 review=review,
-                version=request.POST.get("version"),
+                version=version,
                 **form.cleaned_data,
             )
         except StaleEdit as exc:
@@ -218,9 +217,7 @@ def review_conclude(request, number):
 
 @require_POST
 def order_approve(request, number):
-    order = _visible_order(request, number)
-    if not acting_for(request.user, "orders.approve_order")[0]:
-        raise PermissionDenied
+    order = _order_for(request, number, "orders.approve_order")
     form = ApprovalForm(request.POST)
     decision = request.POST.get("decision")
     if decision not in ("approve", "send_back"):
@@ -231,12 +228,13 @@ def order_approve(request, number):
     comment = form.cleaned_data["comment"]
     approve = decision == "approve"
     try:
+        version = posted_version(request.POST)
         services.order_approve(
             actor=request.user,
             order=order,
             approve=approve,
             comment=comment,
-            version=request.POST.get("version"),
+            version=version,
         )
     except StaleEdit as exc:
         return _stale(request, exc, order)
@@ -266,9 +264,8 @@ def _quote_initial_lines(order):
     ]
 
 
-@permission_required("orders.manage_quote", raise_exception=True)
 def quote_create(request, number):
-    order = _visible_order(request, number)
+    order = _order_for(request, number, "orders.prepare_quote")
     if request.method == "POST":
         form = QuoteForm(request.POST)
         formset = QuoteLineFormSet(request.POST, prefix="lines")
@@ -343,8 +340,12 @@ def _payment_terms(order) -> str:
     return "；".join(parts)
 
 
-def _quote_of(request, number, version):
-    order = _visible_order(request, number)
+def _quote_of(request, number, version, action: str | None = None):
+    order = (
+        _order_for(request, number, action)
+        if action
+        else _visible_order(request, number)
+    )
     quote = next((q for q in quotes_for(order) if q.version == version), None)
     if quote is None:
         raise Http404
@@ -352,9 +353,8 @@ def _quote_of(request, number, version):
 
 
 @require_POST
-@permission_required("orders.manage_quote", raise_exception=True)
 def quote_submit(request, number, version):
-    order, quote = _quote_of(request, number, version)
+    order, quote = _quote_of(request, number, version, "orders.prepare_quote")
     try:
         services.quote_submit(actor=request.user, quote=quote)
     except InvalidMove as exc:
@@ -366,9 +366,7 @@ def quote_submit(request, number, version):
 
 @require_POST
 def quote_decide(request, number, version):
-    order, quote = _quote_of(request, number, version)
-    if not acting_for(request.user, "orders.approve_order")[0]:
-        raise PermissionDenied
+    order, quote = _quote_of(request, number, version, "orders.decide_quote")
     form = ApprovalForm(request.POST)
     decision = request.POST.get("decision")
     if decision not in ("approve", "return"):
@@ -392,9 +390,8 @@ def quote_decide(request, number, version):
 
 
 @require_POST
-@permission_required("orders.accept_quote", raise_exception=True)
 def quote_accept(request, number, version):
-    order, quote = _quote_of(request, number, version)
+    order, quote = _quote_of(request, number, version, "orders.accept_quote")
     form = QuoteAcceptForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -430,8 +427,8 @@ def quote_print(request, number, version):
 # --- stand-ins -------------------------------------------------------------------------
 
 
-@permission_required("orders.delegate_approval", raise_exception=True)
 def delegations(request):
+    require(request.user, "orders.name_stand_in")
     if request.method == "POST" and "revoke" in request.POST:
         if not request.POST["revoke"].isdigit():
             raise Http404
@@ -467,8 +464,8 @@ def delegations(request):
 
 
 @require_GET
-@permission_required("orders.delegate_approval", raise_exception=True)
 def staff_autocomplete(request):
+    require(request.user, "orders.name_stand_in")
     query = request.GET.get("q", "").strip()
     users = get_user_model().objects.filter(is_active=True)
     if query:

@@ -2,14 +2,12 @@
 own database connection, released together by a barrier. Only PostgreSQL locks rows
 (select_for_update); on SQLite these tests skip locally and fail under CI=true."""
 
-import threading
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,33 +17,9 @@ from orders.models import ChangeRequest, FormSubmission, Order, OrderEvent
 from orders.services import LineData
 from orders.stages import Stage
 from tests.factories import CustomerFactory
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count, work):
-    """Run work(i) in `count` threads that start at the same instant. Returns
-    (results, errors), one slot per thread; a thread that raised has its exception
-    in `errors` and None in `results`."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects every outcome
-            errors[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    return results, errors
 
 
 def lines(*quantities):

@@ -466,7 +466,7 @@ def test_the_register_runs_a_fixed_number_of_queries(
 @pytest.mark.django_db(transaction=True)
 def test_one_contract_number_recorded_for_two_orders_at_once(order_at, people):
     from accounts.models import User
-    from tests.orders.test_concurrency import run_together
+    from tests.threads import run_together
 
     orders = [order_at("contract"), order_at("contract")]
 
@@ -487,7 +487,7 @@ def test_one_contract_number_recorded_for_two_orders_at_once(order_at, people):
 @pytest.mark.django_db(transaction=True)
 def test_one_order_recorded_twice_at_once_moves_once(order_at, people):
     from accounts.models import User
-    from tests.orders.test_concurrency import run_together
+    from tests.threads import run_together
 
     order = order_at("contract")
 

@@ -383,7 +383,7 @@ def test_the_order_page_runs_a_fixed_number_of_queries(
 @pytest.mark.django_db(transaction=True)
 def test_drawings_uploaded_at_once_get_consecutive_versions(order_at, people):
     from accounts.models import User
-    from tests.orders.test_concurrency import run_together
+    from tests.threads import run_together
 
     order = order_at("drawing")
 

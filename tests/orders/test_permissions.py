@@ -79,18 +79,20 @@ def owner(sales):
 
 @pytest.fixture
 def arrange(owner, make_order):
-    """arrange(stage) → an order of `owner` at that stage, got there through the
-    services as users would (on_hold: a change request entered by the salesperson)."""
+    """arrange(stage) → an order of `owner` (or of `salesperson`) at that stage, got
+    there through the services as users would (on_hold: a change request entered by
+    the salesperson)."""
 
-    def at(stage: str) -> Order:
+    def at(stage: str, salesperson=None) -> Order:
+        owner_ = salesperson or owner
         if stage == Stage.DRAFT:
-            return make_order(owner)
-        order = make_order(owner, submit=True)
+            return make_order(owner_)
+        order = make_order(owner_, submit=True)
         if stage == Stage.REVIEW:
             return order
         assert stage == Stage.ON_HOLD, stage
         services.change_request_create(
-            actor=owner,
+            actor=owner_,
             order=order,
             version=order.version,
             reason=REASON,
@@ -149,12 +151,15 @@ def test_roles_with_the_moves_permission_pass_the_gate(code, make_user, arrange)
     for role in holders:
         user = make_user(role.code)
         assert move.allowed(user) is True, role.code
+        # A salesperson makes a move on their own order only (orders.permissions);
+        # the other roles on anyone's.
+        own = user if "orders.enter_order" in role.permissions else None
         if source is None:
             # The move leaves from a stage nothing can reach yet (approval_send_back
             # from GM approval; quote_accepted … settled from the later stages): its
             # success cannot be shown without forging the stage. What can be shown:
             # the holder is refused by the table (InvalidMove), never by permission.
-            order = arrange(Stage.DRAFT)
+            order = arrange(Stage.DRAFT, own)
             before = snapshot(order)
             with pytest.raises(InvalidMove):
                 order_move(order=order, actor=user, move=code, **move_kwargs(move))
@@ -162,7 +167,7 @@ def test_roles_with_the_moves_permission_pass_the_gate(code, make_user, arrange)
             continue
 
         # given an order at a stage the move leaves from
-        order = arrange(source)
+        order = arrange(source, own)
         stage, version, event_count = snapshot(order)
         refusal = move.precondition(order) if move.precondition else None
         if refusal:

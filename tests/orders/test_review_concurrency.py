@@ -8,7 +8,7 @@ from orders import services
 from orders.exceptions import InvalidMove
 from orders.models import ApprovalDelegation, OrderEvent
 from tests.orders.conftest import CODES, open_and_sign
-from tests.orders.test_concurrency import run_together
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -71,3 +71,56 @@ def test_concurrent_conclusions_conclude_once(make_order, people):
     assert all(isinstance(e, InvalidMove) for e in errors if e is not None)
     assert OrderEvent.objects.filter(order=order, type="review_concluded").count() == 1
     assert len(CODES) == review.signoffs.count()
+
+
+def test_twenty_identical_sign_offs_at_once_sign_once(make_order, people):
+    """Issue 7 item 10: a reviewer's double (or twentyfold) click on 签署 is one
+    signature, one event, one version."""
+    order = make_order(people["sales"], submit=True)
+    review = services.review_open(
+        actor=people["prodmgr"], order=order, department_codes=["technical"]
+    )
+    row = review.signoffs.get()
+    order.refresh_from_db()
+    version = order.version
+    from accounts.models import User
+
+    def sign(i):
+        return services.review_sign(
+            actor=User.objects.get(pk=people["techmgr"].pk),
+            signoff=row,
+            content="图纸可行",
+            days_needed=3,
+            resources_ok=True,
+            risks="",
+            opinion="agree",
+        )
+
+    results, errors = run_together(20, sign)
+
+    assert errors == [None] * 20  # each click is answered "signed"
+    assert OrderEvent.objects.filter(order=order, type="review_signed").count() == 1
+    order.refresh_from_db()
+    assert order.version == version + 1
+    row.refresh_from_db()
+    assert (row.signed_by, row.days_needed) == (people["techmgr"], 3)
+
+
+def test_an_amended_signature_is_still_recorded(make_order, people):
+    order = make_order(people["sales"], submit=True)
+    review = services.review_open(
+        actor=people["prodmgr"], order=order, department_codes=["technical"]
+    )
+    row = review.signoffs.get()
+    for days in (3, 3, 5):
+        services.review_sign(
+            actor=people["techmgr"],
+            signoff=row,
+            content="",
+            days_needed=days,
+            resources_ok=True,
+            risks="",
+            opinion="agree",
+        )
+    signed = OrderEvent.objects.filter(order=order, type="review_signed")
+    assert [e.parameters["days"] for e in signed.order_by("id")] == [3, 5]

@@ -99,8 +99,12 @@ def test_conclusion_before_every_sign_off_is_refused_over_http(
         == 403
     )
     client.force_login(people["prodmgr"])
+    submitted.refresh_from_db()
 
-    response = client.post(review_url(submitted, "conclude/"), {"conclusion": "accept"})
+    response = client.post(
+        review_url(submitted, "conclude/"),
+        {"conclusion": "accept", "version": submitted.version},
+    )
 
     assert response.status_code == 400
     assert "技术部" in response.content.decode()
@@ -125,10 +129,11 @@ def test_gm_approves_on_a_phone_page_and_others_get_403(client, make_order, peop
     client.force_login(people["gm"])
     page = client.get(order.get_absolute_url()).content.decode()
     assert 'data-test="gm-approve"' in page
-    client.post(url, {"decision": "send_back"})  # no comment: refused
+    version = order.version  # the page posts the version it showed
+    client.post(url, {"decision": "send_back", "version": version})  # no comment
     order.refresh_from_db()
     assert order.stage == "approval"
-    client.post(url, {"decision": "approve", "comment": "同意"})
+    client.post(url, {"decision": "approve", "comment": "同意", "version": version})
     order.refresh_from_db()
     assert order.stage == "quote"
     assert order.events.get(to_stage="quote").user == people["gm"]

@@ -1,0 +1,524 @@
+"""Seeing is not acting: every POST action × every demo user, over HTTP.
+
+The expectations below are written by hand from the roles in DOMAIN.md — who takes
+orders, who organises the review, who signs which row, who approves, who quotes, who
+records the contract, who issues drawings — never captured from today's responses.
+Multi-role users are in: sales2 is salesperson and quoter (the quoter role sees every
+order, but a salesperson acts on their own orders only), prodmgr and techmgr are
+department reviewers too, admin is a superuser whose role is system administration.
+
+For each action: everyone not listed is refused (403, or 404 when they do not even
+see the order) and nothing anywhere changes; everyone listed succeeds on an order of
+their own in the same situation, and something is written. A URL added to the
+project without an entry here fails `test_every_url_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from orders.models import (
+    ApprovalDelegation,
+    ChangeRequest,
+    Contract,
+    ContractReview,
+    Customer,
+    Drawing,
+    FormSubmission,
+    KeyRequirement,
+    Order,
+    OrderAttachment,
+    OrderEvent,
+    Quote,
+    ReviewSignoff,
+)
+from tests.walk import PDF, walk
+
+pytestmark = pytest.mark.django_db
+
+DEMO = (
+    "admin",
+    "sales1",
+    "sales2",
+    "prodmgr",
+    "techmgr",
+    "purchasing",
+    "qcmgr",
+    "finance",
+    "gm",
+    "chairman",
+    "planner",
+    "lead_cutting",
+    "lead_line1",
+    "lead_maint",
+    "qc1",
+    "warehouse",
+    "aftersales",
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    situation: str
+    allowed: frozenset[str]
+    # (order, users) -> (path, data)
+    request: object
+    note: str = ""
+    files: tuple = field(default=())
+
+
+def _order_form(order, version=None, **extra) -> dict:
+    data = {
+        "form_token": "",
+        "version": "" if version is None else str(version),
+        "customer": order.customer_id if order else "",
+        "channel": "phone",
+        "customer_po": "PO-1",
+        "requested_date": (timezone.localdate() + timedelta(days=40)).isoformat(),
+        "deposit_percent": "",
+        "retention_percent": "",
+        "monthly_settlement_days": "",
+        "quality_requirements": "",
+        "special_requirements": "",
+        "notes": "",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "200",
+        "lines-0-product": "",
+        "lines-0-model_code": "GB-D1092",
+        "lines-0-spec": "",
+        "lines-0-quantity": "500",
+        "lines-0-unit": "片",
+        "lines-0-unit_price": "3.20",
+        "lines-0-price_includes_tax": "on",
+        "lines-0-vat_percent": "13",
+    }
+    data.update(extra)
+    return data
+
+
+def _at(order, tail):
+    return f"/orders/{order.number}/{tail}"
+
+
+def _row(order, department):
+    return ReviewSignoff.objects.get(review__order=order, department__code=department)
+
+
+def _sign(department):
+    def request(order, users):
+        row = _row(order, department)
+        return _at(order, f"review/sign/{row.pk}/"), {
+            "content": "已评审",
+            "days_needed": "4",
+            "resources_ok": "yes",
+            "risks": "",
+            "opinion": "agree",
+        }
+
+    return request
+
+
+def _change(order):
+    return ChangeRequest.objects.filter(order=order).latest("id")
+
+
+def _pdf(name="file.pdf"):
+    return SimpleUploadedFile(name, PDF, "application/pdf")
+
+
+TODAY = timezone.localdate
+
+
+ACTIONS: dict[str, Action] = {
+    "orders:create": Action(
+        "draft",
+        frozenset({"sales1", "sales2"}),
+        lambda o, u: ("/orders/new/", _order_form(o)),
+    ),
+    "orders:customer_create": Action(
+        "draft",
+        frozenset({"sales1", "sales2", "admin"}),
+        lambda o, u: (
+            "/orders/customers/new/",
+            {"customer-name": f"新客户{o.number}", "customer-type": "new"},
+        ),
+        "the admin keeps the customer catalogue",
+    ),
+    "orders:edit": Action(
+        "draft",
+        frozenset({"sales1"}),
+        lambda o, u: (_at(o, "edit/"), _order_form(o, o.version)),
+    ),
+    "orders:copy": Action(
+        "draft", frozenset({"sales1"}), lambda o, u: (_at(o, "copy/"), {})
+    ),
+    "orders:move:submit": Action(
+        "draft",
+        frozenset({"sales1"}),
+        lambda o, u: (_at(o, "move/submit/"), {"version": o.version}),
+    ),
+    "orders:move:send_back": Action(
+        "review",
+        frozenset({"prodmgr"}),
+        lambda o, u: (
+            _at(o, "move/send_back/"),
+            {"version": o.version, "reason": "资料不全"},
+        ),
+    ),
+    "orders:move:cancel": Action(
+        "review",
+        frozenset({"prodmgr", "gm"}),
+        lambda o, u: (
+            _at(o, "move/cancel/"),
+            {"version": o.version, "reason": "客户取消", "loss_measures": "停止备料"},
+        ),
+    ),
+    "orders:attach": Action(
+        "review",
+        frozenset({"sales1", "prodmgr"}),
+        lambda o, u: (_at(o, "attach/"), {"file": _pdf()}),
+    ),
+    "orders:credit_approve": Action(
+        "draft_over_credit",
+        frozenset({"finance"}),
+        lambda o, u: (_at(o, "credit/"), {"reason": "老客户，回款及时"}),
+    ),
+    "orders:change_create": Action(
+        "review",
+        frozenset({"sales1"}),
+        lambda o, u: (
+            _at(o, "changes/new/"),
+            {
+                **_order_form(o, o.version),
+                "reason": "客户加量",
+                "requested_date": o.requested_date.isoformat(),
+            },
+        ),
+    ),
+    "orders:change_decide": Action(
+        "change_pending",
+        frozenset({"prodmgr"}),
+        lambda o, u: (
+            _at(o, f"changes/{_change(o).pk}/decide/"),
+            {"decision": "approve", "comment": ""},
+        ),
+    ),
+    "orders:change_decide:gm": Action(
+        "change_awaiting_gm",
+        frozenset({"gm"}),
+        lambda o, u: (
+            _at(o, f"changes/{_change(o).pk}/decide/"),
+            {"decision": "approve", "comment": "同意"},
+        ),
+    ),
+    "orders:review_open": Action(
+        "review",
+        frozenset({"prodmgr"}),
+        lambda o, u: (_at(o, "review/open/"), {"departments": ["technical"]}),
+    ),
+    "orders:review_sign:technical": Action(
+        "review_open", frozenset({"techmgr"}), _sign("technical")
+    ),
+    "orders:review_sign:production": Action(
+        "review_open", frozenset({"prodmgr"}), _sign("production")
+    ),
+    "orders:review_sign:quality": Action(
+        "review_open",
+        frozenset({"qcmgr"}),
+        _sign("quality"),
+        "qc1 inspects but is not the quality department's reviewer",
+    ),
+    "orders:review_sign:purchasing": Action(
+        "review_open", frozenset({"purchasing"}), _sign("purchasing")
+    ),
+    "orders:review_conclude": Action(
+        "review_signed",
+        frozenset({"prodmgr"}),
+        lambda o, u: (
+            _at(o, "review/conclude/"),
+            {"version": o.version, "conclusion": "accept"},
+        ),
+    ),
+    "orders:approve": Action(
+        "approval",
+        frozenset({"gm"}),
+        lambda o, u: (
+            _at(o, "approve/"),
+            {"version": o.version, "decision": "approve", "comment": "同意"},
+        ),
+    ),
+    "orders:quote_create": Action(
+        "quote",
+        frozenset({"sales2"}),
+        lambda o, u: (
+            _at(o, "quotes/new/"),
+            {
+                "form_token": "",
+                "prices_include_tax": "on",
+                "vat_percent": "13",
+                "discount_percent": "0",
+                "lead_time_days": "20",
+                "payment_terms": "月结60天",
+                "valid_until": (TODAY() + timedelta(days=10)).isoformat(),
+                "note": "",
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0",
+                "lines-MIN_NUM_FORMS": "1",
+                "lines-MAX_NUM_FORMS": "200",
+                "lines-0-model_code": "GB-D1060",
+                "lines-0-spec": "",
+                "lines-0-quantity": "1000",
+                "lines-0-unit": "片",
+                "lines-0-unit_price": "3.80",
+            },
+        ),
+    ),
+    "orders:quote_submit": Action(
+        "quote_draft",
+        frozenset({"sales2"}),
+        lambda o, u: (_at(o, "quotes/1/submit/"), {}),
+    ),
+    "orders:quote_decide": Action(
+        "quote_submitted",
+        frozenset({"gm"}),
+        lambda o, u: (_at(o, "quotes/1/decide/"), {"decision": "approve"}),
+    ),
+    "orders:quote_accept": Action(
+        "quote_approved",
+        frozenset({"sales1", "sales2"}),
+        lambda o, u: (
+            _at(o, "quotes/1/accept/"),
+            {"accepted_on": TODAY().isoformat(), "how": "email"},
+        ),
+        "the quoter handles the quotes of every order",
+    ),
+    "orders:contract_record": Action(
+        "contract",
+        frozenset({"sales1"}),
+        lambda o, u: (
+            _at(o, "contract/"),
+            {
+                "form_token": "",
+                "number": f"HT-X-{o.number}",
+                "signed_on": TODAY().isoformat(),
+                "amount": str(o.quotes.get().gross_amount),
+                "amount_reason": "",
+                "file": _pdf("合同.pdf"),
+            },
+        ),
+    ),
+    "orders:drawing_upload": Action(
+        "drawing",
+        frozenset({"techmgr"}),
+        lambda o, u: (
+            _at(o, "drawings/upload/"),
+            {"title": "总图", "note": "", "file": _pdf("总图.pdf")},
+        ),
+    ),
+    "orders:requirements_write": Action(
+        "drawing",
+        frozenset({"techmgr"}),
+        lambda o, u: (
+            _at(o, "drawings/requirements/"),
+            {"quality": "平面度≤0.1", "process": "去毛刺"},
+        ),
+    ),
+    "orders:drawings_issue": Action(
+        "drawing_ready",
+        frozenset({"techmgr"}),
+        lambda o, u: (_at(o, "drawings/issue/"), {}),
+    ),
+    "orders:drawings_recall": Action(
+        "production",
+        frozenset({"techmgr"}),
+        lambda o, u: (_at(o, "drawings/recall/"), {"reason": "尺寸有误"}),
+    ),
+    "orders:delegations": Action(
+        "draft",
+        frozenset({"gm"}),
+        lambda o, u: (
+            "/orders/approvals/stand-ins/",
+            {
+                "form_token": "",
+                "delegate": u["prodmgr"].pk,
+                "starts_on": TODAY().isoformat(),
+                "ends_on": (TODAY() + timedelta(days=7)).isoformat(),
+                "reason": "出差",
+            },
+        ),
+    ),
+    "orders:delegations:revoke": Action(
+        "draft",
+        frozenset({"gm"}),
+        lambda o, u: (
+            "/orders/approvals/stand-ins/",
+            {"revoke": _gm_delegation(u).pk},
+        ),
+    ),
+}
+
+# Pages that only show (every one of them checks who may see the order or the
+# register), and pages outside the orders' walk with their own tests.
+READ_ONLY = {
+    "home",
+    "healthz",
+    "orders:list",
+    "orders:detail",
+    "orders:review",
+    "orders:review_print",
+    "orders:quote_print",
+    "orders:attachment",
+    "orders:contract_file",
+    "orders:drawing_file",
+    "orders:contracts",
+    "orders:customer_autocomplete",
+    "orders:product_autocomplete",
+    "orders:salesperson_autocomplete",
+    "orders:staff_autocomplete",
+}
+EXEMPT = {
+    # the user's own session and language (tests/test_browser_signin.py, lockout)
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "set_language",
+}
+# One URL, several actions: the move buttons and the two change deciders.
+URL_OF = {name: name.split(":")[0] + ":" + name.split(":")[1] for name in ACTIONS}
+
+
+def _gm_delegation(users):
+    return ApprovalDelegation.objects.get_or_create(
+        principal=users["gm"],
+        delegate=users["prodmgr"],
+        defaults={
+            "starts_on": TODAY(),
+            "ends_on": TODAY() + timedelta(days=3),
+            "reason": "出差",
+        },
+    )[0]
+
+
+def _url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}{entry.namespace}:"
+            names |= _url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    """A new URL must say what it is: an action with its allowed users, a read-only
+    page, or exempt. The admin keeps its own permissions (tested in its own tests)."""
+    names = {n for n in _url_names() if not n.startswith(("admin:", "djdt:"))}
+    classified = set(URL_OF.values()) | READ_ONLY | EXEMPT
+    assert names - classified == set(), "add these URLs to the action matrix"
+    assert classified - names == set(), "these matrix entries name no URL"
+
+
+MODELS = (
+    Order,
+    OrderEvent,
+    OrderAttachment,
+    ChangeRequest,
+    ContractReview,
+    Quote,
+    Contract,
+    Drawing,
+    KeyRequirement,
+    Customer,
+    ApprovalDelegation,
+    FormSubmission,
+)
+
+
+def world() -> tuple:
+    """Everything an action could write, in one comparable value."""
+    counts = tuple(model.objects.count() for model in MODELS)
+    orders = tuple(
+        Order.objects.order_by("pk").values_list("pk", "stage", "version", "credit")
+    )
+    rows = tuple(
+        ReviewSignoff.objects.order_by("pk").values_list(
+            "pk", "signed_at", "days_needed"
+        )
+    )
+    quotes = tuple(Quote.objects.order_by("pk").values_list("pk", "status"))
+    changes = tuple(ChangeRequest.objects.order_by("pk").values_list("pk", "status"))
+    drawings = tuple(
+        Drawing.objects.order_by("pk").values_list("pk", "issued_at", "recalled_at")
+    )
+    delegations = tuple(
+        ApprovalDelegation.objects.order_by("pk").values_list("pk", "revoked_at")
+    )
+    return counts, orders, rows, quotes, changes, drawings, delegations
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    return client
+
+
+@pytest.fixture
+def users(demo_users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return demo_users
+
+
+def test_the_demo_users_are_the_ones_the_matrix_names(users):
+    assert set(users) == set(DEMO)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_only_the_listed_users_may_do_it(name, users):
+    action = ACTIONS[name]
+    assert action.allowed <= set(DEMO), name
+
+    # given an order of sales1 in the action's situation
+    order = walk(users, action.situation)
+    path, data = action.request(order, users)
+    before = world()
+    # when each user who is not listed posts the action
+    for username in sorted(set(DEMO) - action.allowed):
+        path, data = action.request(order, users)
+        response = client_for(users[username]).post(path, data)
+        # then they are refused and nothing anywhere changed
+        assert response.status_code in (403, 404), (name, username, response)
+        assert world() == before, (name, username)
+
+    # when each listed user does it, in the same situation
+    for username in sorted(action.allowed):
+        order = walk(users, action.situation)
+        path, data = action.request(order, users)
+        before = world()
+        response = client_for(users[username]).post(path, data)
+        # then it is done: no refusal, and something was written
+        assert response.status_code in (200, 302), (name, username, response)
+        assert world() != before, (name, username, _messages(response))
+
+
+def _messages(response) -> list[str]:
+    storage = getattr(response, "wsgi_request", None)
+    if storage is None:
+        return []
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(response.wsgi_request)]

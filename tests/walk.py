@@ -1,0 +1,178 @@
+"""Orders of the demo salesperson `sales1`, walked through the services by the demo
+users to a named situation, as the people in DOMAIN.md would get them there."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from orders import services
+from orders.models import Customer
+from orders.services import LineData, QuoteLineData
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SIGNERS = {
+    "technical": "techmgr",
+    "purchasing": "purchasing",
+    "production": "prodmgr",
+    "quality": "qcmgr",
+}
+SITUATIONS = (
+    "draft",
+    "draft_over_credit",
+    "review",
+    "review_open",
+    "review_signed",
+    "approval",
+    "quote",
+    "quote_draft",
+    "quote_submitted",
+    "quote_approved",
+    "contract",
+    "drawing",
+    "drawing_ready",
+    "production",
+    "change_pending",
+    "change_awaiting_gm",
+)
+
+
+def _customer(**extra) -> Customer:
+    number = Customer.objects.count() + 1
+    return Customer.objects.create(
+        name=f"测试客户{number}有限公司", contact="王经理", type="regular", **extra
+    )
+
+
+def walk(users: dict, situation: str, *, amount: str = "3.80"):
+    """An order of sales1 in `situation`; returns it re-read."""
+    assert situation in SITUATIONS, situation
+    sales1 = users["sales1"]
+    customer = _customer(
+        credit_limit=Decimal(100) if situation == "draft_over_credit" else None
+    )
+    important = situation == "approval"
+    order = services.order_create(
+        actor=sales1,
+        customer=customer,
+        channel="phone",
+        requested_date=timezone.localdate() + timedelta(days=60),
+        is_important=important,
+        lines=[
+            LineData(
+                model_code="GB-D1060",
+                quantity=Decimal(1000),
+                unit_price=Decimal(amount),
+            )
+        ],
+    )
+    if situation in ("draft", "draft_over_credit"):
+        return order
+    order = services.order_submit(actor=sales1, order=order)
+    if situation == "review":
+        return order
+    if situation in ("change_pending", "change_awaiting_gm"):
+        services.change_request_create(
+            actor=sales1,
+            order=order,
+            version=order.version,
+            reason="客户加量",
+            lines=[
+                LineData(
+                    model_code="GB-D1060",
+                    quantity=Decimal(
+                        100000 if situation == "change_awaiting_gm" else 1200
+                    ),
+                    unit_price=Decimal(amount),
+                )
+            ],
+        )
+        if situation == "change_awaiting_gm":
+            change = order.change_requests.get()
+            services.change_request_approve(actor=users["prodmgr"], change=change)
+        order.refresh_from_db()
+        return order
+    review = services.review_open(
+        actor=users["prodmgr"], order=order, department_codes=list(SIGNERS)
+    )
+    if situation == "review_open":
+        order.refresh_from_db()
+        return order
+    for row in review.signoffs.select_related("department"):
+        services.review_sign(
+            actor=users[SIGNERS[row.department.code]],
+            signoff=row,
+            content="已评审",
+            days_needed=3,
+            resources_ok=True,
+            risks="",
+            opinion="agree",
+        )
+    if situation == "review_signed":
+        order.refresh_from_db()
+        return order
+    services.review_conclude(actor=users["prodmgr"], review=review, conclusion="accept")
+    order.refresh_from_db()
+    if situation in ("approval", "quote"):
+        return order
+    quote = services.quote_save(
+        actor=users["sales2"],
+        order=order,
+        lines=[
+            QuoteLineData(
+                model_code="GB-D1060",
+                quantity=Decimal(1000),
+                unit_price=Decimal(amount),
+            )
+        ],
+        prices_include_tax=True,
+        vat_rate=Decimal("0.13"),
+        discount_percent=Decimal(0),
+        lead_time_days=20,
+        payment_terms="月结60天",
+        valid_until=timezone.localdate() + timedelta(days=10),
+    )
+    if situation == "quote_draft":
+        order.refresh_from_db()
+        return order
+    services.quote_submit(actor=users["sales2"], quote=quote)
+    if situation == "quote_submitted":
+        order.refresh_from_db()
+        return order
+    services.quote_decide(actor=users["gm"], quote=quote, approve=True)
+    if situation == "quote_approved":
+        order.refresh_from_db()
+        return order
+    order = services.quote_accept(
+        actor=sales1, quote=quote, accepted_on=timezone.localdate(), how="email"
+    )
+    if situation == "contract":
+        return order
+    services.contract_record(
+        actor=sales1,
+        order=order,
+        number=f"HT-{order.number}",
+        signed_on=timezone.localdate(),
+        amount=quote.gross_amount,
+        uploaded=SimpleUploadedFile("合同.pdf", PDF, "application/pdf"),
+    )
+    order.refresh_from_db()
+    if situation == "drawing":
+        return order
+    techmgr = users["techmgr"]
+    services.drawing_upload(
+        actor=techmgr,
+        order=order,
+        title="钢背总图",
+        uploaded=SimpleUploadedFile("总图.pdf", PDF, "application/pdf"),
+    )
+    services.requirements_write(
+        actor=techmgr, order=order, quality=["平面度≤0.1"], process=["冲压后去毛刺"]
+    )
+    if situation == "drawing_ready":
+        order.refresh_from_db()
+        return order
+    return services.drawings_issue(actor=techmgr, order=order)
