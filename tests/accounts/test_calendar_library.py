@@ -60,6 +60,7 @@ def test_load_calendar_loads_national_day_2026_and_its_make_up_days(db):
     assert year.note == "chinesecalendar 1.11.0"
     # and due dates follow: Wednesday 09-30 + 3 working days is Saturday 10-10
     calendar = get_calendar()
+    assert calendar.covers(D("2026-10-10"))
     assert calendar.add_working_days(D("2026-09-30"), 3) == D("2026-10-10")
     # and the run says what it did
     assert "39" in output

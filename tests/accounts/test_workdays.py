@@ -218,12 +218,14 @@ def test_get_calendar_runs_exactly_two_queries(db, django_assert_num_queries):
     # given a full year of calendar days
     load_2026()
 
-    # when the calendar is loaded, then it takes the working week and the days
+    # when the calendar is loaded, then it takes the working week with the covered
+    # years, and the days
     with django_assert_num_queries(2):
         calendar = get_calendar()
 
     assert len(calendar.holidays) == 33
     assert len(calendar.workdays) == 6
+    assert calendar.covered_years == {2026}
 
 
 def test_module_functions_reuse_a_preloaded_calendar(
