@@ -24,6 +24,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_calendar
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)  (sign in as sales1 / demo1234; Ctrl-C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,13 +1,12 @@
-"""Demo departments, one user per role (password demo1234) and the 2026 working-day
-calendar. Idempotent."""
-
-from datetime import date, timedelta
+"""Demo departments, one user per role (password demo1234) and the working-day
+calendar from the calendar library. Idempotent."""
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import CalendarDay, Department, User, WorkingWeek
+from .models import Department, User, WorkingWeek
 from .roles import ROLE_BY_CODE
+from .services import CalendarLoad, calendar_load_library
 
 DEMO_PASSWORD = "demo1234"
 
@@ -88,46 +87,10 @@ def seed_users() -> list[User]:
     return users
 
 
-# China's 2026 public holidays and make-up working days, as the General Office of the
-# State Council announced them on 2025-11-04
-# (国务院办公厅关于2026年部分节假日安排的通知).
-HOLIDAYS_2026 = (
-    # first day, last day, name
-    (date(2026, 1, 1), date(2026, 1, 3), "元旦"),
-    (date(2026, 2, 15), date(2026, 2, 23), "春节"),
-    (date(2026, 4, 4), date(2026, 4, 6), "清明节"),
-    (date(2026, 5, 1), date(2026, 5, 5), "劳动节"),
-    (date(2026, 6, 19), date(2026, 6, 21), "端午节"),
-    (date(2026, 9, 25), date(2026, 9, 27), "中秋节"),
-    (date(2026, 10, 1), date(2026, 10, 7), "国庆节"),
-)
-MAKE_UP_WORKING_DAYS_2026 = (
-    (date(2026, 1, 4), "元旦调休"),
-    (date(2026, 2, 14), "春节调休"),
-    (date(2026, 2, 28), "春节调休"),
-    (date(2026, 5, 9), "劳动节调休"),
-    (date(2026, 9, 20), "国庆节调休"),
-    (date(2026, 10, 10), "国庆节调休"),
-)
-
-
 @transaction.atomic
-def seed_calendar() -> list[CalendarDay]:
-    """The 2026 holidays and make-up working days; the working week stays as it is
-    (Monday to Friday unless the admin changed it)."""
+def seed_calendar() -> CalendarLoad:
+    """The public holidays and make-up working days from the calendar library, as
+    `manage.py load_calendar` loads them; the working week stays as it is (Monday to
+    Friday unless the admin changed it)."""
     WorkingWeek.current()
-    rows = [
-        (first + timedelta(days=offset), CalendarDay.Kind.HOLIDAY, name)
-        for first, last, name in HOLIDAYS_2026
-        for offset in range((last - first).days + 1)
-    ]
-    rows += [
-        (day, CalendarDay.Kind.WORKDAY, name) for day, name in MAKE_UP_WORKING_DAYS_2026
-    ]
-    days = []
-    for day, kind, name in rows:
-        calendar_day, _ = CalendarDay.objects.update_or_create(
-            date=day, defaults={"kind": kind, "name": name}
-        )
-        days.append(calendar_day)
-    return days
+    return calendar_load_library()

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.Model):
@@ -101,6 +103,15 @@ class WorkingWeek(models.Model):
         return week
 
 
+class CalendarSource(models.TextChoices):
+    """Where a calendar day or year came from. The library's rows are refreshed by
+    `manage.py load_calendar`; a row the admin entered or edited is never touched by
+    it."""
+
+    LIBRARY = "library", pgettext_lazy("calendar source", "calendar library")
+    ADMIN = "admin", pgettext_lazy("calendar source", "entered by hand")
+
+
 class CalendarDay(models.Model):
     """日历日: a public holiday (法定节假日) or a make-up working day (调休上班日) that
     overrides the working week on one date, as China announces them each year."""
@@ -114,17 +125,74 @@ class CalendarDay(models.Model):
     name = models.CharField(
         _("name"), max_length=64, help_text=_("For example 春节 or 国庆节调休.")
     )
+    # A row that is not the loader's is the admin's: the safe default, since the
+    # loader then leaves it alone.
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=CalendarSource.choices,
+        default=CalendarSource.ADMIN,
+    )
 
     class Meta:
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
         ordering = ["date"]
+        permissions = [
+            (
+                "load_calendar",
+                _("Can update the public holidays from the calendar library"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=["holiday", "workday"]),
                 name="accounts_calendarday_kind_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=["library", "admin"]),
+                name="accounts_calendarday_source_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """日历年份: a year whose public holidays and make-up working days are all in the
+    calendar. A date in a year without a row is counted on the plain working week,
+    and the screens say so (`accounts.workdays.WorkCalendar.covers`)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=CalendarSource.choices,
+        default=CalendarSource.ADMIN,
+    )
+    loaded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example the State Council announcement the days follow."),
+    )
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="accounts_calendaryear_year_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=["library", "admin"]),
+                name="accounts_calendaryear_source_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)

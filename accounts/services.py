@@ -1,7 +1,14 @@
-from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from dataclasses import dataclass, field
+from datetime import date
 
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .calendar_library import LIBRARY, library_days, library_years
+from .models import CalendarDay, CalendarSource, CalendarYear, WorkingWeek
 from .roles import ROLES
 
 
@@ -24,4 +31,163 @@ def roles_sync() -> list[tuple[str, int]]:
         group, _created = Group.objects.get_or_create(name=role.group_name)
         group.permissions.set([_permission(label) for label in role.permissions])
         result.append((group.name, len(role.permissions)))
+    return result
+
+
+# --- the company calendar ------------------------------------------------------------
+
+# "A few years back": lateness is still counted on the orders of the last years, while
+# older years would only make every page read more calendar rows.
+CALENDAR_YEARS_BACK = 3
+
+
+@dataclass
+class CalendarLoad:
+    """What one run of the loader did, for the command's output and the admin's
+    message. Empty lists mean the calendar already agreed with the library."""
+
+    years: list[int]
+    added: list[date] = field(default_factory=list)
+    changed: list[date] = field(default_factory=list)
+    removed: list[date] = field(default_factory=list)
+    kept: list[date] = field(default_factory=list)
+    years_recorded: list[int] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.years_recorded)
+
+    def summary(self) -> list[str]:
+        """One line for what was done, one more if days entered by hand were kept."""
+        years = years_display(self.years) or "-"
+        if not self.changed_anything:
+            lines = [
+                _("The calendar already agrees with %(library)s for %(years)s.")
+                % {"library": LIBRARY, "years": years}
+            ]
+        else:
+            lines = [
+                _(
+                    "Updated from %(library)s for %(years)s: %(added)d days added, "
+                    "%(changed)d changed, %(removed)d removed; years newly recorded "
+                    "as covered: %(recorded)s."
+                )
+                % {
+                    "library": LIBRARY,
+                    "years": years,
+                    "added": len(self.added),
+                    "changed": len(self.changed),
+                    "removed": len(self.removed),
+                    "recorded": years_display(self.years_recorded) or "-",
+                }
+            ]
+        if self.kept:
+            lines.append(
+                _(
+                    "Kept as entered by hand, although the library says otherwise: "
+                    "%(dates)s."
+                )
+                % {"dates": "、".join(f"{d:%Y-%m-%d}" for d in self.kept)}
+            )
+        return lines
+
+
+def years_display(years) -> str:
+    """2023–2026 for a run of years, 2024、2026 otherwise."""
+    years = sorted(set(years))
+    if len(years) > 2 and years[-1] - years[0] == len(years) - 1:
+        return f"{years[0]}–{years[-1]}"
+    return "、".join(str(year) for year in years)
+
+
+def calendar_default_years(today: date | None = None) -> list[int]:
+    """The library's years from a few years back to the last one it knows."""
+    first = (today or timezone.localdate()).year - CALENDAR_YEARS_BACK
+    return [year for year in library_years() if year >= first]
+
+
+@transaction.atomic
+def calendar_load_library(*, actor=None, years=None) -> CalendarLoad:
+    """Bring the public holidays and make-up working days of `years` (default: see
+    `calendar_default_years`) in line with the calendar library, and record those
+    years as covered. Idempotent: a second run writes nothing.
+
+    A day or a year the admin entered or edited by hand is never written; a day the
+    library put in and no longer lists is removed. `actor` is the admin pressing the
+    button (None for the command). Raises ValueError for a year the library does
+    not know.
+    """
+    if actor is not None and not actor.has_perm("accounts.load_calendar"):
+        raise PermissionDenied(_("You may not update the calendar."))
+    known = library_years()
+    years = sorted(set(calendar_default_years() if years is None else years))
+    if unknown := [year for year in years if year not in known]:
+        raise ValueError(
+            _(
+                "%(library)s does not know %(unknown)s (it knows %(known)s): enter "
+                "those days by hand in the admin."
+            )
+            % {
+                "library": LIBRARY,
+                "unknown": years_display(unknown),
+                "known": years_display(known),
+            }
+        )
+    # The one working-week row serialises two loads, which would otherwise both
+    # insert the same new days.
+    WorkingWeek.objects.select_for_update().get_or_create(pk=1)
+    result = CalendarLoad(years=years)
+    wanted = {day.date: day for day in library_days(years)}
+    present = {
+        row.date: row for row in CalendarDay.objects.filter(date__year__in=years)
+    }
+    to_add, to_change = [], []
+    for day in wanted.values():
+        kind = CalendarDay.Kind.HOLIDAY if day.is_holiday else CalendarDay.Kind.WORKDAY
+        row = present.get(day.date)
+        if row is None:
+            row = CalendarDay(
+                date=day.date, kind=kind, name=day.name, source=CalendarSource.LIBRARY
+            )
+            to_add.append(row)
+        elif row.source != CalendarSource.LIBRARY:
+            if row.kind != kind:
+                result.kept.append(day.date)
+            continue
+        elif (row.kind, row.name) != (kind, day.name):
+            row.kind, row.name = kind, day.name
+            to_change.append(row)
+        else:
+            continue
+        # Uniqueness and the check constraints are the database's to enforce here;
+        # validating them per row would cost a query each.
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    gone = [
+        row
+        for row in present.values()
+        if row.source == CalendarSource.LIBRARY and row.date not in wanted
+    ]
+    CalendarDay.objects.bulk_create(to_add)
+    CalendarDay.objects.bulk_update(to_change, ["kind", "name"])
+    CalendarDay.objects.filter(pk__in=[row.pk for row in gone]).delete()
+    result.added = [row.date for row in to_add]
+    result.changed = [row.date for row in to_change]
+    result.removed = sorted(row.date for row in gone)
+
+    recorded = set(
+        CalendarYear.objects.filter(year__in=years).values_list("year", flat=True)
+    )
+    touched = {d.year for d in result.added + result.changed + result.removed}
+    now = timezone.now()
+    for year in years:
+        if year not in recorded:
+            row = CalendarYear(
+                year=year, source=CalendarSource.LIBRARY, loaded_at=now, note=LIBRARY
+            )
+            row.full_clean()
+            row.save()
+            result.years_recorded.append(year)
+    CalendarYear.objects.filter(
+        year__in=touched & recorded, source=CalendarSource.LIBRARY
+    ).update(loaded_at=now, note=LIBRARY)
     return result

@@ -11,6 +11,11 @@ pass it to every call; the module-level functions load it themselves only when n
 calendar is given. The calendar is not cached between requests on purpose: an admin
 who adds next year's holidays expects the next page to use them.
 
+The calendar knows which years it covers (`CalendarYear`: loaded from the calendar
+library by `manage.py load_calendar`, or marked by the admin). A date in any other year
+is counted on the plain working week; `covers()` and `uncovered_years()` let a page
+say so rather than pass such a date off as exact.
+
 Dates only: pass `timezone.localdate()` or `dt.date()` of a local datetime, never a
 datetime, which would silently miss the holidays.
 """
@@ -18,7 +23,11 @@ datetime, which would silently miss the holidays.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .models import CalendarDay, WorkingWeek
+from django.db.models import F, IntegerField, Value
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from .models import CalendarDay, CalendarYear, WorkingWeek
 
 # A due date is a few weeks away, a lateness count a few months; ten years of working
 # days in one step is a bug in the caller, not a plan.
@@ -49,6 +58,7 @@ class WorkCalendar:
     saturday_is_working: bool = False
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
+    covered_years: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self):
         # The table has one row per date; a hand-built calendar must agree.
@@ -59,6 +69,24 @@ class WorkCalendar:
     def working_weekdays(self) -> frozenset[int]:
         """The weekdays (Monday = 0) of the regular working week."""
         return MONDAY_TO_SATURDAY if self.saturday_is_working else MONDAY_TO_FRIDAY
+
+    def covers(self, d: date) -> bool:
+        """True when `d`'s year has its holidays and make-up working days loaded."""
+        _check_date(d, "d")
+        return d.year in self.covered_years
+
+    def uncovered_years(self, *dates: date | None) -> list[int]:
+        """The years from the earliest to the latest of `dates` (None is skipped)
+        that the calendar does not cover, ascending. The whole span counts: working
+        days added across an uncovered year are off even when the end lands in a
+        covered one."""
+        given = [d for d in dates if d is not None]
+        for d in given:
+            _check_date(d, "dates")
+        if not given:
+            return []
+        first, last = min(given).year, max(given).year
+        return [y for y in range(first, last + 1) if y not in self.covered_years]
 
     def is_working_day(self, d: date) -> bool:
         """True if staff work on `d`: holidays never, make-up days always, otherwise
@@ -144,17 +172,34 @@ class WorkCalendar:
 
 
 def get_calendar() -> WorkCalendar:
-    """Load the working week and every calendar day: exactly two queries.
+    """Load the working week with the covered years, and every calendar day: exactly
+    two queries.
 
     The calendar table holds a few dozen rows a year, so reading all of it is cheaper
     than asking per date. Reading never writes: a missing working-week row counts as
     the model's default (Monday to Friday).
     """
-    saturday_is_working = (
+    # Every page loads the calendar (the navigation's queues count lateness), so the
+    # covered years ride along with the one working-week row in a UNION rather than
+    # cost a third query: rows ("week", 0 or 1) and ("year", 2026).
+    week = (
         WorkingWeek.objects.filter(pk=1)
-        .values_list("saturday_is_working", flat=True)
-        .first()
+        .order_by()
+        .annotate(row=Value("week"), value=Cast("saturday_is_working", IntegerField()))
+        .values_list("row", "value")
     )
+    years = (
+        CalendarYear.objects.order_by()
+        .annotate(row=Value("year"), value=F("year"))
+        .values_list("row", "value")
+    )
+    saturday_is_working = None
+    covered_years = set()
+    for row, value in week.union(years, all=True):
+        if row == "week":
+            saturday_is_working = bool(value)
+        else:
+            covered_years.add(value)
     if saturday_is_working is None:
         saturday_is_working = WorkingWeek._meta.get_field("saturday_is_working").default
     holidays, workdays = set(), set()
@@ -164,7 +209,36 @@ def get_calendar() -> WorkCalendar:
         saturday_is_working=saturday_is_working,
         holidays=frozenset(holidays),
         workdays=frozenset(workdays),
+        covered_years=frozenset(covered_years),
     )
+
+
+def uncovered_years_warning(calendar: WorkCalendar, *dates: date | None) -> str:
+    """What a page says above dates it computed when they reach into a year the
+    calendar does not cover (see `WorkCalendar.uncovered_years`); "" when they do
+    not."""
+    years = calendar.uncovered_years(*dates)
+    if not years:
+        return ""
+    return _(
+        "The public holidays and make-up working days of %(years)s are not in the "
+        "calendar yet, so the date is counted on the plain working week. Please ask "
+        "the system administrator to update the calendar."
+    ) % {"years": "、".join(str(year) for year in years)}
+
+
+def coming_years_warning(calendar: WorkCalendar, today: date) -> str:
+    """What the admin's home page says when this year or the next is not covered:
+    the promised dates of the coming months reach into it."""
+    years = [y for y in (today.year, today.year + 1) if y not in calendar.covered_years]
+    if not years:
+        return ""
+    return _(
+        "The calendar does not cover %(years)s yet: dates in it are counted on the "
+        "plain working week. Once the State Council has announced the holidays, "
+        "press “Update the public holidays from the calendar library” on the calendar "
+        "days page, or enter the days by hand and mark the year in the calendar years."
+    ) % {"years": "、".join(str(year) for year in years)}
 
 
 def _loaded(calendar: WorkCalendar | None) -> WorkCalendar:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may, require
+from accounts.workdays import get_calendar, uncovered_years_warning
 
 from .. import events, selectors, services
 from ..concurrency import posted_version
@@ -137,12 +138,17 @@ def order_detail(request, number):
         m for m in moves_from(order.stage) if m.button and m.permits(user, order)
     ]
     open_change = next((c for c in order.change_requests.all() if c.is_open), None)
+    calendar = get_calendar()
+    tracker = selectors.stage_tracker(order, calendar)
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "tracker": selectors.stage_tracker(order),
+            "tracker": tracker,
+            "calendar_warning": uncovered_years_warning(
+                calendar, order.promised_date, *(row.due_date for row in tracker)
+            ),
             "buttons": buttons,
             "history": events.history(order.events.all()),
             "changes": [

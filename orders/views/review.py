@@ -11,10 +11,12 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may, require
+from accounts.workdays import get_calendar, uncovered_years_warning
 
 from .. import services
 from ..concurrency import posted_version
@@ -45,6 +47,26 @@ from .order import (
     form_error_text,
     refusal_text,
 )
+
+
+def _calendar_warning(order, review) -> str:
+    """The warning above a sheet whose dates (those its conclusion fixed, or those a
+    conclusion today would fix) reach into a year the calendar does not cover."""
+    from ..services.review import committed_days, promise_schedule
+
+    if review is None:
+        return ""
+    calendar = get_calendar()
+    if review.is_concluded:
+        concluded_on = review.concluded_at and timezone.localdate(review.concluded_at)
+        return uncovered_years_warning(calendar, concluded_on, review.promised_date)
+    if order.stage != Stage.REVIEW:
+        return ""
+    today = timezone.localdate()
+    schedule = promise_schedule(
+        start=today, days=committed_days(review), calendar=calendar
+    )
+    return uncovered_years_warning(calendar, today, schedule.promised_date)
 
 
 def _sheet_context(request, order, review, **forms):
@@ -106,6 +128,7 @@ def _sheet_context(request, order, review, **forms):
         "can_gm_approve": order.stage == Stage.APPROVAL
         and may(user, "orders.approve_order", order),
         "approval_form": ApprovalForm(),
+        "calendar_warning": _calendar_warning(order, review),
     }
     return context
 

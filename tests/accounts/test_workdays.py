@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts import workdays
 from accounts.demo import seed_calendar
-from accounts.models import CalendarDay, WorkingWeek
+from accounts.models import CalendarDay, CalendarYear, WorkingWeek
+from accounts.services import calendar_default_years, calendar_load_library
 from accounts.workdays import (
     WorkCalendar,
     add_working_days,
@@ -19,10 +20,15 @@ from accounts.workdays import (
 D = date.fromisoformat
 
 
+def load_2026():
+    """The State Council's 2026 holidays and make-up days, from the library."""
+    calendar_load_library(years=[2026])
+
+
 @pytest.fixture
 def calendar_2026(db):
     """The State Council's 2026 holidays, Monday to Friday."""
-    seed_calendar()
+    load_2026()
     return get_calendar()
 
 
@@ -114,7 +120,7 @@ def test_a_make_up_working_day_on_a_sunday_counts(calendar_2026):
 
 def test_a_holiday_on_a_saturday_stays_off_in_a_monday_to_saturday_week(db):
     # given a factory that works Saturdays, and Qingming on Saturday 2026-04-04
-    seed_calendar()
+    load_2026()
     _saturdays_worked()
 
     # when the calendar is loaded
@@ -210,14 +216,16 @@ def test_counting_and_adding_agree_day_by_day_through_2026(calendar_2026):
 
 def test_get_calendar_runs_exactly_two_queries(db, django_assert_num_queries):
     # given a full year of calendar days
-    seed_calendar()
+    load_2026()
 
-    # when the calendar is loaded, then it takes the working week and the days
+    # when the calendar is loaded, then it takes the working week with the covered
+    # years, and the days
     with django_assert_num_queries(2):
         calendar = get_calendar()
 
     assert len(calendar.holidays) == 33
     assert len(calendar.workdays) == 6
+    assert calendar.covered_years == {2026}
 
 
 def test_module_functions_reuse_a_preloaded_calendar(
@@ -250,10 +258,10 @@ def test_module_functions_load_the_calendar_when_none_is_given(
 # --- demo data ------------------------------------------------------------------------
 
 
-def test_seed_calendar_loads_2026_once_however_often_it_runs(db):
-    # when the demo calendar is seeded twice
-    seed_calendar()
-    seed_calendar()
+def test_the_2026_calendar_from_the_library_matches_the_announcement(db):
+    # when 2026 is loaded from the library twice
+    load_2026()
+    load_2026()
 
     # then 2026 holds 33 holiday days and 6 make-up working days, once each
     in_2026 = CalendarDay.objects.filter(date__year=2026)
@@ -271,6 +279,20 @@ def test_seed_calendar_loads_2026_once_however_often_it_runs(db):
     assert all(day.weekday() >= 5 for day, _name in made_up.values_list("date", "name"))
     assert CalendarDay.objects.get(date=D("2026-02-23")).name == "春节"
     assert in_2026.filter(name="国庆节").count() == 7
+    assert in_2026.filter(name="中秋节").count() == 3
+
+
+def test_seed_calendar_loads_what_load_calendar_loads(db):
+    # when the demo calendar is seeded twice
+    seed_calendar()
+    seed_calendar()
+
+    # then the library's years from a few years back are covered, once each
+    years = calendar_default_years()
+    assert list(CalendarYear.objects.values_list("year", flat=True)) == years
+    assert {d.year for d in CalendarDay.objects.values_list("date", flat=True)} == set(
+        years
+    )
     # and the working week stays Monday to Friday
     assert WorkingWeek.objects.get().saturday_is_working is False
 
@@ -280,7 +302,7 @@ def test_seed_calendar_loads_2026_once_however_often_it_runs(db):
 
 def test_the_system_admin_opens_the_calendar_days_in_the_admin(client, make_user):
     # given the 2026 calendar and a system administrator
-    seed_calendar()
+    load_2026()
     client.force_login(make_user("system_admin", is_staff=True))
 
     # when they open the calendar days list
