@@ -40,7 +40,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("My work"),
         "home",
         "fa-house",
-        counter="accounts.navigation.waiting_count",
+        counter="core.queues.waiting_count",
     ),
     NavItem(
         "orders",
@@ -93,18 +93,3 @@ def nav_entries(user) -> list[dict]:
         count = import_string(item.counter)(user) if item.counter else 0
         entries.append({"item": item, "count": count})
     return entries
-
-
-# Each app's "what needs me now" queues: `f(user) -> list[Queue]`, cached per request.
-QUEUE_PROVIDERS = ("orders.selectors.queues_for",)
-
-
-def queues_for(user) -> list:
-    queues = []
-    for path in QUEUE_PROVIDERS:
-        queues.extend(import_string(path)(user))
-    return queues
-
-
-def waiting_count(user) -> int:
-    return sum(len(queue.items) for queue in queues_for(user))

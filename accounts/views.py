@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
+from core.queues import workbench
+
 from .forms import SignInForm
-from .navigation import nav_for, queues_for
+from .navigation import nav_for
 from .roles import roles_of
 from .selectors import user_admins
 
@@ -24,5 +26,5 @@ def home(request):
     return render(
         request,
         "accounts/home.html",
-        {"roles": roles, "nav_items": nav_for(user), "queues": queues_for(user)},
+        {"roles": roles, "nav_items": nav_for(user), "queues": workbench(user)},
     )

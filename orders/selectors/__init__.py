@@ -11,11 +11,8 @@ from .order import (
     salesperson_search,
     stage_tracker,
 )
-from .queues import Queue, QueueItem, queues_for, waiting_count
 
 __all__ = [
-    "Queue",
-    "QueueItem",
     "TrackerRow",
     "customer_search",
     "order_for_page",
@@ -23,8 +20,6 @@ __all__ = [
     "order_visible_to",
     "orders_visible_to",
     "product_search",
-    "queues_for",
     "salesperson_search",
     "stage_tracker",
-    "waiting_count",
 ]

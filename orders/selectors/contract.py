@@ -3,20 +3,14 @@ fixed number of queries whatever the number of rows."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import has_role_perm, may
-from accounts.workdays import WorkCalendar
+from accounts.permissions import may
 
-from ..models import Contract, Drawing, KeyRequirement, Order, Quote
+from ..models import Contract, Drawing, KeyRequirement, Quote
 from ..stages import Stage
 from .order import orders_visible_to
-from .queues import Queue, by_urgency, queue_items
 
 
 def contracts_visible_to(user) -> QuerySet[Contract]:
@@ -116,25 +110,3 @@ def technical_sections(*, order, user) -> dict:
         "show_drawings": bool(drawings or requirements)
         or (technical and drawings_open),
     }
-
-
-def drawings_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
-    """Technical: orders at the drawing stage, due one working day (a setting) after
-    they arrived — 技术部 reviews and issues drawings within 1 working day."""
-    if not has_role_perm(user, "orders.issue_drawings"):
-        return None
-    days = settings.ORDER_DRAWING_CLOCK_WORKING_DAYS
-    orders = Order.objects.filter(stage=Stage.DRAWING).select_related("customer")
-    items = queue_items(
-        orders,
-        _("Review and issue the drawings"),
-        calendar,
-        today,
-        due=lambda o: calendar.add_working_days(
-            timezone.localdate(o.stage_entered_at or timezone.now()), days
-        ),
-    )
-    return Queue("drawings", _("Drawings due"), by_urgency(items))
-
-
-QUEUES = (drawings_queue,)

@@ -9,7 +9,6 @@ from datetime import date
 from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from accounts.permissions import has_role_perm, may
@@ -17,7 +16,6 @@ from accounts.workdays import WorkCalendar, get_calendar
 
 from ..models import ChangeRequest, Customer, Order, OrderEvent, Product, StageDeadline
 from ..stages import OPEN, WALK, Stage
-from .queues import Queue, by_urgency, queue_items
 
 
 def orders_visible_to(user) -> QuerySet[Order]:
@@ -48,7 +46,7 @@ def order_list(*, user, filters: dict | None = None) -> tuple[QuerySet[Order], o
         .select_related("customer", "salesperson")
         .annotate(is_late=ExpressionWrapper(late, output_field=BooleanField()))
     )
-    filterset = OrderFilter(filters or None, queryset=base, request=None)
+    filterset = OrderFilter(filters or None, queryset=base, request=None, user=user)
     return filterset.qs, filterset
 
 
@@ -183,101 +181,3 @@ def salesperson_search(*, query: str, limit: int = 20):
             Q(username__icontains=query) | Q(display_name__icontains=query)
         )
     return users.order_by("username")[:limit]
-
-
-# --- "what needs me now" ---------------------------------------------------------
-
-
-def sales_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
-    """Sales: drafts (sent back ones first), orders awaiting the customer, orders held
-    by a change."""
-    if not has_role_perm(user, "orders.enter_order"):
-        return None
-    mine = orders_visible_to(user).filter(salesperson=user).select_related("customer")
-    drafts = mine.filter(stage=Stage.DRAFT)
-    items = queue_items(
-        drafts,
-        lambda o: (
-            _("Sent back: %(reason)s") % {"reason": o.returned_reason}
-            if o.returned_reason
-            else (
-                _("Draft awaiting finance's credit approval")
-                if o.credit == Order.Credit.PENDING
-                else _("Draft to complete and submit")
-            )
-        ),
-        calendar,
-        today,
-        due=lambda o: o.requested_date,
-    )
-    items += queue_items(
-        mine.filter(stage__in=[Stage.QUOTE, Stage.DELIVERY]),
-        lambda o: (
-            _("Awaiting the customer: quote acceptance")
-            if o.stage == Stage.QUOTE
-            else _("Awaiting the customer: receipt")
-        ),
-        calendar,
-        today,
-    )
-    items += queue_items(
-        mine.filter(stage=Stage.ON_HOLD),
-        _("Change request awaiting approval"),
-        calendar,
-        today,
-    )
-    return Queue("sales", _("My orders that need me"), by_urgency(items))
-
-
-def finance_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
-    if not has_role_perm(user, "orders.approve_credit"):
-        return None
-    orders = (
-        Order.objects.filter(credit=Order.Credit.PENDING)
-        .exclude(stage__in=[Stage.CANCELLED, Stage.DECLINED])
-        .select_related("customer")
-    )
-    items = queue_items(
-        orders,
-        _("Over the credit limit: approve or not"),
-        calendar,
-        today,
-        due=lambda o: o.requested_date,
-    )
-    return Queue("credit", _("Credit approvals"), by_urgency(items))
-
-
-def change_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
-    manager = has_role_perm(user, "orders.approve_change")
-    gm = has_role_perm(user, "orders.approve_large_change")
-    if not (manager or gm):
-        return None
-    statuses = []
-    if manager:
-        statuses.append(ChangeRequest.Status.PENDING)
-    if gm:
-        statuses.append(ChangeRequest.Status.AWAITING_GM)
-    changes = ChangeRequest.objects.filter(status__in=statuses).select_related(
-        "order__customer"
-    )
-    orders = []
-    for change in changes:
-        change.order.pending_change = change
-        orders.append(change.order)
-    items = queue_items(
-        orders,
-        lambda o: _("Change request: %(reason)s") % {"reason": o.pending_change.reason},
-        calendar,
-        today,
-        due=lambda o: timezone.localdate(o.pending_change.requested_at),
-    )
-    return Queue("changes", _("Change requests to approve"), by_urgency(items))
-
-
-def review_intake_queue(user, calendar: WorkCalendar, today: date) -> Queue | None:
-    """Production manager: submitted orders waiting for their contract review."""
-    if not has_role_perm(user, "orders.conclude_review"):
-        return None
-    orders = Order.objects.filter(stage=Stage.REVIEW).select_related("customer")
-    items = queue_items(orders, _("Organise the contract review"), calendar, today)
-    return Queue("review", _("Orders awaiting review"), by_urgency(items))

@@ -79,8 +79,8 @@ def test_review_approval_quote_contract_drawings_to_production(
     for code, username in SIGNERS.items():
         sign_in(page, username)
         page.goto("/")
+        # the queue's row leads straight to their row of the sheet
         page.click(f"[data-queue=signoffs] >> text={order.number}")
-        page.click("[data-test=review-link]")
         page.fill("#id_content", "已评审")
         page.fill("#id_days_needed", str(DAYS[code]))
         page.check("#id_resources_ok_0")
