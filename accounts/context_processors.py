@@ -4,7 +4,17 @@ from .navigation import nav_entries
 
 
 def navigation(request):
-    context = {"company_name": settings.COMPANY_NAME}
+    context = {
+        "company_name": settings.COMPANY_NAME,
+        "company": {
+            "name": settings.COMPANY_NAME,
+            "address": settings.COMPANY_ADDRESS,
+            "phone": settings.COMPANY_PHONE,
+            "fax": settings.COMPANY_FAX,
+            "tax_id": settings.COMPANY_TAX_ID,
+            "bank_account": settings.COMPANY_BANK_ACCOUNT,
+        },
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["nav_entries"] = nav_entries(user)

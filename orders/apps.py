@@ -9,3 +9,6 @@ class OrdersConfig(AppConfig):
     def ready(self):
         # The declared rules of who may see and act on an order.
         from . import permissions  # noqa: F401
+        from .queues import register_all
+
+        register_all()

@@ -4,8 +4,10 @@ the stale-edit message read these rows alone."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Order, OrderEvent
+from .money import format_cny, format_price, plain
 
 Type = OrderEvent.Type
 
@@ -294,16 +296,48 @@ def detail(event: OrderEvent) -> str:
     if event.type == Type.REVIEW_OPENED:
         return "、".join(p.get("departments", []))
     if "quote" in p:
-        text = f"{p['quote']} v{p.get('quote_version', '')} ¥{p.get('amount', '')}"
+        text = f"{p['quote']} v{p.get('quote_version', '')} {_money(p.get('amount'))}"
         if p.get("how"):
-            text += f" · {p['how']} {p.get('accepted_on', '')}"
+            from .models import Quote
+
+            # Stored as a code (older rows hold the label as it was then).
+            how = dict(Quote.AcceptedHow.choices).get(p["how"], p["how"])
+            text += f" · {how} {p.get('accepted_on', '')}"
         return text
     if "contract" in p:
-        return f"{p['contract']} ¥{p.get('amount', '')}"
+        return f"{p['contract']} {_money(p.get('amount'))}"
     if "drawing" in p:
         name = f" ({p['name']})" if p.get("name") else ""
         return f"{p['drawing']} v{p.get('drawing_version', '')}{name}"
     return ""
+
+
+REASON_LABELS = {
+    Type.REVIEW_SIGNED: _("risks and countermeasures"),
+    Type.REVIEW_CONCLUDED: _("conclusion notes"),
+    Type.QUOTE_APPROVED: pgettext_lazy("approver's words", "comment"),
+    Type.QUOTE_RETURNED: pgettext_lazy("approver's words", "comment"),
+    Type.CHANGE_APPROVED: pgettext_lazy("approver's words", "comment"),
+    Type.CHANGE_REJECTED: pgettext_lazy("approver's words", "comment"),
+    Type.CONTRACT_RECORDED: _("why the amount differs from the quote"),
+}
+# Moves whose reason is the approver's comment rather than a reason.
+COMMENT_MOVES = {"approve", "approval_send_back"}
+
+
+def reason_label(event: OrderEvent):
+    """What the event's free text is, as the history labels it: the risks of a
+    review row, the GM's comment, the reason of a send-back …"""
+    if event.type == Type.MOVED and event.parameters.get("move") in COMMENT_MOVES:
+        return pgettext_lazy("approver's words", "comment")
+    return REASON_LABELS.get(event.type, pgettext_lazy("why it was done", "reason"))
+
+
+def _money(value) -> str:
+    try:
+        return format_cny(value)
+    except (ArithmeticError, TypeError, ValueError):
+        return str(value or "")
 
 
 def history(events) -> list[dict]:
@@ -312,6 +346,7 @@ def history(events) -> list[dict]:
             "event": event,
             "action": action_label(event),
             "detail": detail(event),
+            "reason_label": reason_label(event),
             "rows": change_rows(event.parameters.get("changes")),
         }
         for event in events
@@ -346,7 +381,34 @@ def change_rows(changes: list[dict]) -> list[dict]:
                 label = OrderModel._meta.get_field(name).verbose_name
             except Exception:  # noqa: BLE001
                 label = name
-        rows.append(
-            {"label": label, "old": change.get("old"), "new": change.get("new")}
-        )
+        shown = _VALUE_FORMATS.get(name)
+        old, new = change.get("old"), change.get("new")
+        if shown is not None:
+            old, new = (
+                None if v in (None, "") else _safely(shown, v) for v in (old, new)
+            )
+        rows.append({"label": label, "old": old, "new": new})
     return rows
+
+
+def _safely(shown, value):
+    try:
+        return shown(value)
+    except (ArithmeticError, TypeError, ValueError):
+        return value
+
+
+def _percent_of_rate(value) -> str:
+    from decimal import Decimal
+
+    return f"{plain(Decimal(str(value)) * 100)}%"
+
+
+# How a changed value reads: money with ¥ and separators, rates as percentages.
+_VALUE_FORMATS = {
+    "unit_price": format_price,
+    "quantity": plain,
+    "vat_rate": _percent_of_rate,
+    "deposit_percent": lambda v: f"{plain(v)}%",
+    "retention_percent": lambda v: f"{plain(v)}%",
+}

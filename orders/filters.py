@@ -5,12 +5,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import OrderingFilter, YesNoAllWidget
+
 from .models import Contract, Customer, Order
 from .stages import OPEN, Stage
 from .widgets import AutocompleteSelect
 
 
 class OrderFilter(django_filters.FilterSet):
+    """The order list's filters. `user` is the reader: the `queue` filter shows the
+    orders of one of their workbench queues (core.queues)."""
+
+    queue = django_filters.CharFilter(
+        method="filter_queue", widget=forms.HiddenInput, label=_("workbench queue")
+    )
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -36,12 +44,12 @@ class OrderFilter(django_filters.FilterSet):
     )
     is_important = django_filters.BooleanFilter(
         label=_("important"),
-        widget=django_filters.widgets.BooleanWidget,
+        widget=YesNoAllWidget,
     )
     special = django_filters.BooleanFilter(
         label=_("special requirements"),
         method="filter_special",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=YesNoAllWidget,
     )
     amount = django_filters.RangeFilter(
         label=_("amount incl. tax (CNY)"), field_name="gross_amount"
@@ -61,9 +69,9 @@ class OrderFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("overdue"),
         method="filter_overdue",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=YesNoAllWidget,
     )
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("sort by"),
         fields=(
             ("number", "number"),
@@ -86,6 +94,27 @@ class OrderFilter(django_filters.FilterSet):
     class Meta:
         model = Order
         fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    @property
+    def active_queue(self):
+        """The workbench queue the list is narrowed to, if it is one of the user's."""
+        from core import queues
+
+        key = (self.data or {}).get("queue") if self.is_bound else None
+        found = queues.get(key) if key else None
+        if found is None or self.user is None or not found.applies(self.user):
+            return None
+        return found
+
+    def filter_queue(self, queryset, name, value):
+        queue = self.active_queue
+        if queue is None:
+            return queryset
+        return queryset.filter(pk__in=queue.order_ids(self.user))
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -138,7 +167,7 @@ class ContractFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     amount = django_filters.RangeFilter(label=_("contract amount (CNY)"))
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("sort by"),
         fields=(
             ("number", "number"),

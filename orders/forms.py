@@ -4,8 +4,10 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Customer, Order, Product
+from .money import plain
 from .services import LineData, new_form_token
 from .widgets import AutocompleteSelect
 
@@ -189,11 +191,11 @@ class LineForm(forms.Form):
             "product": line.product_id,
             "model_code": line.model_code,
             "spec": line.spec,
-            "quantity": line.quantity.normalize(),
+            "quantity": plain(line.quantity),
             "unit": line.unit,
-            "unit_price": line.unit_price.normalize(),
+            "unit_price": plain(line.unit_price),
             "price_includes_tax": line.price_includes_tax,
-            "vat_percent": (line.vat_rate * 100).normalize(),
+            "vat_percent": plain(line.vat_rate * 100),
         }
 
 
@@ -244,7 +246,9 @@ LineFormSet = forms.formset_factory(
 class ReasonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
-        label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=pgettext_lazy("why it was done", "reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )
 
 
@@ -272,7 +276,7 @@ class ChangeRequestForm(TokenMixin, forms.Form):
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(
-        label=_("comment"),
+        label=pgettext_lazy("approver's words", "comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
@@ -312,7 +316,10 @@ class SignoffForm(forms.Form):
     )
     resources_ok = forms.TypedChoiceField(
         label=_("resources sufficient"),
-        choices=[("yes", _("yes")), ("no", _("no"))],
+        choices=[
+            ("yes", pgettext_lazy("answer", "yes")),
+            ("no", pgettext_lazy("answer", "no")),
+        ],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
@@ -365,7 +372,7 @@ class ConcludeForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     comment = forms.CharField(
-        label=_("comment"),
+        label=pgettext_lazy("approver's words", "comment"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -473,9 +480,11 @@ class DelegationForm(TokenMixin, forms.Form):
         queryset=None,
         widget=AutocompleteSelect("orders:staff_autocomplete"),
     )
-    starts_on = forms.DateField(label=_("from"), widget=DATE)
-    ends_on = forms.DateField(label=_("until"), widget=DATE)
-    reason = forms.CharField(label=_("reason"), required=False, max_length=255)
+    starts_on = forms.DateField(label=pgettext_lazy("period", "from"), widget=DATE)
+    ends_on = forms.DateField(label=pgettext_lazy("period", "until"), widget=DATE)
+    reason = forms.CharField(
+        label=pgettext_lazy("why it was done", "reason"), required=False, max_length=255
+    )
 
     def __init__(self, *args, **kwargs):
         from django.contrib.auth import get_user_model

@@ -25,6 +25,26 @@ def format_cny(value) -> str:
     return f"{sign}¥{abs(amount):,.2f}"
 
 
+def plain(value) -> str:
+    """A number as people type it: no exponent, no trailing zeros (68000, 3.8)."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(value)
+    if number == 0:
+        return "0"
+    return format(number.normalize(), "f")
+
+
+def format_price(value) -> str:
+    """A unit price as read: ¥68,000.00, ¥3.805 — two to four decimals."""
+    if value in (None, ""):
+        return "-"
+    number = Decimal(value)
+    decimals = max(2, min(4, -number.normalize().as_tuple().exponent))
+    sign = "-" if number < 0 else ""
+    return f"{sign}¥{abs(number):,.{decimals}f}"
+
+
 def line_amounts(quantity, unit_price, includes_tax: bool, vat_rate):
     """(net, tax, gross) for one line."""
     quantity, unit_price, vat_rate = (

@@ -3,23 +3,24 @@ the named groups every query reuses ("which orders are open")."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    REVIEW = "review", _("contract review")
-    APPROVAL = "approval", _("GM approval")
-    QUOTE = "quote", _("quote")
-    CONTRACT = "contract", _("contract")
-    DRAWING = "drawing", _("drawings")
-    PRODUCTION = "production", _("production")
-    INSPECTION = "inspection", _("inspection")
-    DELIVERY = "delivery", _("delivery")
+    DRAFT = "draft", pgettext_lazy("stage", "draft")
+    REVIEW = "review", pgettext_lazy("stage", "contract review")
+    APPROVAL = "approval", pgettext_lazy("stage", "GM approval")
+    QUOTE = "quote", pgettext_lazy("stage", "quote")
+    CONTRACT = "contract", pgettext_lazy("stage", "contract")
+    DRAWING = "drawing", pgettext_lazy("stage", "drawings")
+    PRODUCTION = "production", pgettext_lazy("stage", "production")
+    INSPECTION = "inspection", pgettext_lazy("stage", "inspection")
+    DELIVERY = "delivery", pgettext_lazy("stage", "delivery")
     SETTLEMENT = "settlement", _("invoice and payment")
-    COMPLETED = "completed", _("completed")
+    COMPLETED = "completed", pgettext_lazy("stage", "completed")
     ON_HOLD = "on_hold", _("on hold (change pending)")
-    DECLINED = "declined", _("declined")
-    CANCELLED = "cancelled", _("cancelled")
+    DECLINED = "declined", pgettext_lazy("stage", "declined")
+    CANCELLED = "cancelled", pgettext_lazy("stage", "cancelled")
 
 
 # The main walk in order; the stage tracker shows these.

@@ -28,6 +28,7 @@ from .concurrency import check_version, lock_order
 from .exceptions import InvalidMove, PermissionDenied, ValidationError
 from .models import Order, StageDeadline
 from .stages import IN_PROGRESS, OPEN, Stage
+from .submissions import claim_token, record_result
 
 # Who answers for each stage (DOMAIN.md "Who answers for which stage"), by department
 # code as seeded; an installation renames departments freely, codes stay.
@@ -370,11 +371,13 @@ def order_move(
     on_behalf_of=None,
     fields: dict | None = None,
     parameters: dict | None = None,
+    form_token=None,
 ) -> Order:
     """The one gate. Returns the order, re-read and locked, at its new stage.
 
     `fields` may carry the move's extra fields (e.g. `loss_measures` on cancel);
-    `automatic` marks a move the system made for `actor`."""
+    `automatic` marks a move the system made for `actor`; `form_token` makes a
+    double-posted button do the move once (DuplicateSubmission the second time)."""
     definition = MOVES.get(move)
     if definition is None:
         raise InvalidMove(_("Unknown move “%(move)s”.") % {"move": move})
@@ -386,6 +389,7 @@ def order_move(
             if definition.allowed(actor)
             else _("Your role may not “%(move)s”.") % {"move": definition.label}
         )
+    submission = claim_token(form_token, actor)
     locked = lock_order(order)
     if locked.stage not in definition.sources:
         raise InvalidMove(
@@ -455,6 +459,7 @@ def order_move(
         on_behalf_of=on_behalf_of,
         parameters=parameters,
     )
+    record_result(submission, locked.get_absolute_url())
     return locked
 
 

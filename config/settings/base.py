@@ -171,6 +171,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Shown on printed forms and in the page header.
 COMPANY_NAME = env("COMPANY_NAME", default="示例机械制造有限公司")
+# The seller's block on printed quotes and delivery notes.
+COMPANY_ADDRESS = env(
+    "COMPANY_ADDRESS", default="浙江省杭州市萧山区经济技术开发区示例路 88 号"
+)
+COMPANY_PHONE = env("COMPANY_PHONE", default="0571-82000000")
+COMPANY_FAX = env("COMPANY_FAX", default="0571-82000001")
+COMPANY_TAX_ID = env("COMPANY_TAX_ID", default="")
+COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", default="")
 
 # URLs an anonymous visitor may open. Everything else requires sign-in; a new public URL
 # is added here on purpose (tests/test_urls_require_login.py checks every URL).
@@ -211,6 +219,9 @@ ORDER_SMALL_AMOUNT = env.int("ORDER_SMALL_AMOUNT", default=20_000)
 SALES_SEE_DEPARTMENT_ORDERS = env.bool("SALES_SEE_DEPARTMENT_ORDERS", default=False)
 ORDER_ATTACHMENT_MAX_MB = env.int("ORDER_ATTACHMENT_MAX_MB", default=20)
 ORDER_LIST_PAGE_SIZE = env.int("ORDER_LIST_PAGE_SIZE", default=25)
+# The workbench shows this many of each queue's most urgent rows, with the count and
+# a link to the full list.
+WORKBENCH_ROWS = env.int("WORKBENCH_ROWS", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # An order form carries ~10 fields per line; orders.forms reads back up to 300 lines
 # (200 allowed) so that an order a little over the limit is refused with its message

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .order import MONEY
 
@@ -15,6 +16,8 @@ class ChangeRequest(models.Model):
         AWAITING_GM = "awaiting_gm", _("awaiting general manager")
         APPLIED = "applied", _("approved and applied")
         REJECTED = "rejected", _("rejected")
+        # Closed without a decision because the order was cancelled.
+        WITHDRAWN = "withdrawn", _("closed: the order was cancelled")
 
     order = models.ForeignKey(
         "orders.Order",
@@ -56,7 +59,9 @@ class ChangeRequest(models.Model):
         related_name="+",
     )
     gm_approved_at = models.DateTimeField(null=True, blank=True)
-    decided_comment = models.TextField(_("comment"), blank=True)
+    decided_comment = models.TextField(
+        pgettext_lazy("approver's words", "comment"), blank=True
+    )
 
     class Meta:
         verbose_name = _("change request")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .order import MONEY
 
@@ -38,7 +39,7 @@ class Contract(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("contract")
+        verbose_name = pgettext_lazy("document", "contract")
         verbose_name_plural = _("contracts")
         ordering = ["-signed_on", "-id"]
         constraints = [
@@ -101,7 +102,7 @@ class Drawing(models.Model):
 
     class Meta:
         verbose_name = _("drawing")
-        verbose_name_plural = _("drawings")
+        verbose_name_plural = pgettext_lazy("document", "drawings")
         ordering = ["order", "-version"]
         constraints = [
             models.UniqueConstraint(

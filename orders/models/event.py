@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.stages import Stage
 
@@ -47,7 +48,7 @@ class OrderEvent(models.Model):
     type = models.CharField(_("event"), max_length=32, choices=Type.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("event", "by"),
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
@@ -62,14 +63,22 @@ class OrderEvent(models.Model):
     )
     automatic = models.BooleanField(_("automatic"), default=False)
     from_stage = models.CharField(
-        _("from"), max_length=16, choices=Stage.choices, blank=True
+        pgettext_lazy("stage moved", "from"),
+        max_length=16,
+        choices=Stage.choices,
+        blank=True,
     )
     to_stage = models.CharField(
-        _("to"), max_length=16, choices=Stage.choices, blank=True
+        pgettext_lazy("stage moved", "to"),
+        max_length=16,
+        choices=Stage.choices,
+        blank=True,
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(pgettext_lazy("why it was done", "reason"), blank=True)
     parameters = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("event", "at"), auto_now_add=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("order event")

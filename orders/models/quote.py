@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .order import MONEY
 
@@ -16,10 +17,10 @@ class Quote(models.Model):
     order to contract."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
+        DRAFT = "draft", pgettext_lazy("quote status", "draft")
         SUBMITTED = "submitted", _("awaiting the general manager")
-        APPROVED = "approved", _("approved")
-        RETURNED = "returned", _("sent back")
+        APPROVED = "approved", pgettext_lazy("decision", "approved")
+        RETURNED = "returned", pgettext_lazy("decision", "sent back")
         ACCEPTED = "accepted", _("accepted by the customer")
         SUPERSEDED = "superseded", _("superseded")
 
@@ -85,7 +86,9 @@ class Quote(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    decision_comment = models.TextField(_("comment"), blank=True)
+    decision_comment = models.TextField(
+        pgettext_lazy("approver's words", "comment"), blank=True
+    )
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     accepted_how = models.CharField(
         _("accepted how"), max_length=16, choices=AcceptedHow.choices, blank=True
@@ -100,7 +103,7 @@ class Quote(models.Model):
     )
 
     class Meta:
-        verbose_name = _("quote")
+        verbose_name = pgettext_lazy("document", "quote")
         verbose_name_plural = _("quotes")
         ordering = ["order", "-version"]
         constraints = [
@@ -144,7 +147,10 @@ class Quote(models.Model):
 
 class QuoteLine(models.Model):
     quote = models.ForeignKey(
-        Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="lines"
+        Quote,
+        verbose_name=pgettext_lazy("document", "quote"),
+        on_delete=models.CASCADE,
+        related_name="lines",
     )
     position = models.PositiveSmallIntegerField(_("line"))
     model_code = models.CharField(_("model"), max_length=64)

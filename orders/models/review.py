@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -16,8 +17,8 @@ class ContractReview(models.Model):
         DECLINE = "decline", _("decline")
 
     class GMDecision(models.TextChoices):
-        APPROVED = "approved", _("approved")
-        SENT_BACK = "sent_back", _("sent back")
+        APPROVED = "approved", pgettext_lazy("decision", "approved")
+        SENT_BACK = "sent_back", pgettext_lazy("decision", "sent back")
 
     order = models.OneToOneField(
         "orders.Order",
@@ -169,9 +170,11 @@ class ApprovalDelegation(models.Model):
         on_delete=models.PROTECT,
         related_name="delegations_received",
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    starts_on = models.DateField(pgettext_lazy("period", "from"))
+    ends_on = models.DateField(pgettext_lazy("period", "until"))
+    reason = models.CharField(
+        pgettext_lazy("why it was done", "reason"), max_length=255, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

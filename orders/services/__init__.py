@@ -1,5 +1,6 @@
 """Writes, one module per part of the walk; callers import from here."""
 
+from ..submissions import new_form_token
 from .contract import (
     contract_record,
     drawing_upload,
@@ -17,7 +18,6 @@ from .order import (
     customer_create,
     lines_of,
     may_attach,
-    new_form_token,
     number_next,
     order_attach,
     order_cancel,

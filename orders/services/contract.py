@@ -268,11 +268,12 @@ def requirements_write(
 
 
 @transaction.atomic
-def drawings_issue(*, actor, order: Order) -> Order:
+def drawings_issue(*, actor, order: Order, form_token=None) -> Order:
     """Issue (下发) the newest drawing with the key requirements. At the drawing stage
     this moves the order to production; in production (after a recall) it is a
     re-issue, recorded as such, and the stage stays."""
     locked = _locked_for_drawings(actor, order)
+    submission = _claim_token(form_token, actor)
     _check_drawings_open(locked)
     newest = locked.drawings.order_by("-version").first()
     if newest is None:
@@ -293,7 +294,7 @@ def drawings_issue(*, actor, order: Order) -> Order:
     newest.issued_by = actor
     newest.save(update_fields=["issued_at", "issued_by"])
     if locked.stage == Stage.DRAWING:
-        return order_move(
+        locked = order_move(
             order=locked,
             actor=actor,
             move="drawings_issued",
@@ -303,7 +304,9 @@ def drawings_issue(*, actor, order: Order) -> Order:
                 "name": newest.original_name,
             },
         )
-    events.drawings_reissued(order=locked, user=actor, drawing=newest)
+    else:
+        events.drawings_reissued(order=locked, user=actor, drawing=newest)
+    _record_result(submission, locked.get_absolute_url())
     return locked
 
 

@@ -21,7 +21,6 @@ from accounts.permissions import may
 from .. import events
 from ..concurrency import lock_order
 from ..exceptions import (
-    DuplicateSubmission,
     InvalidMove,
     PermissionDenied,
     ValidationError,
@@ -29,7 +28,6 @@ from ..exceptions import (
 from ..models import (
     ChangeRequest,
     Customer,
-    FormSubmission,
     NumberSequence,
     Order,
     OrderAttachment,
@@ -38,6 +36,8 @@ from ..models import (
 )
 from ..money import amount_problems, cny, line_amounts
 from ..stages import IN_PROGRESS, Stage
+from ..submissions import claim_token as _claim_token
+from ..submissions import record_result as _record_result
 from ..uploads import validate_upload
 from ..workflow import order_move
 
@@ -87,34 +87,6 @@ def _require(actor, action: str, obj=None) -> None:
             if isinstance(obj, Order) and may(actor, action)
             else _("Your role may not do this.")
         )
-
-
-# --- form tokens: a double-submitted form does nothing twice ------------------------
-
-
-def new_form_token() -> str:
-    return str(uuid.uuid4())
-
-
-def _claim_token(token, actor) -> FormSubmission | None:
-    if not token:
-        return None
-    try:
-        token = uuid.UUID(str(token))
-    except ValueError:
-        return None
-    try:
-        with transaction.atomic():
-            return FormSubmission.objects.create(token=token, user=actor)
-    except IntegrityError:
-        done = FormSubmission.objects.filter(token=token).first()
-        raise DuplicateSubmission(done.result_url if done else "") from None
-
-
-def _record_result(submission: FormSubmission | None, url: str) -> None:
-    if submission is not None:
-        submission.result_url = url
-        submission.save(update_fields=["result_url"])
 
 
 # --- numbering ---------------------------------------------------------------------
@@ -518,8 +490,12 @@ def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachm
     return attachment
 
 
-def order_submit(*, actor, order: Order, version: int | None = None) -> Order:
-    return order_move(order=order, actor=actor, move="submit", version=version)
+def order_submit(
+    *, actor, order: Order, version: int | None = None, form_token=None
+) -> Order:
+    return order_move(
+        order=order, actor=actor, move="submit", version=version, form_token=form_token
+    )
 
 
 @transaction.atomic
@@ -538,7 +514,13 @@ def order_credit_approve(*, actor, order: Order, reason: str) -> Order:
 
 
 def order_cancel(
-    *, actor, order: Order, reason: str, loss_measures: str, version: int | None = None
+    *,
+    actor,
+    order: Order,
+    reason: str,
+    loss_measures: str,
+    version: int | None = None,
+    form_token=None,
 ) -> Order:
     with transaction.atomic():
         cancelled = order_move(
@@ -547,14 +529,14 @@ def order_cancel(
             move="cancel",
             reason=reason,
             version=version,
+            form_token=form_token,
             fields={"loss_measures": loss_measures},
         )
         for change in cancelled.change_requests.filter(
             status__in=[ChangeRequest.Status.PENDING, ChangeRequest.Status.AWAITING_GM]
         ):
-            change.status = ChangeRequest.Status.REJECTED
-            change.decided_comment = str(_("The order was cancelled."))
-            change.save(update_fields=["status", "decided_comment"])
+            change.status = ChangeRequest.Status.WITHDRAWN
+            change.save(update_fields=["status"])
         return cancelled
 
 

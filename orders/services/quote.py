@@ -282,7 +282,7 @@ def quote_accept(*, actor, quote: Quote, accepted_on: date, how: str) -> Order:
         user=actor,
         quote=quote,
         type_=OrderEvent.Type.QUOTE_ACCEPTED,
-        how=quote.get_accepted_how_display().__str__(),
+        how=quote.accepted_how,
         accepted_on=accepted_on.isoformat(),
     )
     return order_move(order=order, actor=actor, move="quote_accepted")

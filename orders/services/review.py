@@ -483,7 +483,9 @@ def delegation_revoke(*, actor, delegation: ApprovalDelegation) -> ApprovalDeleg
 
 
 @transaction.atomic
-def order_send_back(*, actor, order: Order, reason: str, version=None) -> Order:
+def order_send_back(
+    *, actor, order: Order, reason: str, version=None, form_token=None
+) -> Order:
     """Send a submitted order back to sales (incomplete or invalid). An open review
     sheet is voided with it: its signatures were given for content that will change,
     so every department signs again after resubmission; the event keeps what was
@@ -522,5 +524,6 @@ def order_send_back(*, actor, order: Order, reason: str, version=None) -> Order:
         move="send_back",
         reason=reason,
         version=version,
+        form_token=form_token,
         parameters={"voided_signoffs": voided} if voided else None,
     )

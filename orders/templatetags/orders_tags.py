@@ -3,8 +3,9 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from orders.money import format_cny
+from orders.money import format_cny, format_price
 from orders.stages import colour
+from orders.submissions import new_form_token
 
 register = template.Library()
 
@@ -13,6 +14,12 @@ register = template.Library()
 def cny(value):
     """¥1,234.50 — amounts with the yuan sign and thousands separators."""
     return format_cny(value)
+
+
+@register.filter
+def price(value):
+    """¥68,000.00 — a unit price with thousands separators, 2 to 4 decimals."""
+    return format_price(value)
 
 
 @register.filter
@@ -28,6 +35,14 @@ def percent(rate):
     if rate in (None, ""):
         return "-"
     return f"{(Decimal(rate) * 100).normalize():f}%"
+
+
+@register.simple_tag
+def form_token():
+    """A fresh one-time token for a form that must not act twice (orders.submissions)."""
+    return format_html(
+        '<input type="hidden" name="form_token" value="{}">', new_form_token()
+    )
 
 
 @register.simple_tag

@@ -23,7 +23,7 @@ from ..exceptions import DuplicateSubmission, InvalidMove, ValidationError
 from ..forms import ContractForm, DrawingForm, ReasonForm, RequirementsForm
 from ..models import Contract, Drawing, Quote
 from ..resources import ContractResource
-from ..selectors.contract import contract_list
+from ..selectors.contract import contract_list, technical_sections
 from .order import (
     _order_for,
     _service_errors,
@@ -177,13 +177,48 @@ def contract_register(request):
 # --- the drawings ----------------------------------------------------------------------
 
 
+def _drawings_section(request, order, *, status=200, notice="", **forms):
+    """The drawings section alone, for htmx: the page stays where the user is and a
+    form's errors show on its fields."""
+    context = technical_sections(order=order, user=request.user)
+    for name, form in forms.items():
+        if form is not None:
+            context[name] = form
+    context.update(order=order, notice=notice, open_form=next(iter(forms), ""))
+    return render(request, "orders/_drawings_section.html", context, status=status)
+
+
+def _drawings_answer(request, order, form_name, form, done: str, refusal=None):
+    """After an upload or a requirements save: with htmx the section again (422 with
+    the errors on the form's fields); without, the order page with a message."""
+    failed = refusal is not None or form.errors
+    if request.htmx:
+        if refusal is not None and not isinstance(refusal, InvalidMove):
+            _service_errors(form, refusal)
+        elif refusal is not None:
+            form.add_error(None, str(refusal))
+        return _drawings_section(
+            request,
+            order,
+            status=422 if failed else 200,
+            notice="" if failed else done,
+            **{form_name: form if failed else None},
+        )
+    if refusal is not None:
+        _refusal(request, refusal)
+    elif form.errors:
+        _form_errors(request, form)
+    else:
+        messages.success(request, done)
+    return redirect(order)
+
+
 @require_POST
 def drawing_upload(request, number):
     order = _order_for(request, number, "orders.manage_drawings")
-    form = DrawingForm(request.POST, request.FILES)
+    form = DrawingForm(request.POST, request.FILES, auto_id="drawing_%s")
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(order)
+        return _drawings_answer(request, order, "drawing_form", form, "")
     try:
         drawing = services.drawing_upload(
             actor=request.user,
@@ -193,23 +228,20 @@ def drawing_upload(request, number):
             note=form.cleaned_data["note"],
         )
     except (ValidationError, InvalidMove) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Drawing %(title)s v%(version)s uploaded.")
-            % {"title": drawing.title, "version": drawing.version},
-        )
-    return redirect(order)
+        return _drawings_answer(request, order, "drawing_form", form, "", exc)
+    done = _("Drawing %(title)s v%(version)s uploaded.") % {
+        "title": drawing.title,
+        "version": drawing.version,
+    }
+    return _drawings_answer(request, order, "drawing_form", form, done)
 
 
 @require_POST
 def requirements_write(request, number):
     order = _order_for(request, number, "orders.manage_drawings")
-    form = RequirementsForm(request.POST)
+    form = RequirementsForm(request.POST, auto_id="requirements_%s")
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(order)
+        return _drawings_answer(request, order, "requirements_form", form, "")
     try:
         services.requirements_write(
             actor=request.user,
@@ -218,17 +250,21 @@ def requirements_write(request, number):
             process=form.cleaned_data["process"].splitlines(),
         )
     except (ValidationError, InvalidMove) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("Key requirements saved."))
-    return redirect(order)
+        return _drawings_answer(request, order, "requirements_form", form, "", exc)
+    done = _("Key requirements saved.")
+    return _drawings_answer(request, order, "requirements_form", form, done)
 
 
 @require_POST
 def drawings_issue(request, number):
     order = _order_for(request, number, "orders.manage_drawings")
     try:
-        services.drawings_issue(actor=request.user, order=order)
+        services.drawings_issue(
+            actor=request.user, order=order, form_token=request.POST.get("form_token")
+        )
+    except DuplicateSubmission:
+        # Pressed twice: the first press issued them.
+        messages.success(request, _("Drawings issued."))
     except (ValidationError, InvalidMove) as exc:
         _refusal(request, exc)
     else:

@@ -28,11 +28,11 @@ from ..forms import (
     ReasonForm,
 )
 from ..models import ChangeRequest, Order
+from ..presenters import payment_terms_text
 from ..selectors.contract import technical_sections
 from ..selectors.review import review_sections
 from ..stages import Stage
 from ..workflow import MOVES, moves_from
-from ..workflow import order_move as gate
 
 
 def _visible_order(request, number) -> Order:
@@ -150,6 +150,7 @@ def order_detail(request, number):
                 calendar, order.promised_date, *(row.due_date for row in tracker)
             ),
             "buttons": buttons,
+            "payment_terms": payment_terms_text(order),
             "history": events.history(order.events.all()),
             "changes": [
                 (c, change_rows(c.changes)) for c in order.change_requests.all()
@@ -306,36 +307,36 @@ def order_move(request, number, move):
     form = (CancelForm if move == "cancel" else ReasonForm)(request.POST)
     form.is_valid()  # reason may be optional for this move: the gate decides
     data = form.cleaned_data
+    done = _("Done: %(move)s.") % {"move": definition.label}
+    common = {
+        "actor": request.user,
+        "order": order,
+        "version": version,
+        "form_token": request.POST.get("form_token"),
+    }
     try:
         if move == "send_back":
-            services.order_send_back(
-                actor=request.user,
-                order=order,
-                reason=data.get("reason", ""),
-                version=version,
-            )
+            services.order_send_back(reason=data.get("reason", ""), **common)
         elif move == "cancel":
             services.order_cancel(
-                actor=request.user,
-                order=order,
                 reason=data.get("reason", ""),
                 loss_measures=data.get("loss_measures", ""),
-                version=version,
+                **common,
             )
-        else:
-            gate(
-                order=order,
-                actor=request.user,
-                move=move,
-                reason=data.get("reason", ""),
-                version=version,
-            )
+        elif move == "submit":
+            services.order_submit(**common)
+        else:  # a button move without its service here
+            raise Http404
+    except DuplicateSubmission:
+        # The same button posted twice: the first post did it; say only that.
+        messages.success(request, done)
+        return redirect(order)
     except StaleEdit as exc:
         return _stale(request, exc, order)
     except (InvalidMove, ValidationError) as exc:
         messages.error(request, refusal_text(exc))
         return redirect(order)
-    messages.success(request, _("Done: %(move)s.") % {"move": definition.label})
+    messages.success(request, done)
     return redirect(order)
 
 

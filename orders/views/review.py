@@ -37,6 +37,8 @@ from ..forms import (
     SignoffForm,
 )
 from ..models import ApprovalDelegation, ReviewSignoff
+from ..money import plain
+from ..presenters import payment_terms_text
 from ..selectors.review import quotes_for, review_for
 from ..stages import Stage
 from .order import (
@@ -279,9 +281,9 @@ def _quote_initial_lines(order):
         {
             "model_code": x.model_code,
             "spec": x.spec,
-            "quantity": x.quantity.normalize(),
+            "quantity": plain(x.quantity),
             "unit": x.unit,
-            "unit_price": x.unit_price.normalize(),
+            "unit_price": plain(x.unit_price),
         }
         for x in order.lines.all()
     ]
@@ -326,12 +328,12 @@ def quote_create(request, number):
         status = 400
     else:
         latest = next(iter(quotes_for(order)), None)
-        initial = {"lead_time_days": 30, "payment_terms": _payment_terms(order)}
+        initial = {"lead_time_days": 30, "payment_terms": payment_terms_text(order)}
         if latest is not None:
             initial.update(
                 prices_include_tax=latest.prices_include_tax,
-                vat_percent=latest.vat_rate * 100,
-                discount_percent=latest.discount_percent,
+                vat_percent=plain(latest.vat_rate * 100),
+                discount_percent=plain(latest.discount_percent),
                 lead_time_days=latest.lead_time_days,
                 payment_terms=latest.payment_terms,
             )
@@ -344,23 +346,6 @@ def quote_create(request, number):
         {"order": order, "form": form, "formset": formset},
         status=status,
     )
-
-
-def _payment_terms(order) -> str:
-    parts = []
-    if order.deposit_percent:
-        parts.append(_("deposit %(p)s%%") % {"p": order.deposit_percent.normalize()})
-    if order.pay_before_shipment:
-        parts.append(_("payment before shipment"))
-    if order.monthly_settlement_days:
-        parts.append(
-            _("monthly settlement %(d)s days") % {"d": order.monthly_settlement_days}
-        )
-    if order.retention_percent:
-        parts.append(
-            _("retention %(p)s%%") % {"p": order.retention_percent.normalize()}
-        )
-    return "；".join(parts)
 
 
 def _quote_of(request, number, version, action: str | None = None):

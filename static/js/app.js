@@ -148,7 +148,8 @@
       dialog.querySelectorAll("input, select, textarea").forEach((el) => { if (el.name) data.append(el.name, el.value); });
       const csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
       const errors = dialog.querySelector("[data-customer-errors]");
-      dialog.querySelectorAll("[data-error-for]").forEach((el) => { el.textContent = ""; });
+      dialog.querySelectorAll("[data-error-for]").forEach((el) => { el.textContent = ""; el.parentElement.classList.remove("has-error"); });
+      errors.hidden = true;
       fetch(dialog.dataset.url, { method: "POST", body: data, headers: { "X-CSRFToken": csrf } })
         .then((r) => r.json().then((body) => ({ ok: r.ok, body })))
         .then(({ ok, body }) => {
@@ -161,13 +162,16 @@
             if (next) next.focus();
             return;
           }
+          // The summary says what happened; each message goes on its own field.
           errors.hidden = false;
-          errors.textContent = dialog.dataset.errorText || "!";
+          errors.textContent = dialog.dataset.errorText;
           Object.entries(body.errors || {}).forEach(([name, msgs]) => {
             const slot = dialog.querySelector("[data-error-for='" + name + "']");
-            if (slot) slot.textContent = msgs.join(" "); else errors.textContent = msgs.join(" ");
+            if (slot) { slot.textContent = msgs.join(" "); slot.parentElement.classList.add("has-error"); }
+            else errors.textContent += " " + msgs.join(" ");
           });
-        });
+        })
+        .catch(() => { errors.hidden = false; errors.textContent = dialog.dataset.failText; });
     });
   }
 })();

@@ -162,7 +162,7 @@ def test_sales_records_the_contract_and_the_order_moves_to_drawings(
     page = response.content.decode()
     assert "Contract recorded" in page
     assert 'data-test="contract-number">HT-2026-001' in page
-    assert "HT-2026-001 ¥3800.00" in page  # the history line
+    assert "HT-2026-001 ¥3,800.00" in page  # the history line, with separators
     assert "/media/" not in page  # files only through the checked download view
     # and the signed file downloads, as it was uploaded
     download = english.get(url(order, "contract/file/"))

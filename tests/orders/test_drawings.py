@@ -226,7 +226,7 @@ def test_a_recall_is_recorded_with_its_reason_and_shown(english, at_drawing, peo
     )
     page = response.content.decode()
     assert '<div class="why">客户修改孔位，旧图作废</div>' in page  # in the table
-    assert "Why: 客户修改孔位，旧图作废" in page  # in the history
+    assert "reason: 客户修改孔位，旧图作废" in page  # in the history
     with pytest.raises(InvalidMove):
         services.drawings_recall(actor=tech, order=order, reason="again")
 
