@@ -6,25 +6,10 @@ from django.db import transaction
 
 from .models import Department, User, WorkingWeek
 from .roles import ROLE_BY_CODE
-from .services import CalendarLoad, calendar_load_library
+from .services import CalendarLoad, calendar_load_library, departments_sync
 
 DEMO_PASSWORD = "demo1234"
 
-DEPARTMENTS = (
-    # code, name, kind
-    ("sales", "业务部", Department.Kind.OFFICE),
-    ("production", "生产部", Department.Kind.OFFICE),
-    ("technical", "技术部", Department.Kind.OFFICE),
-    ("purchasing", "采购部", Department.Kind.OFFICE),
-    ("quality", "质量部", Department.Kind.OFFICE),
-    ("finance", "财务部", Department.Kind.OFFICE),
-    ("logistics", "仓储物流部", Department.Kind.OFFICE),
-    ("after_sales", "售后服务部", Department.Kind.OFFICE),
-    ("gm_office", "总经办", Department.Kind.OFFICE),
-    ("cutting", "下料车间", Department.Kind.WORKSHOP),
-    ("line", "生产线", Department.Kind.WORKSHOP),
-    ("maintenance", "维修车间", Department.Kind.WORKSHOP),
-)
 
 USERS = (
     # username, display name, department code, roles, heads department
@@ -48,14 +33,8 @@ USERS = (
 )
 
 
-@transaction.atomic
 def seed_departments() -> dict[str, Department]:
-    departments = {}
-    for order, (code, name, kind) in enumerate(DEPARTMENTS):
-        departments[code], _ = Department.objects.update_or_create(
-            code=code, defaults={"name": name, "kind": kind, "sort_order": order}
-        )
-    return departments
+    return departments_sync()
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .calendar_library import LIBRARY, library_days, library_years
+from .departments import DEPARTMENTS
 from .models import CalendarDay, CalendarSource, CalendarYear, WorkingWeek
 from .roles import ROLES
 
@@ -20,6 +21,31 @@ def _permission(label: str) -> Permission:
         )
     except Permission.DoesNotExist as exc:
         raise ImproperlyConfigured(f"Role permission {label!r} does not exist") from exc
+
+
+@transaction.atomic
+def departments_sync() -> dict:
+    """Create every declared department that is missing (by code) and keep its kind
+    and place in the list; a name the administrator changed is kept. Idempotent;
+    returns {code: Department}."""
+    from .models import Department
+
+    existing = {
+        d.code: d
+        for d in Department.objects.filter(code__in=[d.code for d in DEPARTMENTS])
+    }
+    result = {}
+    for position, spec in enumerate(DEPARTMENTS):
+        department = existing.get(spec.code)
+        if department is None:
+            department = Department.objects.create(
+                code=spec.code, name=spec.name, kind=spec.kind, sort_order=position
+            )
+        elif (department.kind, department.sort_order) != (spec.kind, position):
+            department.kind, department.sort_order = spec.kind, position
+            department.save(update_fields=["kind", "sort_order"])
+        result[spec.code] = department
+    return result
 
 
 @transaction.atomic

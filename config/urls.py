@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("orders/", include("orders.urls")),
+    path("inbox/", include("notifications.urls")),
     path("", include("accounts.urls")),
 ]

@@ -2,6 +2,7 @@
 read-only here: an order moves only through orders.workflow.order_move."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from core.exports import SafeExportAdminMixin
@@ -83,8 +84,12 @@ class LineInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("created_at", "user", "type", "from_stage", "to_stage", "reason")
+    fields = ("created_at", "user", "kind", "from_stage", "to_stage", "reason")
     ordering = ("created_at",)
+
+    @admin.display(description=_("event"))
+    def kind(self, event):
+        return event.type_label
 
 
 @admin.register(Order)

@@ -8,7 +8,13 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         # The declared rules of who may see and act on an order.
-        from . import permissions  # noqa: F401
+        from . import checks, moves, permissions  # noqa: F401 (they register)
+        from .due import register_due_sources
+        from .events import register_event_types
+        from .panels import register_panels
         from .queues import register_all
 
+        register_event_types()
+        register_due_sources()
         register_all()
+        register_panels()

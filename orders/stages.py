@@ -1,6 +1,8 @@
 """The stages of an order's walk (订单流程), with the label and colour the UI shows and
 the named groups every query reuses ("which orders are open")."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -54,3 +56,63 @@ COLOURS = {
 
 def colour(stage: str) -> str:
     return COLOURS.get(stage, "blue")
+
+
+# --- who answers for each stage, and how its due date is set ---------------------------
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage's truth: the department that answers for it (by code, declared in
+    accounts.departments), how its due date is set, and which row of the contract
+    review sheet commits its working days to the promised date.
+
+    - `due_on_entry`: the setting naming the working days after the order enters the
+      stage; `entry_resets` says whether entering again (a resubmission, a drawing
+      that arrives) sets it anew, or whether a date planned by the review stands.
+    - `committed_by`: the department whose signed days the review conclusion turns
+      into this stage's planned due date (promised = conclusion + max(drawing,
+      materials) + production + inspection + delivery).
+    """
+
+    stage: str
+    department: str | None
+    due_on_entry: str | None = None
+    entry_resets: bool = False
+    committed_by: str | None = None
+
+
+STAGE_SPECS: dict[str, StageSpec] = {
+    spec.stage: spec
+    for spec in (
+        StageSpec(Stage.DRAFT, "sales"),
+        StageSpec(
+            Stage.REVIEW,
+            "production",
+            due_on_entry="ORDER_REVIEW_DUE_WORKING_DAYS",
+            entry_resets=True,
+        ),
+        StageSpec(
+            Stage.APPROVAL, "gm_office", due_on_entry="ORDER_APPROVAL_DUE_WORKING_DAYS"
+        ),
+        StageSpec(Stage.QUOTE, "sales", due_on_entry="ORDER_QUOTE_DUE_WORKING_DAYS"),
+        StageSpec(
+            Stage.CONTRACT, "sales", due_on_entry="ORDER_CONTRACT_DUE_WORKING_DAYS"
+        ),
+        # 技术部 issues the drawings within a working day of their arrival (the policy's
+        # clock); the technical reviewer's days budget that work inside the promise.
+        StageSpec(
+            Stage.DRAWING,
+            "technical",
+            due_on_entry="ORDER_DRAWING_CLOCK_WORKING_DAYS",
+            entry_resets=True,
+            committed_by="technical",
+        ),
+        StageSpec(Stage.PRODUCTION, "production", committed_by="production"),
+        StageSpec(Stage.INSPECTION, "quality", committed_by="quality"),
+        StageSpec(Stage.DELIVERY, "logistics", committed_by="logistics"),
+        StageSpec(Stage.SETTLEMENT, "finance"),
+    )
+}
+# The materials milestone (备料) runs beside the drawings: purchasing commits its days.
+MATERIALS_COMMITTED_BY = "purchasing"

@@ -1,12 +1,18 @@
 """The walk of an order (订单流程), declared once, and the one gate that moves an order.
 
-`MOVES` is the whole table: every allowed move, the stages it leaves from, where it goes,
-the permission it needs, what must be true first, and whether it needs a reason.
-`STAGE_DEPARTMENTS` names the department that answers for each stage. `order_move()` is
-the only code that assigns `Order.stage`: it locks the row, checks the table, the actor's
-permission and the precondition, saves, and writes the event. Moves the system makes by
-itself go through the same gate on behalf of the user whose action completed the
-precondition, and the event says so.
+`MOVES` is the whole table: every allowed move, the stages it leaves from, where it
+goes, the permission and rule it needs, whether it needs a reason, and the app that
+owns it. What must be true before a move and what it does besides the stage are
+declared by the owning app in orders.registry (orders' own in orders.moves), and each
+stage's department and due date in orders.stages.STAGE_SPECS.
+
+`order_move()` is the gate, private to the services of each move (orders.services,
+and other apps' services through `orders.services.order_advance`): it checks the
+actor's permission and relation to the order, locks the row, checks the table, the
+version and the preconditions, runs the effects, saves and writes the event. Nothing
+else writes `Order.stage` (orders.stage_guard refuses it at run time). Moves the
+system makes by itself go through the same gate on behalf of the user whose action
+completed the precondition, and the event says so.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -23,30 +30,21 @@ from accounts.models import Department
 from accounts.permissions import may, role_permissions
 from accounts.workdays import get_calendar
 
-from . import events
+from . import events, registry
 from .concurrency import check_version, lock_order
 from .exceptions import InvalidMove, PermissionDenied, ValidationError
 from .models import Order, StageDeadline
-from .stages import IN_PROGRESS, OPEN, Stage
+from .stage_guard import stage_writes
+from .stages import IN_PROGRESS, OPEN, STAGE_SPECS, Stage
 from .submissions import claim_token, record_result
 
-# Who answers for each stage (DOMAIN.md "Who answers for which stage"), by department
-# code as seeded; an installation renames departments freely, codes stay.
+# Who answers for each stage, by department code (accounts.departments).
 STAGE_DEPARTMENTS: dict[str, str] = {
-    Stage.DRAFT: "sales",
-    Stage.REVIEW: "production",
-    Stage.APPROVAL: "gm_office",
-    Stage.QUOTE: "sales",
-    Stage.CONTRACT: "sales",
-    Stage.DRAWING: "technical",
-    Stage.PRODUCTION: "production",
-    Stage.INSPECTION: "quality",
-    Stage.DELIVERY: "logistics",
-    Stage.SETTLEMENT: "finance",
+    stage: spec.department
+    for stage, spec in STAGE_SPECS.items()
+    if spec.department and stage != Stage.DRAFT
 }
-
-
-Precondition = Callable[[Order], "str | None"]
+STAGE_DEPARTMENTS[Stage.DRAFT] = STAGE_SPECS[Stage.DRAFT].department
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,6 @@ class Move:
     target: str | Callable[[Order], str]
     # One permission, or a tuple of which any one suffices (what the roles hold).
     permission: str | tuple[str, ...]
-    precondition: Precondition | None = None
-    precondition_doc: object = ""
     needs_reason: bool = False
     # Moves offered as buttons on the order page; the others are made by services
     # (hold/resume by change requests, later stages by their own pages).
@@ -68,6 +64,8 @@ class Move:
     # The declared rule (orders.permissions) the actor must pass on this order: the
     # permission and the actor's relation to the order.
     rule: str = ""
+    # The app whose services make this move and whose records allow it.
+    app: str = "orders"
 
     def allowed(self, user) -> bool:
         """Whether the user's roles hold the move's permission at all (any order)."""
@@ -85,94 +83,28 @@ class Move:
     def target_for(self, order: Order) -> str:
         return self.target(order) if callable(self.target) else self.target
 
+    @property
+    def precondition_doc(self) -> str:
+        docs = [str(p.doc) for p in registry.preconditions_of(self.code)]
+        return "; ".join(docs)
 
-# --- preconditions: each returns None when met, or the refusal the user reads ---------
-
-
-def _complete_for_review(order: Order) -> str | None:
-    if not order.lines.exists():
-        return _("The order has no lines.")
-    if order.credit == Order.Credit.PENDING:
-        return _(
-            "The order takes the customer over the credit limit: finance must "
-            "approve it first."
-        )
-    return None
-
-
-def _change_decided(order: Order) -> str | None:
-    if order.change_requests.filter(status__in=["pending", "awaiting_gm"]).exists():
-        return _("A change request on this order is still waiting for approval.")
-    return None
+    def refusal(self, order: Order) -> str | None:
+        """Why the move cannot be made now (its app is not installed, or one of its
+        declared preconditions is not met), or None."""
+        if not apps.is_installed(self.app):
+            return _(
+                "Not possible yet: this step is recorded in a part of the system "
+                "that is not installed."
+            )
+        for precondition in registry.preconditions_of(self.code):
+            refusal = precondition.check(order)
+            if refusal:
+                return refusal
+        return None
 
 
 def _after_hold(order: Order) -> str:
     return order.held_stage
-
-
-def _not_built(what) -> Precondition:
-    """A later stage whose page is not part of this version: the move exists in the
-    table (and its permission is real) but cannot be made without its record."""
-
-    def check(order: Order) -> str:
-        return _("Not possible yet: %(what)s is recorded on its own page.") % {
-            "what": what
-        }
-
-    check.__doc__ = str(what)
-    return check
-
-
-def _review_concluded(*conclusions: str, needs_gm: bool | None = None):
-    def check(order: Order) -> str | None:
-        from .models import ContractReview
-
-        review = ContractReview.objects.filter(order=order).first()
-        if review is None or review.conclusion not in conclusions:
-            return _("The contract review sheet has not been concluded that way.")
-        if needs_gm is not None and review.needs_gm != needs_gm:
-            return (
-                _("This order needs the general manager's approval.")
-                if review.needs_gm
-                else _("This order does not need the general manager's approval.")
-            )
-        return None
-
-    return check
-
-
-def _gm_approved(order: Order) -> str | None:
-    from .models import ContractReview
-
-    if not ContractReview.objects.filter(
-        order=order, gm_decision=ContractReview.GMDecision.APPROVED
-    ).exists():
-        return _("The general manager has not approved the order.")
-    return None
-
-
-def _quote_accepted(order: Order) -> str | None:
-    from .models import Quote
-
-    if not order.quotes.filter(status=Quote.Status.ACCEPTED).exists():
-        return _("No approved quote has been accepted by the customer.")
-    return None
-
-
-def _contract_recorded(order: Order) -> str | None:
-    from .models import Contract
-
-    if not Contract.objects.filter(order=order).exists():
-        return _("The signed contract has not been recorded.")
-    return None
-
-
-def _drawings_issued(order: Order) -> str | None:
-    if not order.drawings.filter(
-        issued_at__isnull=False, recalled_at__isnull=True
-    ).exists():
-        return _("No drawing has been issued.")
-    return None
 
 
 MOVES: dict[str, Move] = {
@@ -184,8 +116,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.DRAFT}),
             Stage.REVIEW,
             "orders.submit_order",
-            _complete_for_review,
-            _("has lines; credit within limit or approved by finance"),
             button=True,
             style="primary",
             rule="orders.submit_order",
@@ -206,8 +136,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.REVIEW}),
             Stage.APPROVAL,
             "orders.conclude_review",
-            _review_concluded("accept", "conditional", needs_gm=True),
-            _("review sheet concluded “accept”; order important or over the amount"),
             rule="orders.conclude_review",
         ),
         Move(
@@ -216,8 +144,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.REVIEW}),
             Stage.QUOTE,
             "orders.conclude_review",
-            _review_concluded("accept", "conditional", needs_gm=False),
-            _("review sheet concluded “accept”; no GM approval needed"),
             rule="orders.conclude_review",
         ),
         Move(
@@ -226,8 +152,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.REVIEW}),
             Stage.DECLINED,
             "orders.conclude_review",
-            _review_concluded("decline"),
-            _("review sheet concluded “decline”"),
             needs_reason=True,
             rule="orders.conclude_review",
         ),
@@ -237,8 +161,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.APPROVAL}),
             Stage.QUOTE,
             "orders.approve_order",
-            _gm_approved,
-            _("GM approval recorded"),
             rule="orders.approve_order",
         ),
         Move(
@@ -256,8 +178,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.QUOTE}),
             Stage.CONTRACT,
             "orders.accept_quote",
-            _quote_accepted,
-            _("an approved, unexpired quote accepted by the customer"),
             rule="orders.accept_quote",
         ),
         Move(
@@ -266,8 +186,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.CONTRACT}),
             Stage.DRAWING,
             "orders.manage_contract",
-            _contract_recorded,
-            _("contract recorded with its signed file"),
             rule="orders.record_contract",
         ),
         Move(
@@ -276,8 +194,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.DRAWING}),
             Stage.PRODUCTION,
             "orders.issue_drawings",
-            _drawings_issued,
-            _("drawings uploaded and issued"),
             rule="orders.manage_drawings",
         ),
         Move(
@@ -286,9 +202,8 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.PRODUCTION}),
             Stage.INSPECTION,
             "orders.complete_production",
-            _not_built(_("the dispatch slips")),
-            _("every dispatch slip done"),
             rule="orders.complete_production",
+            app="production",
         ),
         Move(
             "inspection_passed",
@@ -296,9 +211,8 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.INSPECTION}),
             Stage.DELIVERY,
             "orders.pass_inspection",
-            _not_built(_("the final inspection")),
-            _("final inspection passed"),
             rule="orders.pass_inspection",
+            app="quality",
         ),
         Move(
             "delivered",
@@ -306,9 +220,8 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.DELIVERY}),
             Stage.SETTLEMENT,
             "orders.confirm_delivery",
-            _not_built(_("the customer's receipt")),
-            _("delivery note signed by the customer"),
             rule="orders.confirm_delivery",
+            app="delivery",
         ),
         Move(
             "settled",
@@ -316,9 +229,8 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.SETTLEMENT}),
             Stage.COMPLETED,
             "orders.settle_order",
-            _not_built(_("the invoice and payment")),
-            _("invoice issued and payment collected"),
             rule="orders.settle_order",
+            app="settlement",
         ),
         Move(
             "hold",
@@ -335,8 +247,6 @@ MOVES: dict[str, Move] = {
             frozenset({Stage.ON_HOLD}),
             _after_hold,
             ("orders.approve_change", "orders.approve_large_change"),
-            _change_decided,
-            _("the change request approved or rejected"),
             rule="orders.resume_after_change",
         ),
         Move(
@@ -373,17 +283,21 @@ def order_move(
     parameters: dict | None = None,
     form_token=None,
 ) -> Order:
-    """The one gate. Returns the order, re-read and locked, at its new stage.
+    """The one gate; call it through the move's service. Returns the order, re-read
+    and locked, at its new stage.
 
-    `fields` may carry the move's extra fields (e.g. `loss_measures` on cancel);
-    `automatic` marks a move the system made for `actor`; `form_token` makes a
-    double-posted button do the move once (DuplicateSubmission the second time)."""
+    `fields` carries the move's extra fields (e.g. `loss_measures` on cancel);
+    `automatic` marks a move the system made for `actor` once the action of the
+    service calling it completed the precondition (the service has checked that
+    actor); `form_token` makes a double-posted button do the move once."""
     definition = MOVES.get(move)
     if definition is None:
         raise InvalidMove(_("Unknown move “%(move)s”.") % {"move": move})
     # The actor's permission and relation to the order (a stand-in passes the
-    # approver's rule in their period).
-    if not definition.permits(actor, order):
+    # approver's rule in their period); an automatic move was checked by its service.
+    if not automatic and not (
+        may(actor, "orders.view_order", order) and definition.permits(actor, order)
+    ):
         raise PermissionDenied(
             _("This order is not yours to change.")
             if definition.allowed(actor)
@@ -409,91 +323,89 @@ def order_move(
                     % {"field": Order._meta.get_field(name).verbose_name}
                 }
             )
-    if definition.precondition is not None:
-        refusal = definition.precondition(locked)
-        if refusal:
-            raise InvalidMove(refusal)
+    refusal = definition.refusal(locked)
+    if refusal:
+        raise InvalidMove(refusal)
 
-    old_stage = locked.stage
-    new_stage = definition.target_for(locked)
     now = timezone.now()
-    update_fields = ["stage", "stage_entered_at", "due_date", "version", "updated_at"]
-
+    transition = registry.Transition(
+        order=locked,
+        move=definition,
+        actor=actor,
+        reason=reason,
+        fields=fields,
+        from_stage=locked.stage,
+        to_stage=definition.target_for(locked),
+        now=now,
+        automatic=automatic,
+        update_fields=[
+            "stage",
+            "stage_entered_at",
+            "due_date",
+            "version",
+            "updated_at",
+        ],
+        parameters=dict(parameters or {}),
+    )
     StageDeadline.objects.filter(
-        order=locked, stage=old_stage, completed_at__isnull=True
+        order=locked, stage=transition.from_stage, completed_at__isnull=True
     ).update(completed_at=now)
-    deadline = _start_stage(locked, new_stage, now)
+    deadline = _start_stage(locked, transition.to_stage, now)
+    for effect in registry.effects_of(move, "before"):
+        effect.run(transition)
 
-    if new_stage == Stage.ON_HOLD:
-        locked.held_stage = old_stage
-        update_fields.append("held_stage")
-    elif old_stage == Stage.ON_HOLD:
-        locked.held_stage = ""
-        update_fields.append("held_stage")
-    if move == "submit":
-        locked.submitted_at = now
-        locked.returned_reason = ""
-        update_fields += ["submitted_at", "returned_reason"]
-    elif move == "send_back":
-        locked.returned_reason = reason
-        update_fields.append("returned_reason")
-    elif move == "cancel":
-        locked.cancel_reason = reason
-        locked.loss_measures = fields["loss_measures"].strip()
-        update_fields += ["cancel_reason", "loss_measures"]
-
-    locked.stage = new_stage
+    locked.stage = transition.to_stage
     locked.stage_entered_at = now
     locked.due_date = deadline.due_date if deadline else None
     locked.version += 1
     locked.full_clean(exclude=["customer", "salesperson", "created_by"])
-    locked.save(update_fields=update_fields)
+    with stage_writes():
+        locked.save(update_fields=transition.update_fields)
+    for effect in registry.effects_of(move, "after"):
+        effect.run(transition)
     events.order_moved(
         order=locked,
         user=actor,
         move=definition,
-        from_stage=old_stage,
-        to_stage=new_stage,
+        from_stage=transition.from_stage,
+        to_stage=transition.to_stage,
         reason=reason,
         automatic=automatic,
         on_behalf_of=on_behalf_of,
-        parameters=parameters,
+        parameters=transition.parameters,
     )
     record_result(submission, locked.get_absolute_url())
     return locked
 
 
 def _start_stage(order: Order, stage: str, now) -> StageDeadline | None:
-    """Open the tracker row of the stage the order enters, with its due date: the review
-    is due ORDER_REVIEW_DUE_WORKING_DAYS after submission; later stages get theirs from
-    the contract review's committed days."""
-    if stage not in STAGE_DEPARTMENTS or stage == Stage.DRAFT:
+    """Open the tracker row of the stage the order enters, with the due date its
+    StageSpec declares: set on entry (the review, the approval, the quote, the
+    contract, the drawings' clock), or as planned when the review concluded."""
+    spec = STAGE_SPECS.get(stage)
+    if spec is None or stage == Stage.DRAFT:
         return None
-    code = STAGE_DEPARTMENTS[stage]
     deadline, _created = StageDeadline.objects.get_or_create(
         order=order,
         stage=stage,
-        defaults={"department": Department.objects.filter(code=code).first()},
+        defaults={
+            "department": Department.objects.filter(code=spec.department).first()
+        },
     )
     deadline.started_at = now
     deadline.completed_at = None
-    entry_due = {
-        Stage.REVIEW: settings.ORDER_REVIEW_DUE_WORKING_DAYS,
-        Stage.APPROVAL: settings.ORDER_APPROVAL_DUE_WORKING_DAYS,
-        Stage.QUOTE: settings.ORDER_QUOTE_DUE_WORKING_DAYS,
-        Stage.CONTRACT: settings.ORDER_CONTRACT_DUE_WORKING_DAYS,
-    }
-    if stage in entry_due and (stage == Stage.REVIEW or deadline.due_date is None):
+    if spec.due_on_entry and (spec.entry_resets or deadline.due_date is None):
         deadline.due_date = get_calendar().add_working_days(
-            timezone.localdate(now), entry_due[stage]
+            timezone.localdate(now), getattr(settings, spec.due_on_entry)
         )
     deadline.save()
     return deadline
 
 
 def workflow_markdown() -> str:
-    """docs/workflow.md, generated from the table above so that it cannot drift
-    (tests/orders/test_workflow.py compares)."""
+    """docs/workflow.md, generated from the table, the stage specs and the
+    registries, so that it cannot drift (tests/orders/test_workflow.py compares)."""
+    from accounts.departments import DEPARTMENT_BY_CODE
     from accounts.roles import ROLES
 
     def holders(move: Move) -> str:
@@ -508,35 +420,50 @@ def workflow_markdown() -> str:
     def stage(code: str) -> str:
         return f"{Stage(code).label} (`{code}`)"
 
+    def department(code: str | None) -> str:
+        if not code:
+            return "-"
+        spec = DEPARTMENT_BY_CODE.get(code)
+        return f"{spec.name if spec else code} (`{code}`)"
+
     lines = [
         "# 订单流程 · The walk of an order",
         "",
-        "Generated by `python manage.py workflow_table --write` from `orders/workflow.py`;",
-        "do not edit by hand. Every move goes through `order_move()`, the one gate.",
+        "Generated by `python manage.py workflow_table --write` from `orders/workflow.py`,",
+        "`orders/stages.py` and the apps' registrations (`orders/registry.py`); do not",
+        "edit by hand. Every move goes through `order_move()`, the one gate, called by",
+        "the move's service.",
         "",
-        "## 环节与责任部门 · Stages and who answers for them",
+        "## 环节与责任部门 · Stages, who answers for them, and their due dates",
         "",
-        "| 环节 stage | 责任部门 department |",
-        "|---|---|",
+        "| 环节 stage | 责任部门 department | 到期日 due date |",
+        "|---|---|---|",
     ]
-    from accounts.demo import DEPARTMENTS
-
-    names = {code: name for code, name, _kind in DEPARTMENTS}
     for code in Stage:
-        department = STAGE_DEPARTMENTS.get(code)
-        shown = (
-            f"{names.get(department, department)} (`{department}`)"
-            if department
-            else "-"
+        spec = STAGE_SPECS.get(code)
+        if spec is None:
+            lines.append(f"| {stage(code)} | - | - |")
+            continue
+        due = []
+        if spec.due_on_entry:
+            days = getattr(settings, spec.due_on_entry)
+            due.append(
+                f"进入后 {days} 个工作日 (`{spec.due_on_entry}`)"
+                + ("，每次进入重算" if spec.entry_resets else "")
+            )
+        if spec.committed_by:
+            due.append(f"评审表{department(spec.committed_by)}承诺的天数")
+        lines.append(
+            f"| {stage(code)} | {department(spec.department)} | "
+            f"{'；'.join(due) or '-'} |"
         )
-        lines.append(f"| {stage(code)} | {shown} |")
     lines += [
         "",
         "## 允许的操作 · Allowed moves",
         "",
-        "| 操作 move | 从 from | 到 to | 权限 permission | 角色 roles | 前提 precondition "
-        "| 需原因 reason |",
-        "|---|---|---|---|---|---|---|",
+        "| 操作 move | 从 from | 到 to | 权限 permission | 角色 roles | 所属应用 app "
+        "| 前提 precondition | 需原因 reason |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for move in MOVES.values():
         sources = "、".join(str(Stage(s).label) for s in Stage if s in move.sources)
@@ -552,7 +479,31 @@ def workflow_markdown() -> str:
         )
         lines.append(
             f"| {move.label} (`{move.code}`) | {sources} | {target} | `{permission}` "
-            f"| {holders(move)} | {move.precondition_doc or '-'} "
+            f"| {holders(move)} | `{move.app}` | {move.precondition_doc or '-'} "
             f"| {'是' if move.needs_reason else '-'} |"
+        )
+    lines += [
+        "",
+        "## 操作的附带效果 · What moves do besides the stage",
+        "",
+        "| 操作 move | 所属应用 app | 效果 effect |",
+        "|---|---|---|",
+    ]
+    for move in MOVES.values():
+        for when in ("before", "after"):
+            for effect in registry.effects_of(move.code, when):
+                if effect.doc:
+                    lines.append(f"| `{move.code}` | `{effect.app}` | {effect.doc} |")
+    lines += [
+        "",
+        "## 环节内的到期事项 · Due items inside the stages",
+        "",
+        "| 事项 item | 环节 stage | 所属应用 app | 说明 |",
+        "|---|---|---|---|",
+    ]
+    for source in sorted(registry.due_sources(), key=lambda s: s.key):
+        lines.append(
+            f"| {source.label} (`{source.key}`) | {stage(source.stage)} "
+            f"| `{source.app}` | {source.doc or '-'} |"
         )
     return "\n".join(lines) + "\n"

@@ -385,6 +385,8 @@ READ_ONLY = {
     "orders:product_autocomplete",
     "orders:salesperson_autocomplete",
     "orders:staff_autocomplete",
+    "notifications:inbox",
+    "notifications:bell",
 }
 EXEMPT = {
     # the user's own session and language (tests/test_browser_signin.py, lockout)
@@ -393,6 +395,9 @@ EXEMPT = {
     "password_change",
     "password_change_done",
     "set_language",
+    # every user, on their own notices only (tests/test_notifications.py)
+    "notifications:open",
+    "notifications:read_all",
 }
 # One URL, several actions: the move buttons and the two change deciders.
 URL_OF = {name: name.split(":")[0] + ":" + name.split(":")[1] for name in ACTIONS}

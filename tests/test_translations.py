@@ -7,12 +7,14 @@ left behind after its source changed (fuzzy, obsolete), or an ambiguous word use
 without a context fails here. CI installs gettext; elsewhere the test says what it
 needs and skips."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import service_missing
 
@@ -51,22 +53,30 @@ def entries(po) -> dict:
 
 
 @pytest.fixture
-def fresh(tmp_path, settings):
-    """The catalogue as a fresh extraction of today's source would make it."""
+def fresh(tmp_path):
+    """The catalogue as a fresh extraction of today's source would make it: the
+    source and catalogue are copied aside and `makemessages` runs there (it writes
+    into the catalogue it finds, never into the committed one)."""
     if not shutil.which("xgettext") or not shutil.which("msgmerge"):
         service_missing("needs GNU gettext (apt-get install gettext)")
-    locale = tmp_path / "locale"
-    (locale / "zh_Hans" / "LC_MESSAGES").mkdir(parents=True)
-    shutil.copy(CATALOGUE, locale / "zh_Hans" / "LC_MESSAGES" / "django.po")
-    settings.LOCALE_PATHS = [locale]
-    call_command(
-        "makemessages",
-        locale=["zh_Hans"],
-        ignore_patterns=[".venv", "tests"],
-        no_obsolete=True,
-        verbosity=0,
+    copy = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "__pycache__", "media", "staticfiles", "*.sqlite3", "tests"
+        ),
     )
-    return polib.pofile(str(locale / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env.pop("DATABASE_URL", None)  # extraction needs no database
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete"],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
 
 
 def test_a_fresh_extraction_matches_the_committed_catalogue(fresh):

@@ -10,34 +10,35 @@ class OrderEvent(models.Model):
     """订单记录 (数据记录制度): who, when, what, old → new, why. The order's history page
     is built from these rows alone; they are never edited or deleted."""
 
-    class Type(models.TextChoices):
-        CREATED = "created", _("entered the order")
-        COPIED = "copied", _("entered the order as a copy")
-        EDITED = "edited", _("edited the order")
-        ATTACHMENT_ADDED = "attachment_added", _("attached a file")
-        MOVED = "moved", _("moved the order")
-        CREDIT_FLAGGED = "credit_flagged", _("over the credit limit")
-        CREDIT_APPROVED = "credit_approved", _("approved the credit")
-        CHANGE_REQUESTED = "change_requested", _("entered a change request")
-        CHANGE_APPROVED = "change_approved", _("approved the change request")
-        CHANGE_REJECTED = "change_rejected", _("rejected the change request")
-        CHANGE_APPLIED = "change_applied", _("applied the change")
-        REVIEW_OPENED = "review_opened", _("opened the contract review sheet")
-        REVIEW_SIGNED = "review_signed", _("signed the review sheet")
-        REVIEW_CONCLUDED = "review_concluded", _("concluded the contract review")
-        QUOTE_PREPARED = "quote_prepared", _("prepared a quote")
-        QUOTE_SUBMITTED = "quote_submitted", _("submitted the quote for approval")
-        QUOTE_APPROVED = "quote_approved", _("approved the quote")
-        QUOTE_RETURNED = "quote_returned", _("sent the quote back")
-        QUOTE_ACCEPTED = "quote_accepted", _("recorded the customer's acceptance")
-        CONTRACT_RECORDED = "contract_recorded", _("recorded the signed contract")
-        DRAWING_UPLOADED = "drawing_uploaded", _("uploaded a drawing")
-        REQUIREMENTS_WRITTEN = (
-            "requirements_written",
-            _("wrote the key quality and process requirements"),
-        )
-        DRAWINGS_RECALLED = "drawings_recalled", _("recalled the drawings")
-        DRAWINGS_REISSUED = "drawings_reissued", _("re-issued the drawings")
+    class Type:
+        """The event types of the first half of the walk, as constants. A type's
+        label and how its line reads are registered (orders.events, through
+        orders.registry), so an app adds its own without a migration."""
+
+        CREATED = "created"
+        COPIED = "copied"
+        EDITED = "edited"
+        ATTACHMENT_ADDED = "attachment_added"
+        MOVED = "moved"
+        CREDIT_FLAGGED = "credit_flagged"
+        CREDIT_APPROVED = "credit_approved"
+        CHANGE_REQUESTED = "change_requested"
+        CHANGE_APPROVED = "change_approved"
+        CHANGE_REJECTED = "change_rejected"
+        CHANGE_APPLIED = "change_applied"
+        REVIEW_OPENED = "review_opened"
+        REVIEW_SIGNED = "review_signed"
+        REVIEW_CONCLUDED = "review_concluded"
+        QUOTE_PREPARED = "quote_prepared"
+        QUOTE_SUBMITTED = "quote_submitted"
+        QUOTE_APPROVED = "quote_approved"
+        QUOTE_RETURNED = "quote_returned"
+        QUOTE_ACCEPTED = "quote_accepted"
+        CONTRACT_RECORDED = "contract_recorded"
+        DRAWING_UPLOADED = "drawing_uploaded"
+        REQUIREMENTS_WRITTEN = "requirements_written"
+        DRAWINGS_RECALLED = "drawings_recalled"
+        DRAWINGS_REISSUED = "drawings_reissued"
 
     order = models.ForeignKey(
         "orders.Order",
@@ -45,7 +46,7 @@ class OrderEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    type = models.CharField(_("event"), max_length=32, choices=Type.choices)
+    type = models.CharField(_("event"), max_length=32)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=pgettext_lazy("event", "by"),
@@ -87,3 +88,11 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.type}"
+
+    @property
+    def type_label(self):
+        """The type's label, as its app registered it (the code if none did)."""
+        from orders.registry import event_type_of
+
+        registered = event_type_of(self.type)
+        return registered.label if registered else self.type

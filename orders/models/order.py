@@ -6,9 +6,31 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from orders import stage_guard
+from orders.stage_guard import STAGE_FIELDS
 from orders.stages import OPEN, Stage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class OrderQuerySet(models.QuerySet):
+    """Bulk writes that would change a stage are refused outside the gate."""
+
+    def update(self, **kwargs):
+        if STAGE_FIELDS & set(kwargs):
+            stage_guard.check("QuerySet.update() of an order's stage")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if STAGE_FIELDS & set(fields):
+            stage_guard.check("bulk_update() of an order's stage")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(o.stage != Stage.DRAFT or o.held_stage for o in objs):
+            stage_guard.check("bulk_create() of orders past the draft")
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Order(models.Model):
@@ -120,6 +142,8 @@ class Order(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
@@ -160,8 +184,40 @@ class Order(models.Model):
     def __str__(self):
         return self.number
 
+    def save(self, *args, **kwargs):
+        # The stage is written by the gate alone (orders.stage_guard).
+        saved = getattr(self, "_saved_stages", None)
+        if saved is None:
+            if self.stage != Stage.DRAFT or self.held_stage:
+                stage_guard.check("A new order past the draft")
+        elif saved == "deferred":
+            # Loaded without its stage: Django saves only the loaded fields.
+            if STAGE_FIELDS & set(kwargs.get("update_fields") or ()):
+                stage_guard.check("Saving a stage that was never loaded")
+        elif saved != (self.stage, self.held_stage):
+            stage_guard.check("Saving a changed stage")
+        super().save(*args, **kwargs)
+        if saved != "deferred":
+            self._saved_stages = (self.stage, self.held_stage)
+
     def get_absolute_url(self):
         return reverse("orders:detail", kwargs={"number": self.number})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        order = super().from_db(db, field_names, values)
+        order._saved_stages = (
+            order.__dict__.get("stage"),
+            order.__dict__.get("held_stage"),
+        )
+        return order
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_stages = (
+            self.__dict__.get("stage"),
+            self.__dict__.get("held_stage"),
+        )
 
     @property
     def is_open(self) -> bool:

@@ -3,7 +3,7 @@ role's "what needs me now" queue — each a fixed number of queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -96,13 +96,16 @@ class TrackerRow:
     is_current: bool
     is_late: bool
     days_late: int
+    # The stage's own due items (sign-offs, milestones …: orders.registry).
+    items: list = field(default_factory=list)
 
 
 def stage_tracker(
-    order: Order, calendar: WorkCalendar | None = None
+    order: Order, calendar: WorkCalendar | None = None, due_items=()
 ) -> list[TrackerRow]:
-    """Every stage of the walk with its due date, actual dates and lateness. Uses the
-    prefetched deadlines; one calendar for the whole page."""
+    """Every stage of the walk with its due date (the stage deadline rows alone),
+    actual dates, lateness and its due items. Uses the prefetched deadlines; one
+    calendar for the whole page."""
     from ..workflow import STAGE_DEPARTMENTS
 
     calendar = calendar or get_calendar()
@@ -137,6 +140,7 @@ def stage_tracker(
                 is_current=stage == current,
                 is_late=late_days > 0 and (done is not None or stage == current),
                 days_late=max(late_days, 0),
+                items=[i for i in due_items if i.stage == stage],
             )
         )
     return rows

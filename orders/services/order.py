@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import may
+from notifications.services import notify
 
 from .. import events
 from ..concurrency import lock_order
@@ -39,7 +40,7 @@ from ..stages import IN_PROGRESS, Stage
 from ..submissions import claim_token as _claim_token
 from ..submissions import record_result as _record_result
 from ..uploads import validate_upload
-from ..workflow import order_move
+from ..workflow import MOVES, order_move
 
 HEADER_FIELDS = (
     "customer",
@@ -490,6 +491,37 @@ def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachm
     return attachment
 
 
+def order_advance(
+    *,
+    actor,
+    order: Order,
+    move: str,
+    app: str,
+    reason: str = "",
+    automatic: bool = False,
+    parameters: dict | None = None,
+    version: int | None = None,
+) -> Order:
+    """How another app makes a move it owns (orders.workflow.MOVES[move].app): its
+    service calls this once its own record allows the move; the gate checks the
+    actor (unless the move is automatic, made for the actor whose action completed
+    it), the table and the app's preconditions, and runs its effects."""
+    definition = MOVES.get(move)
+    if definition is None or definition.app != app:
+        raise InvalidMove(
+            _("“%(move)s” is not a step of this part of the system.") % {"move": move}
+        )
+    return order_move(
+        order=order,
+        actor=actor,
+        move=move,
+        reason=reason,
+        automatic=automatic,
+        parameters=parameters,
+        version=version,
+    )
+
+
 def order_submit(
     *, actor, order: Order, version: int | None = None, form_token=None
 ) -> Order:
@@ -522,22 +554,17 @@ def order_cancel(
     version: int | None = None,
     form_token=None,
 ) -> Order:
-    with transaction.atomic():
-        cancelled = order_move(
-            order=order,
-            actor=actor,
-            move="cancel",
-            reason=reason,
-            version=version,
-            form_token=form_token,
-            fields={"loss_measures": loss_measures},
-        )
-        for change in cancelled.change_requests.filter(
-            status__in=[ChangeRequest.Status.PENDING, ChangeRequest.Status.AWAITING_GM]
-        ):
-            change.status = ChangeRequest.Status.WITHDRAWN
-            change.save(update_fields=["status"])
-        return cancelled
+    """Cancel (终止) with the reason and what was done to limit the loss; change
+    requests still waiting are closed by the move itself (orders.moves)."""
+    return order_move(
+        order=order,
+        actor=actor,
+        move="cancel",
+        reason=reason,
+        version=version,
+        form_token=form_token,
+        fields={"loss_measures": loss_measures},
+    )
 
 
 # --- change requests -------------------------------------------------------------------
@@ -650,7 +677,18 @@ def change_request_approve(
     )
     if locked.status == ChangeRequest.Status.APPLIED:
         _apply_change(order, locked, actor)
+        _tell_requester(locked, order, _("approved and applied"))
     return locked
+
+
+def _tell_requester(change: ChangeRequest, order: Order, outcome) -> None:
+    notify(
+        users=[change.requested_by_id],
+        message=_("Change request on order %(number)s %(outcome)s.")
+        % {"number": order.number, "outcome": outcome},
+        link=order.get_absolute_url() + "#changes",
+        kind="change_decided",
+    )
 
 
 def _apply_change(order: Order, change: ChangeRequest, actor) -> None:
@@ -713,5 +751,8 @@ def change_request_reject(
         move="resume",
         automatic=True,
         parameters={"change_request": locked.pk},
+    )
+    _tell_requester(
+        locked, order, _("rejected: %(why)s") % {"why": locked.decided_comment}
     )
     return locked

@@ -27,7 +27,7 @@ from ..models import (
     ReviewSignoff,
     StageDeadline,
 )
-from ..stages import Stage
+from ..stages import MATERIALS_COMMITTED_BY, STAGE_SPECS, Stage
 from ..workflow import order_move
 from .order import _claim_token, _require, number_next
 
@@ -38,12 +38,15 @@ REVIEW_DEPARTMENTS_BY_KIND = {
     "mould": (*DEFAULT_REVIEW_DEPARTMENTS, "finance"),
 }
 # Which signed row commits the days of which stage.
+# Which signed row commits the days of which stage (and of the materials milestone),
+# as the stages declare it (orders.stages.STAGE_SPECS).
 DAYS_FROM = {
-    "drawing": "technical",
-    "materials": "purchasing",
-    "production": "production",
-    "inspection": "quality",
-    "delivery": "logistics",
+    **{
+        stage: spec.committed_by
+        for stage, spec in STAGE_SPECS.items()
+        if spec.committed_by
+    },
+    "materials": MATERIALS_COMMITTED_BY,
 }
 
 
@@ -360,20 +363,22 @@ def review_conclude(
 
 
 def _plan_deadlines(order: Order, schedule: Schedule) -> None:
-    from ..workflow import STAGE_DEPARTMENTS
-
-    codes = {
-        STAGE_DEPARTMENTS[s]
-        for s in ("drawing", "production", "inspection", "delivery")
+    """The planned due date of every stage whose days the review committed; a stage
+    whose spec sets its date on entry (the drawings' clock) replaces it then."""
+    planned = {s: spec for s, spec in STAGE_SPECS.items() if spec.committed_by}
+    departments = {
+        d.code: d
+        for d in Department.objects.filter(
+            code__in={spec.department for spec in planned.values()}
+        )
     }
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
-    for stage in ("drawing", "production", "inspection", "delivery"):
+    for stage, spec in planned.items():
         StageDeadline.objects.update_or_create(
             order=order,
             stage=stage,
             defaults={
                 "due_date": schedule.due[stage],
-                "department": departments.get(STAGE_DEPARTMENTS[stage]),
+                "department": departments.get(spec.department),
             },
         )
 
@@ -482,48 +487,16 @@ def delegation_revoke(*, actor, delegation: ApprovalDelegation) -> ApprovalDeleg
     return delegation
 
 
-@transaction.atomic
 def order_send_back(
     *, actor, order: Order, reason: str, version=None, form_token=None
 ) -> Order:
-    """Send a submitted order back to sales (incomplete or invalid). An open review
-    sheet is voided with it: its signatures were given for content that will change,
-    so every department signs again after resubmission; the event keeps what was
-    voided."""
-    _require(actor, "orders.send_back", order)
-    locked = Order.objects.select_for_update().get(pk=order.pk)
-    review = ContractReview.objects.select_for_update().filter(order=locked).first()
-    voided = []
-    if review is not None:
-        for row in review.signoffs.select_related("department", "signed_by"):
-            if row.is_signed:
-                voided.append(
-                    {
-                        "department": row.department.name,
-                        "days": row.days_needed,
-                        "signed_by": str(row.signed_by),
-                    }
-                )
-        review.signoffs.update(
-            content="",
-            days_needed=None,
-            resources_ok=None,
-            risks="",
-            opinion="",
-            signed_by=None,
-            signed_at=None,
-        )
-        review.conclusion = ""
-        review.concluded_by = None
-        review.concluded_at = None
-        review.promised_date = None
-        review.save()
+    """Send a submitted order back to sales (incomplete or invalid). Its review sheet
+    is voided by the move itself (orders.moves.void_review), whoever makes it."""
     return order_move(
-        order=locked,
+        order=order,
         actor=actor,
         move="send_back",
         reason=reason,
         version=version,
         form_token=form_token,
-        parameters={"voided_signoffs": voided} if voided else None,
     )

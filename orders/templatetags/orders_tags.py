@@ -53,3 +53,12 @@ def stage_tag(stage, label):
         stage,
         label,
     )
+
+
+@register.simple_tag(takes_context=True)
+def panel(context, rendered):
+    """A registered panel (orders.registry), rendered with its own context on top of
+    the page's, as {% include %} would."""
+    template = context.template.engine.get_template(rendered.template)
+    with context.push(**rendered.context):
+        return template.render(context)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import may, require
 from accounts.workdays import get_calendar, uncovered_years_warning
 
-from .. import events, selectors, services
+from .. import events, registry, selectors, services
 from ..concurrency import posted_version
 from ..events import change_rows
 from ..exceptions import DuplicateSubmission, InvalidMove, StaleEdit, ValidationError
@@ -29,8 +29,6 @@ from ..forms import (
 )
 from ..models import ChangeRequest, Order
 from ..presenters import payment_terms_text
-from ..selectors.contract import technical_sections
-from ..selectors.review import review_sections
 from ..stages import Stage
 from ..workflow import MOVES, moves_from
 
@@ -139,7 +137,7 @@ def order_detail(request, number):
     ]
     open_change = next((c for c in order.change_requests.all() if c.is_open), None)
     calendar = get_calendar()
-    tracker = selectors.stage_tracker(order, calendar)
+    tracker = selectors.stage_tracker(order, calendar, registry.due_items_for(order))
     return render(
         request,
         "orders/order_detail.html",
@@ -169,8 +167,7 @@ def order_detail(request, number):
             "attachment_form": AttachmentForm(),
             "decision_form": DecisionForm(),
             "copy_token": services.new_form_token(),
-            **review_sections(order=order, user=user),
-            **technical_sections(order=order, user=user),
+            "panels": registry.render_panels(registry.ORDER_PAGE, order, user),
         },
     )
 

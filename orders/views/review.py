@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import may, require
 from accounts.workdays import get_calendar, uncovered_years_warning
 
-from .. import services
+from .. import registry, services
 from ..concurrency import posted_version
 from ..exceptions import (
     DuplicateSubmission,
@@ -131,6 +131,7 @@ def _sheet_context(request, order, review, **forms):
         and may(user, "orders.approve_order", order),
         "approval_form": ApprovalForm(),
         "calendar_warning": _calendar_warning(order, review),
+        "panels": registry.render_panels(registry.REVIEW_SHEET, order, user),
     }
     return context
 

@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from accounts.workdays import get_calendar
 from orders import services
 from orders.exceptions import InvalidMove, PermissionDenied, ValidationError
-from orders.models import Drawing, KeyRequirement, Order, OrderEvent
+from orders.models import Drawing, KeyRequirement, Order, OrderEvent, StageDeadline
+from orders.stage_guard import stage_writes
 from tests.orders.test_contract import EXE, PDF, walk
 
 DWG = b"AC1032" + b"\x00" * 128
@@ -263,7 +264,8 @@ def test_a_corrected_version_is_re_issued_after_a_recall(at_drawing, people):
 def test_drawings_are_recalled_when_the_order_is_done(at_drawing, people):
     tech = people["techmgr"]
     order = issued(at_drawing, tech)
-    Order.objects.filter(pk=order.pk).update(stage="completed")
+    with stage_writes():  # the later stages' pages are not built yet
+        Order.objects.filter(pk=order.pk).update(stage="completed")
 
     assert services.drawings_recall(actor=tech, order=order, reason="订单完成收回") == 1
     with pytest.raises(InvalidMove):
@@ -327,7 +329,12 @@ def test_the_technical_home_page_shows_drawings_due_red_when_late(
     fresh = order_at("drawing")
     late = order_at("drawing")
     entered = timezone.now() - timedelta(days=10)
-    Order.objects.filter(pk=late.pk).update(stage_entered_at=entered)
+    # as if the drawings had arrived ten days ago: the gate set the clock then
+    clock = get_calendar().add_working_days(
+        timezone.localdate(entered), settings.ORDER_DRAWING_CLOCK_WORKING_DAYS
+    )
+    Order.objects.filter(pk=late.pk).update(stage_entered_at=entered, due_date=clock)
+    StageDeadline.objects.filter(order=late, stage="drawing").update(due_date=clock)
     english.force_login(people["techmgr"])
 
     body = english.get("/").content.decode()

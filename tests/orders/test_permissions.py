@@ -169,7 +169,7 @@ def test_roles_with_the_moves_permission_pass_the_gate(code, make_user, arrange)
         # given an order at a stage the move leaves from
         order = arrange(source, own)
         stage, version, event_count = snapshot(order)
-        refusal = move.precondition(order) if move.precondition else None
+        refusal = move.refusal(order)
         if refusal:
             # when the holder tries a move whose precondition is not met (accept,
             # accept_direct, decline: the review conclusion's page is not built yet)

@@ -1,0 +1,125 @@
+"""orders' due items (orders.registry): what inside a stage has its own due date and
+its own responsible party — each department's row of the review sheet, and the
+materials milestone (备料) that purchasing committed on it. Reminders and lateness
+points read these and the stage deadlines, nothing else."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.workdays import get_calendar
+
+from .models import ReviewSignoff, StageDeadline
+from .registry import DueItem, DueSource, due_source
+from .stages import MATERIALS_COMMITTED_BY, Stage
+
+
+def _review_due(order) -> object:
+    deadline = next((d for d in order.deadlines.all() if d.stage == Stage.REVIEW), None)
+    return deadline.due_date if deadline else None
+
+
+def _signoffs_for(order) -> list[DueItem]:
+    due = _review_due(order)
+    rows = ReviewSignoff.objects.filter(review__order=order).select_related(
+        "department"
+    )
+    return [
+        DueItem(
+            order_id=order.pk,
+            source="review_signoff",
+            what=_("%(department)s signs the review sheet")
+            % {"department": row.department.name},
+            due_date=due,
+            department_id=row.department_id,
+            user_id=row.signed_by_id,
+            done_at=row.signed_at,
+            stage=Stage.REVIEW,
+        )
+        for row in rows
+    ]
+
+
+def _open_signoffs():
+    """Unsigned rows of orders at the review, with the review's due date."""
+    deadlines = StageDeadline.objects.filter(stage=Stage.REVIEW)
+    dues = dict(deadlines.values_list("order_id", "due_date"))
+    for row in ReviewSignoff.objects.filter(
+        signed_at__isnull=True, review__order__stage=Stage.REVIEW
+    ).select_related("review", "department"):
+        yield DueItem(
+            order_id=row.review.order_id,
+            source="review_signoff",
+            what=_("%(department)s signs the review sheet")
+            % {"department": row.department.name},
+            due_date=dues.get(row.review.order_id),
+            department_id=row.department_id,
+            stage=Stage.REVIEW,
+        )
+
+
+def _materials_item(row, calendar) -> DueItem:
+    review = row.review
+    start = timezone.localdate(review.concluded_at)
+    return DueItem(
+        order_id=review.order_id,
+        source="materials",
+        what=_("Materials ready (备料)"),
+        due_date=calendar.add_working_days(start, row.days_needed or 0),
+        department_id=row.department_id,
+        stage=Stage.DRAWING,
+    )
+
+
+def _materials_rows():
+    return ReviewSignoff.objects.filter(
+        department__code=MATERIALS_COMMITTED_BY,
+        days_needed__isnull=False,
+        review__concluded_at__isnull=False,
+    ).select_related("review")
+
+
+def _materials_for(order) -> list[DueItem]:
+    rows = list(_materials_rows().filter(review__order=order))
+    if not rows:
+        return []
+    calendar = get_calendar()
+    return [_materials_item(row, calendar) for row in rows]
+
+
+def _open_materials():
+    """Until production records the materials as ready, the milestone stays open
+    for orders on their way to production."""
+    calendar = get_calendar()
+    waiting = [Stage.APPROVAL, Stage.QUOTE, Stage.CONTRACT, Stage.DRAWING]
+    for row in _materials_rows().filter(review__order__stage__in=waiting):
+        yield _materials_item(row, calendar)
+
+
+def register_due_sources() -> None:
+    due_source(
+        DueSource(
+            "review_signoff",
+            _("review sign-off"),
+            Stage.REVIEW,
+            "orders",
+            _signoffs_for,
+            _open_signoffs,
+            doc=_("each department's row, due with the review itself"),
+        )
+    )
+    due_source(
+        DueSource(
+            "materials",
+            _("materials (备料)"),
+            Stage.DRAWING,
+            "orders",
+            _materials_for,
+            _open_materials,
+            doc=_(
+                "purchasing's committed days after the review's conclusion; runs "
+                "beside the drawings"
+            ),
+        )
+    )

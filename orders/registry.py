@@ -1,0 +1,248 @@
+"""How an app takes part in the walk without editing `orders`.
+
+`orders` keeps the table of stages and moves (orders.workflow) and the one gate.
+Everything else an app brings, it declares here from its AppConfig.ready(), the way
+Django's admin site and system checks let an app register itself:
+
+- `precondition(move)` — what must be true before a move (the gate refuses with the
+  function's words otherwise);
+- `effect(move)` — what a move does besides changing the stage: `before` runs on the
+  locked order before it is saved (set fields, name them in `transition.fields`),
+  `after` runs once it is saved, in the same transaction;
+- `panel(...)` — a section of the order page or of the contract review sheet;
+- `event_type(...)` — a kind of history line, its label and how it reads;
+- `due_source(...)` — things inside a stage with their own due date and responsible
+  party (a sign-off, a milestone, a dispatch slip …), which the tracker, the
+  reminders and the lateness points read;
+- queues are declared in core.queues.
+
+Queues, panels and event types are read by code that does not know which apps exist;
+nothing here imports an app.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# --- moves: preconditions and effects ------------------------------------------------
+
+
+@dataclass
+class Transition:
+    """One move in progress, as the gate hands it to preconditions and effects."""
+
+    order: object  # locked; `before` effects may set fields on it
+    move: object  # the workflow.Move
+    actor: object
+    reason: str
+    fields: dict  # the move's extra fields, as posted (loss_measures …)
+    from_stage: str
+    to_stage: str
+    now: datetime
+    automatic: bool = False
+    update_fields: list[str] = field(default_factory=list)
+    parameters: dict = field(default_factory=dict)  # added to the move's event
+
+
+@dataclass(frozen=True)
+class Precondition:
+    check: Callable[[object], object]  # (order) -> None when met, or the refusal text
+    doc: object  # what must be true, for docs/workflow.md
+    app: str
+
+
+@dataclass(frozen=True)
+class Effect:
+    run: Callable[[Transition], None]
+    when: str  # "before" or "after"
+    app: str
+    doc: object = ""
+
+
+_PRECONDITIONS: dict[str, list[Precondition]] = defaultdict(list)
+_EFFECTS: dict[str, list[Effect]] = defaultdict(list)
+
+
+def precondition(move: str, *, app: str, doc) -> Callable:
+    """Decorator: `check(order)` returns None when the move may be made, or the
+    refusal the user reads."""
+
+    def register(check):
+        _PRECONDITIONS[move].append(Precondition(check, doc, app))
+        return check
+
+    return register
+
+
+def effect(move: str, *, app: str, when: str = "after", doc="") -> Callable:
+    """Decorator: `run(transition)` does what the move does besides the stage."""
+    if when not in ("before", "after"):
+        raise ValueError(f"when must be 'before' or 'after', not {when!r}")
+
+    def register(run):
+        _EFFECTS[move].append(Effect(run, when, app, doc))
+        return run
+
+    return register
+
+
+def preconditions_of(move: str) -> list[Precondition]:
+    return list(_PRECONDITIONS.get(move, ()))
+
+
+def effects_of(move: str, when: str) -> list[Effect]:
+    return [e for e in _EFFECTS.get(move, ()) if e.when == when]
+
+
+# --- panels ------------------------------------------------------------------------------
+
+ORDER_PAGE = "order"
+REVIEW_SHEET = "review_sheet"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of a page about one order. `context(order, user)` returns the
+    template's context, or None when the panel has nothing to show."""
+
+    key: str
+    where: str  # ORDER_PAGE or REVIEW_SHEET
+    template: str
+    context: Callable[[object, object], dict | None]
+    position: int = 100
+    app: str = ""
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def panel(p: Panel) -> Panel:
+    if p.where not in (ORDER_PAGE, REVIEW_SHEET):
+        raise ValueError(f"Unknown place {p.where!r} for panel {p.key!r}")
+    _PANELS[p.key] = p
+    return p
+
+
+def panels_for(where: str) -> list[Panel]:
+    return sorted(
+        (p for p in _PANELS.values() if p.where == where),
+        key=lambda p: (p.position, p.key),
+    )
+
+
+@dataclass
+class RenderedPanel:
+    key: str
+    template: str
+    context: dict
+
+
+def render_panels(where: str, order, user) -> list[RenderedPanel]:
+    """The panels that have something to show, with their context."""
+    shown = []
+    for p in panels_for(where):
+        context = p.context(order, user)
+        if context is not None:
+            shown.append(RenderedPanel(p.key, p.template, context))
+    return shown
+
+
+# --- event types -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventType:
+    """A kind of history line. `detail(event)` gives the figures that say what
+    happened; `reason_label` names the event's free text."""
+
+    code: str
+    label: object
+    app: str
+    detail: Callable[[object], str] | None = None
+    reason_label: object = None
+
+
+_EVENT_TYPES: dict[str, EventType] = {}
+
+
+def event_type(t: EventType) -> EventType:
+    if len(t.code) > 32:
+        raise ValueError(f"Event type code {t.code!r} is longer than 32 characters")
+    if t.code in _EVENT_TYPES and _EVENT_TYPES[t.code] != t:
+        raise ValueError(f"Event type {t.code!r} is registered twice")
+    _EVENT_TYPES[t.code] = t
+    return t
+
+
+def event_type_of(code: str) -> EventType | None:
+    return _EVENT_TYPES.get(code)
+
+
+def event_types() -> list[EventType]:
+    return list(_EVENT_TYPES.values())
+
+
+_MOVE_DETAILS: dict[str, Callable[[dict], str]] = {}
+
+
+def move_detail(move: str, detail: Callable[[dict], str]) -> None:
+    """How a move's own event reads, from the parameters its service gave the gate
+    (the drawing issued, the slip that finished production …)."""
+    _MOVE_DETAILS[move] = detail
+
+
+def move_detail_of(move: str) -> Callable[[dict], str] | None:
+    return _MOVE_DETAILS.get(move)
+
+
+# --- due items ----------------------------------------------------------------------------
+
+
+@dataclass
+class DueItem:
+    """Something inside a stage with its own due date and responsible party."""
+
+    order_id: int
+    source: str  # the DueSource's key
+    what: object
+    due_date: date | None
+    department_id: int | None = None
+    user_id: int | None = None
+    done_at: datetime | None = None
+    stage: str = ""
+
+
+@dataclass(frozen=True)
+class DueSource:
+    """`for_order(order)` lists the order's items (done ones included); `open_items()`
+    every item still open, for the reminder scan (a queryset-backed iterable)."""
+
+    key: str
+    label: object
+    stage: str
+    app: str
+    for_order: Callable[[object], list[DueItem]]
+    open_items: Callable[[], object]
+    doc: object = ""
+
+
+_DUE_SOURCES: dict[str, DueSource] = {}
+
+
+def due_source(s: DueSource) -> DueSource:
+    _DUE_SOURCES[s.key] = s
+    return s
+
+
+def due_sources() -> list[DueSource]:
+    return list(_DUE_SOURCES.values())
+
+
+def due_items_for(order) -> list[DueItem]:
+    items = []
+    for source in _DUE_SOURCES.values():
+        items.extend(source.for_order(order))
+    return sorted(items, key=lambda i: (i.due_date is None, i.due_date or date.max))
