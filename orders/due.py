@@ -20,11 +20,22 @@ def _review_due(order) -> object:
     return deadline.due_date if deadline else None
 
 
+def _rows_of(order) -> list:
+    """The order's review rows, read once for both sources (one query a page)."""
+    rows = getattr(order, "_due_review_rows", None)
+    if rows is None:
+        rows = list(
+            ReviewSignoff.objects.filter(review__order=order).select_related(
+                "department", "review"
+            )
+        )
+        order._due_review_rows = rows
+    return rows
+
+
 def _signoffs_for(order) -> list[DueItem]:
     due = _review_due(order)
-    rows = ReviewSignoff.objects.filter(review__order=order).select_related(
-        "department"
-    )
+    rows = _rows_of(order)
     return [
         DueItem(
             order_id=order.pk,
@@ -81,7 +92,13 @@ def _materials_rows():
 
 
 def _materials_for(order) -> list[DueItem]:
-    rows = list(_materials_rows().filter(review__order=order))
+    rows = [
+        row
+        for row in _rows_of(order)
+        if row.department.code == MATERIALS_COMMITTED_BY
+        and row.days_needed is not None
+        and row.review.concluded_at is not None
+    ]
     if not rows:
         return []
     calendar = get_calendar()
