@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("orders/", include("orders.urls")),
     path("inbox/", include("notifications.urls")),
+    path("production/", include("production.urls")),
     path("", include("accounts.urls")),
 ]

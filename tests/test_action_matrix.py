@@ -357,6 +357,11 @@ ACTIONS: dict[str, Action] = {
             },
         ),
     ),
+    "production:report_complete": Action(
+        "production",
+        frozenset({"planner"}),
+        lambda o, u: (f"/production/orders/{o.number}/complete/", {"note": "完工"}),
+    ),
     "orders:delegations:revoke": Action(
         "draft",
         frozenset({"gm"}),

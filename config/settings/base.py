@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "orders",
     "notifications",
+    "production",
 ]
 
 MIDDLEWARE = [

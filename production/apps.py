@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProductionConfig(AppConfig):
+    """The shop floor's part of the walk (生产). It takes part through the registries
+    of orders.registry and core.queues — no line of `orders` knows it exists."""
+
+    name = "production"
+    verbose_name = _("Production")
+
+    def ready(self):
+        from . import permissions  # noqa: F401 (declares its rules)
+        from .walk import register
+
+        register()
