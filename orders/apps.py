@@ -10,7 +10,7 @@ class OrdersConfig(AppConfig):
         # The declared rules of who may see and act on an order.
         from . import checks, moves, permissions  # noqa: F401 (they register)
         from .due import register_due_sources
-        from .events import register_event_types
+        from .history import register_event_types
         from .panels import register_panels
         from .queues import register_all
 

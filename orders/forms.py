@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .lines import LineInput as LineData
 from .models import Customer, Order, Product
 from .money import plain
-from .services import LineData, new_form_token
+from .submissions import new_form_token
 from .widgets import AutocompleteSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -129,10 +130,9 @@ class OrderForm(TokenMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class LineForm(forms.Form):
-    product = forms.ModelChoiceField(
-        queryset=Product.objects.all(), required=False, widget=forms.HiddenInput
-    )
+class PricedLineFields(forms.Form):
+    """The fields an order line and a quote line share (orders.lines)."""
+
     model_code = forms.CharField(
         label=_("model"),
         max_length=64,
@@ -159,6 +159,12 @@ class LineForm(forms.Form):
             MinValueValidator(Decimal("0"), _("The unit price cannot be negative."))
         ],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+
+
+class LineForm(PricedLineFields):
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.all(), required=False, widget=forms.HiddenInput
     )
     price_includes_tax = forms.BooleanField(
         label=_("incl. tax"), required=False, initial=True
@@ -418,28 +424,10 @@ class QuoteForm(TokenMixin, forms.Form):
         return value
 
 
-class QuoteLineForm(forms.Form):
+class QuoteLineForm(PricedLineFields):
+    """A quote line: its tax basis and rate are the quote's."""
+
     model_code = forms.CharField(label=_("model"), max_length=64)
-    spec = forms.CharField(label=_("specification"), max_length=128, required=False)
-    quantity = forms.DecimalField(
-        label=_("quantity"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[
-            MinValueValidator(
-                Decimal("0.01"), _("The quantity must be greater than 0.")
-            )
-        ],
-    )
-    unit = forms.CharField(label=_("unit"), max_length=16, initial="件")
-    unit_price = forms.DecimalField(
-        label=_("unit price"),
-        max_digits=14,
-        decimal_places=4,
-        validators=[
-            MinValueValidator(Decimal("0"), _("The unit price cannot be negative."))
-        ],
-    )
 
 
 class BaseQuoteLineFormSet(forms.BaseFormSet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import contract, review
+from .views import contract, delegation, drawing, quote, review
 from .views import order as views
 
 app_name = "orders"
@@ -24,8 +24,8 @@ urlpatterns = [
         views.salesperson_autocomplete,
         name="salesperson_autocomplete",
     ),
-    path("approvals/stand-ins/", review.delegations, name="delegations"),
-    path("staff/autocomplete/", review.staff_autocomplete, name="staff_autocomplete"),
+    path("approvals/stand-ins/", delegation.delegations, name="delegations"),
+    path("staff/autocomplete/", delegation.staff_autocomplete, name="staff_autocomplete"),
     # before "<str:number>/", which would take "contracts" for an order number
     path("contracts/", contract.contract_register, name="contracts"),
     path("<str:number>/", views.order_detail, name="detail"),
@@ -38,25 +38,25 @@ urlpatterns = [
     ),
     path("<str:number>/review/print/", review.review_print, name="review_print"),
     path("<str:number>/approve/", review.order_approve, name="approve"),
-    path("<str:number>/quotes/new/", review.quote_create, name="quote_create"),
+    path("<str:number>/quotes/new/", quote.quote_create, name="quote_create"),
     path(
         "<str:number>/quotes/<int:version>/submit/",
-        review.quote_submit,
+        quote.quote_submit,
         name="quote_submit",
     ),
     path(
         "<str:number>/quotes/<int:version>/decide/",
-        review.quote_decide,
+        quote.quote_decide,
         name="quote_decide",
     ),
     path(
         "<str:number>/quotes/<int:version>/accept/",
-        review.quote_accept,
+        quote.quote_accept,
         name="quote_accept",
     ),
     path(
         "<str:number>/quotes/<int:version>/print/",
-        review.quote_print,
+        quote.quote_print,
         name="quote_print",
     ),
     path("<str:number>/edit/", views.order_edit, name="edit"),
@@ -79,24 +79,24 @@ urlpatterns = [
     path("<str:number>/contract/", contract.contract_record, name="contract_record"),
     path("<str:number>/contract/file/", contract.contract_file, name="contract_file"),
     path(
-        "<str:number>/drawings/upload/", contract.drawing_upload, name="drawing_upload"
+        "<str:number>/drawings/upload/", drawing.drawing_upload, name="drawing_upload"
     ),
     path(
         "<str:number>/drawings/requirements/",
-        contract.requirements_write,
+        drawing.requirements_write,
         name="requirements_write",
     ),
     path(
-        "<str:number>/drawings/issue/", contract.drawings_issue, name="drawings_issue"
+        "<str:number>/drawings/issue/", drawing.drawings_issue, name="drawings_issue"
     ),
     path(
         "<str:number>/drawings/recall/",
-        contract.drawings_recall,
+        drawing.drawings_recall,
         name="drawings_recall",
     ),
     path(
         "<str:number>/drawings/<int:version>/",
-        contract.drawing_file,
+        drawing.drawing_file,
         name="drawing_file",
     ),
 ]

@@ -1,10 +1,11 @@
 """Writes, one module per part of the walk; callers import from here."""
 
 from ..submissions import new_form_token
-from .contract import (
-    contract_record,
+from .contract import contract_record
+from .drawing import (
     drawing_upload,
     drawings_issue,
+    drawings_open,
     drawings_recall,
     requirements_write,
 )
@@ -37,6 +38,7 @@ from .quote import (
     quote_submit,
 )
 from .review import (
+    committed_days,
     default_review_departments,
     delegation_create,
     delegation_revoke,
@@ -53,9 +55,11 @@ __all__ = [
     "contract_record",
     "drawing_upload",
     "drawings_issue",
+    "drawings_open",
     "drawings_recall",
     "requirements_write",
     "QuoteLineData",
+    "committed_days",
     "default_review_departments",
     "delegation_create",
     "delegation_revoke",

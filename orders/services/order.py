@@ -5,7 +5,6 @@ through orders.workflow.order_move and nothing else."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,6 +25,7 @@ from ..exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from ..lines import LineInput, line_problems, price
 from ..models import (
     ChangeRequest,
     Customer,
@@ -35,7 +35,6 @@ from ..models import (
     OrderLine,
     Product,
 )
-from ..money import amount_problems, cny, line_amounts
 from ..stages import IN_PROGRESS, Stage
 from ..submissions import claim_token as _claim_token
 from ..submissions import record_result as _record_result
@@ -67,16 +66,8 @@ LINE_FIELDS = (
 )
 
 
-@dataclass
-class LineData:
-    model_code: str
-    quantity: Decimal
-    unit_price: Decimal
-    spec: str = ""
-    unit: str = "件"
-    price_includes_tax: bool = True
-    vat_rate: Decimal = Decimal("0.13")
-    product: Product | None = None
+# The order line as the services take it (orders.lines).
+LineData = LineInput
 
 
 def _require(actor, action: str, obj=None) -> None:
@@ -189,37 +180,17 @@ def _validate_header(data: dict, *, today: date, old_requested: date | None = No
 def _validate_lines(lines: list[LineData]):
     if not lines:
         raise ValidationError({"lines": _("An order needs at least one line.")})
-    errors = []
-    for number, line in enumerate(lines, start=1):
-        if not (line.model_code or "").strip():
-            errors.append(_("Line %(n)s: the model is missing.") % {"n": number})
-        if line.quantity is None or Decimal(line.quantity) <= 0:
-            errors.append(
-                _("Line %(n)s: the quantity must be greater than 0.") % {"n": number}
-            )
-        if line.unit_price is None or Decimal(line.unit_price) < 0:
-            errors.append(
-                _("Line %(n)s: the unit price cannot be negative.") % {"n": number}
-            )
-        if line.vat_rate is None or not (0 <= Decimal(line.vat_rate) < 1):
-            errors.append(
-                _("Line %(n)s: the VAT rate must be between 0 and 1.") % {"n": number}
-            )
-    if not errors:
-        errors = amount_problems(
-            (x.quantity, x.unit_price, x.price_includes_tax, x.vat_rate) for x in lines
-        )
+    errors = line_problems(lines)
     if errors:
         raise ValidationError({"lines": errors})
 
 
 def _write_lines(order: Order, lines: list[LineData]) -> None:
     order.lines.all().delete()
+    priced = price(lines)
     rows = []
-    for position, line in enumerate(lines, start=1):
-        net, tax, gross = line_amounts(
-            line.quantity, line.unit_price, line.price_includes_tax, line.vat_rate
-        )
+    for position, item in enumerate(priced.lines, start=1):
+        line = item.line
         row = OrderLine(
             order=order,
             position=position,
@@ -231,16 +202,16 @@ def _write_lines(order: Order, lines: list[LineData]) -> None:
             unit_price=line.unit_price,
             price_includes_tax=line.price_includes_tax,
             vat_rate=line.vat_rate,
-            net_amount=net,
-            tax_amount=tax,
-            gross_amount=gross,
+            net_amount=item.net,
+            tax_amount=item.tax,
+            gross_amount=item.gross,
         )
         row.full_clean(exclude=["order"])
         rows.append(row)
     OrderLine.objects.bulk_create(rows)
-    order.net_amount = cny(sum((r.net_amount for r in rows), Decimal(0)))
-    order.tax_amount = cny(sum((r.tax_amount for r in rows), Decimal(0)))
-    order.gross_amount = cny(sum((r.gross_amount for r in rows), Decimal(0)))
+    order.net_amount = priced.net
+    order.tax_amount = priced.tax
+    order.gross_amount = priced.gross
 
 
 def _evaluate_credit(order: Order, actor, *, previous_gross: Decimal | None) -> None:
@@ -612,17 +583,7 @@ def change_request_create(
     changes = _diff(before, proposed, _customer_names(before, proposed))
     if not changes:
         raise ValidationError(_("Nothing was changed."))
-    amount_after = cny(
-        sum(
-            (
-                line_amounts(
-                    x.quantity, x.unit_price, x.price_includes_tax, x.vat_rate
-                )[2]
-                for x in lines
-            ),
-            Decimal(0),
-        )
-    )
+    amount_after = price(lines).gross
     change = ChangeRequest(
         order=locked,
         reason=reason.strip(),

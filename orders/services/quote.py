@@ -3,7 +3,7 @@ customer's acceptance of an unexpired approved quote moves the order to contract
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -17,8 +17,8 @@ from accounts.permissions import may
 from .. import events
 from ..authority import acting_for
 from ..exceptions import InvalidMove, PermissionDenied, ValidationError
+from ..lines import LineInput, line_problems, price
 from ..models import Order, OrderEvent, Quote, QuoteLine
-from ..money import amount_problems, cny, line_amounts
 from ..stages import Stage
 from ..workflow import order_move
 from .order import _claim_token, _record_result, _require, number_next
@@ -26,18 +26,21 @@ from .order import _claim_token, _record_result, _require, number_next
 Status = Quote.Status
 
 
-@dataclass
-class QuoteLineData:
-    model_code: str
-    quantity: Decimal
-    unit_price: Decimal
-    spec: str = ""
-    unit: str = "件"
+# A quote line as the services take it: tax basis and rate are the quote's.
+QuoteLineData = LineInput
 
 
 def _quote_number(today: date) -> str:
     yyyymm = today.strftime("%Y%m")
     return f"BJ-{yyyymm}-{number_next(key=f'quote:{yyyymm}'):05d}"
+
+
+def _as_quoted(lines, prices_include_tax, vat_rate) -> list[LineInput]:
+    """The lines at the quote's own tax basis and rate."""
+    return [
+        replace(x, price_includes_tax=prices_include_tax, vat_rate=vat_rate or 0)
+        for x in lines
+    ]
 
 
 def _validate(
@@ -54,23 +57,7 @@ def _validate(
     if not lines:
         errors["lines"] = [_("A quote needs at least one line.")]
     else:
-        problems = []
-        for n, line in enumerate(lines, start=1):
-            if not (line.model_code or "").strip():
-                problems.append(_("Line %(n)s: the model is missing.") % {"n": n})
-            if line.quantity is None or Decimal(line.quantity) <= 0:
-                problems.append(
-                    _("Line %(n)s: the quantity must be greater than 0.") % {"n": n}
-                )
-            if line.unit_price is None or Decimal(line.unit_price) < 0:
-                problems.append(
-                    _("Line %(n)s: the unit price cannot be negative.") % {"n": n}
-                )
-        if not problems:
-            problems = amount_problems(
-                (x.quantity, x.unit_price, prices_include_tax, vat_rate or 0)
-                for x in lines
-            )
+        problems = line_problems(_as_quoted(lines, prices_include_tax, vat_rate))
         if problems:
             errors["lines"] = problems
     if vat_rate is None or not (0 <= Decimal(vat_rate) < 1):
@@ -139,33 +126,33 @@ def quote_save(
     )
     quote.full_clean(exclude=["order"])
     quote.save()
-    factor = (Decimal(100) - Decimal(discount_percent)) / Decimal(100)
-    rows = []
-    for position, line in enumerate(lines, start=1):
-        price = Decimal(line.unit_price) * factor
-        net, tax, gross = line_amounts(
-            line.quantity, price, prices_include_tax, quote.vat_rate
+    priced = price(
+        _as_quoted(lines, prices_include_tax, quote.vat_rate),
+        discount_percent=discount_percent,
+    )
+    rows = [
+        QuoteLine(
+            quote=quote,
+            position=position,
+            model_code=item.line.model_code.strip(),
+            spec=(item.line.spec or "").strip(),
+            quantity=item.line.quantity,
+            unit=(item.line.unit or "件").strip(),
+            unit_price=Decimal(item.line.unit_price),
+            net_amount=item.net,
+            tax_amount=item.tax,
+            gross_amount=item.gross,
         )
-        rows.append(
-            QuoteLine(
-                quote=quote,
-                position=position,
-                model_code=line.model_code.strip(),
-                spec=(line.spec or "").strip(),
-                quantity=line.quantity,
-                unit=(line.unit or "件").strip(),
-                unit_price=Decimal(line.unit_price),
-                net_amount=net,
-                tax_amount=tax,
-                gross_amount=gross,
-            )
-        )
+        for position, item in enumerate(priced.lines, start=1)
+    ]
     for row in rows:
         row.full_clean(exclude=["quote"])
     QuoteLine.objects.bulk_create(rows)
-    quote.net_amount = cny(sum((r.net_amount for r in rows), Decimal(0)))
-    quote.tax_amount = cny(sum((r.tax_amount for r in rows), Decimal(0)))
-    quote.gross_amount = cny(sum((r.gross_amount for r in rows), Decimal(0)))
+    quote.net_amount, quote.tax_amount, quote.gross_amount = (
+        priced.net,
+        priced.tax,
+        priced.gross,
+    )
     quote.save(update_fields=["net_amount", "tax_amount", "gross_amount"])
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
