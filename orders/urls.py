@@ -25,7 +25,9 @@ urlpatterns = [
         name="salesperson_autocomplete",
     ),
     path("approvals/stand-ins/", delegation.delegations, name="delegations"),
-    path("staff/autocomplete/", delegation.staff_autocomplete, name="staff_autocomplete"),
+    path(
+        "staff/autocomplete/", delegation.staff_autocomplete, name="staff_autocomplete"
+    ),
     # before "<str:number>/", which would take "contracts" for an order number
     path("contracts/", contract.contract_register, name="contracts"),
     path("<str:number>/", views.order_detail, name="detail"),
@@ -86,9 +88,7 @@ urlpatterns = [
         drawing.requirements_write,
         name="requirements_write",
     ),
-    path(
-        "<str:number>/drawings/issue/", drawing.drawings_issue, name="drawings_issue"
-    ),
+    path("<str:number>/drawings/issue/", drawing.drawings_issue, name="drawings_issue"),
     path(
         "<str:number>/drawings/recall/",
         drawing.drawings_recall,
