@@ -54,3 +54,10 @@ def lock_order(order: Order | int, version=None, *, message=CHANGED, related=())
     locked = queryset.get(pk=pk)
     check_version(locked, version, message)
     return locked
+
+
+def bump(order: Order, *fields: str) -> None:
+    """Save a locked order's changed `fields` as a new version: pages opened before
+    this save are stale from now on."""
+    order.version += 1
+    order.save(update_fields=[*fields, "version", "updated_at"])

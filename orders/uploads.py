@@ -2,6 +2,8 @@
 allowed extension, and the file's own signature (filetype) must match that extension."""
 
 import os
+import uuid
+from contextlib import contextmanager
 
 import filetype
 from django.conf import settings
@@ -61,3 +63,32 @@ def validate_upload(
             code="content",
         )
     return kind.mime
+
+
+def upload_problems(uploaded, allowed=None) -> tuple[str, list]:
+    """(content type, []) for a good file, ("", [messages]) otherwise."""
+    try:
+        return validate_upload(uploaded, allowed=allowed), []
+    except ValidationError as exc:
+        return "", exc.messages
+
+
+def keep_upload(instance, uploaded, content_type: str) -> None:
+    """Put a checked upload on `instance` (a models.files.StoredFile): its name as
+    given, its type as found, its size, and the file under a name of its own."""
+    instance.original_name = uploaded.name[:255]
+    instance.content_type = content_type
+    instance.size = uploaded.size
+    instance.file.save(
+        f"{uuid.uuid4().hex}-{uploaded.name[-80:]}", uploaded, save=False
+    )
+
+
+@contextmanager
+def discarded_on_failure(instance):
+    """The stored file goes when the record it belongs to is not saved after all."""
+    try:
+        yield
+    except Exception:
+        instance.file.delete(save=False)
+        raise

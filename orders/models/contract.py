@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .files import StoredFile
 from .order import MONEY
 
 USER = settings.AUTH_USER_MODEL
@@ -13,7 +14,7 @@ def contract_path(instance, filename):
     return f"contracts/{instance.order_id}/{filename}"
 
 
-class Contract(models.Model):
+class Contract(StoredFile):
     """合同: the signed contract, numbered and archived in one place with its file. Its
     amount equals the accepted quote unless a reason is recorded."""
 
@@ -30,9 +31,6 @@ class Contract(models.Model):
         _("why the amount differs from the quote"), blank=True
     )
     file = models.FileField(_("signed file"), upload_to=contract_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
     recorded_by = models.ForeignKey(
         USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -59,7 +57,7 @@ def drawing_path(instance, filename):
     return f"drawings/{instance.order_id}/{filename}"
 
 
-class Drawing(models.Model):
+class Drawing(StoredFile):
     """图纸: one uploaded version of an order's drawings. Earlier versions are kept.
     Issuing (下发) moves the order to production; a recall (收回) is recorded."""
 
@@ -72,9 +70,6 @@ class Drawing(models.Model):
     version = models.PositiveSmallIntegerField(_("version"))
     title = models.CharField(_("drawing title"), max_length=128)
     file = models.FileField(_("file"), upload_to=drawing_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
     note = models.TextField(_("notes"), blank=True)
     uploaded_by = models.ForeignKey(
         USER, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"

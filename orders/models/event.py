@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.stamps import Stamp
 from orders.stages import Stage
 
 
@@ -88,6 +89,11 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.type}"
+
+    @property
+    def stamp(self) -> Stamp:
+        """Who did it (for whom, when a stand-in acted) and when."""
+        return Stamp(self.user, self.created_at, self.on_behalf_of)
 
     @property
     def type_label(self):

@@ -10,6 +10,8 @@ from orders import stage_guard
 from orders.stage_guard import STAGE_FIELDS
 from orders.stages import OPEN, Stage
 
+from .files import StoredFile
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -295,7 +297,7 @@ def attachment_path(instance, filename):
     return f"orders/{instance.order_id}/{filename}"
 
 
-class OrderAttachment(models.Model):
+class OrderAttachment(StoredFile):
     """附件: the customer's PO, sketches. Type checked by content, size-limited."""
 
     order = models.ForeignKey(
@@ -305,9 +307,6 @@ class OrderAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

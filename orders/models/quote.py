@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.stamps import Stamp, stamp
+
 from .order import MONEY
 
 USER = settings.AUTH_USER_MODEL
@@ -126,6 +128,10 @@ class Quote(models.Model):
     @property
     def status_colour(self) -> str:
         return self.COLOURS.get(self.status, "grey")
+
+    @property
+    def approval_stamp(self) -> Stamp:
+        return stamp(self, "approved_")
 
     @property
     def is_submittable(self) -> bool:

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.stamps import Stamp, stamp
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -88,6 +90,11 @@ class ContractReview(models.Model):
     @property
     def is_concluded(self) -> bool:
         return bool(self.conclusion)
+
+    @property
+    def gm_stamp(self) -> Stamp:
+        """The general manager's (or stand-in's) signature on the sheet."""
+        return stamp(self, "gm_")
 
 
 class ReviewSignoff(models.Model):

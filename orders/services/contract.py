@@ -4,7 +4,6 @@ same transaction."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -14,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import events
+from ..concurrency import lock_order
 from ..exceptions import InvalidMove, ValidationError
 from ..models import Contract, Order, Quote
 from ..money import cny
 from ..stages import Stage
-from ..uploads import validate_upload
+from ..uploads import discarded_on_failure, keep_upload, upload_problems
 from ..workflow import order_move
 from .order import _claim_token, _record_result, _require
 
@@ -26,18 +26,6 @@ from .order import _claim_token, _record_result, _require
 CONTRACT_FILES = {"pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg"}, "jpeg": {"jpg"}}
 DRAWING_FILES = {**CONTRACT_FILES, "dwg": {"dwg"}}
 REQUIREMENT_MAX_CHARS = 500
-
-
-def _stored_name(uploaded: UploadedFile) -> str:
-    return f"{uuid.uuid4().hex}-{uploaded.name[-80:]}"
-
-
-def _upload_errors(uploaded, allowed) -> tuple[str, list]:
-    """(content type, []) for a good file, ("", [messages]) otherwise."""
-    try:
-        return validate_upload(uploaded, allowed=allowed), []
-    except ValidationError as exc:
-        return "", exc.messages
 
 
 def _as_amount(value) -> Decimal | None:
@@ -69,7 +57,7 @@ def contract_record(
     order then moves on to the drawings."""
     _require(actor, "orders.record_contract", order)
     submission = _claim_token(form_token, actor)
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = lock_order(order.pk)
     if locked.stage != Stage.CONTRACT:
         raise InvalidMove(
             _("The order is at “%(stage)s”: it is not waiting for its contract.")
@@ -100,7 +88,7 @@ def contract_record(
             )
             % {"quote": f"¥{accepted.gross_amount:,.2f}"}
         ]
-    content_type, file_errors = _upload_errors(uploaded, CONTRACT_FILES)
+    content_type, file_errors = upload_problems(uploaded, CONTRACT_FILES)
     if file_errors:
         errors["file"] = file_errors
     if errors:
@@ -112,14 +100,11 @@ def contract_record(
         signed_on=signed_on,
         amount=cny(value),
         amount_reason=amount_reason,
-        original_name=uploaded.name[:255],
-        content_type=content_type,
-        size=uploaded.size,
         recorded_by=actor,
     )
+    keep_upload(contract, uploaded, content_type)
     contract.full_clean(exclude=["order", "file"], validate_unique=False)
-    contract.file.save(_stored_name(uploaded), uploaded, save=False)
-    try:
+    with discarded_on_failure(contract):
         try:
             with transaction.atomic():
                 contract.save()
@@ -128,9 +113,6 @@ def contract_record(
             raise ValidationError({"number": [_used(number)]}) from None
         events.contract_recorded(order=locked, user=actor, contract=contract)
         moved = order_move(order=locked, actor=actor, move="contract_signed")
-    except Exception:
-        contract.file.delete(save=False)
-        raise
     _record_result(submission, moved.get_absolute_url())
     return contract
 

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import events
+from ..concurrency import lock_order
 from ..exceptions import InvalidMove, ValidationError
 from ..models import Drawing, KeyRequirement, Order
 from ..stages import Stage
+from ..uploads import discarded_on_failure, keep_upload, upload_problems
 from ..workflow import order_move
-from .contract import CONTRACT_FILES, _stored_name, _upload_errors
+from .contract import CONTRACT_FILES
 from .order import _claim_token, _record_result, _require
 
 DRAWING_FILES = {**CONTRACT_FILES, "dwg": {"dwg"}}
@@ -54,7 +56,7 @@ def _check_drawings_open(locked: Order) -> None:
 
 def _locked_for_drawings(actor, order: Order) -> Order:
     _require(actor, "orders.manage_drawings", order)
-    return Order.objects.select_for_update().get(pk=order.pk)
+    return lock_order(order.pk)
 
 
 @transaction.atomic
@@ -69,7 +71,7 @@ def drawing_upload(
     errors: dict[str, list] = {}
     if not title:
         errors["title"] = [_("Please give the drawing a title.")]
-    content_type, file_errors = _upload_errors(uploaded, DRAWING_FILES)
+    content_type, file_errors = upload_problems(uploaded, DRAWING_FILES)
     if file_errors:
         errors["file"] = file_errors
     if errors:
@@ -79,19 +81,13 @@ def drawing_upload(
         order=locked,
         version=version,
         title=title[:128],
-        original_name=uploaded.name[:255],
-        content_type=content_type,
-        size=uploaded.size,
         note=(note or "").strip(),
         uploaded_by=actor,
     )
-    drawing.file.save(_stored_name(uploaded), uploaded, save=False)
-    try:
+    keep_upload(drawing, uploaded, content_type)
+    with discarded_on_failure(drawing):
         drawing.save()
         events.drawing_uploaded(order=locked, user=actor, drawing=drawing)
-    except Exception:
-        drawing.file.delete(save=False)
-        raise
     return drawing
 
 

@@ -4,7 +4,6 @@ through orders.workflow.order_move and nothing else."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,7 +18,7 @@ from accounts.permissions import may
 from notifications.services import notify
 
 from .. import events
-from ..concurrency import lock_order
+from ..concurrency import bump, lock_order
 from ..exceptions import (
     InvalidMove,
     PermissionDenied,
@@ -38,7 +37,7 @@ from ..models import (
 from ..stages import IN_PROGRESS, Stage
 from ..submissions import claim_token as _claim_token
 from ..submissions import record_result as _record_result
-from ..uploads import validate_upload
+from ..uploads import discarded_on_failure, keep_upload, validate_upload
 from ..workflow import MOVES, order_move
 
 HEADER_FIELDS = (
@@ -445,17 +444,10 @@ def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachm
     if not order.is_open:
         raise InvalidMove(_("The order is closed."))
     content_type = validate_upload(uploaded)
-    attachment = OrderAttachment(
-        order=order,
-        original_name=uploaded.name[:255],
-        content_type=content_type,
-        size=uploaded.size,
-        uploaded_by=actor,
-    )
-    attachment.file.save(
-        f"{uuid.uuid4().hex}-{uploaded.name[-80:]}", uploaded, save=False
-    )
-    attachment.save()
+    attachment = OrderAttachment(order=order, uploaded_by=actor)
+    keep_upload(attachment, uploaded, content_type)
+    with discarded_on_failure(attachment):
+        attachment.save()
     events.attachment_added(
         order=order, user=actor, name=attachment.original_name, size=attachment.size
     )
@@ -504,14 +496,13 @@ def order_submit(
 @transaction.atomic
 def order_credit_approve(*, actor, order: Order, reason: str) -> Order:
     _require(actor, "orders.approve_credit")
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = lock_order(order.pk)
     if locked.credit != Order.Credit.PENDING:
         raise InvalidMove(_("This order is not waiting for a credit approval."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Please give the reason.")})
     locked.credit = Order.Credit.APPROVED
-    locked.version += 1
-    locked.save(update_fields=["credit", "version", "updated_at"])
+    bump(locked, "credit")
     events.credit_approved(order=locked, user=actor, reason=reason.strip())
     return locked
 
@@ -632,7 +623,7 @@ def change_request_approve(
         raise InvalidMove(_("This change request has already been decided."))
     locked.decided_comment = (comment or "").strip()
     locked.save()
-    order = Order.objects.select_for_update().get(pk=locked.order_id)
+    order = lock_order(locked.order_id)
     events.change_approved(
         order=order, user=actor, change_request=locked, comment=locked.decided_comment
     )
@@ -702,7 +693,7 @@ def change_request_reject(
     locked.status = ChangeRequest.Status.REJECTED
     locked.decided_comment = comment.strip()
     locked.save(update_fields=["status", "decided_comment"])
-    order = Order.objects.select_for_update().get(pk=locked.order_id)
+    order = lock_order(locked.order_id)
     events.change_rejected(
         order=order, user=actor, change_request=locked, comment=locked.decided_comment
     )

@@ -16,6 +16,7 @@ from accounts.permissions import may
 
 from .. import events
 from ..authority import acting_for
+from ..concurrency import bump, lock_order
 from ..exceptions import InvalidMove, PermissionDenied, ValidationError
 from ..lines import LineInput, line_problems, price
 from ..models import Order, OrderEvent, Quote, QuoteLine
@@ -95,7 +96,7 @@ def quote_save(
     was not accepted is marked superseded)."""
     _require(actor, "orders.prepare_quote", order)
     submission = _claim_token(form_token, actor)
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = lock_order(order.pk)
     if locked.stage != Stage.QUOTE:
         raise InvalidMove(_("The order is not at the quote stage."))
     _validate(
@@ -154,8 +155,7 @@ def quote_save(
         priced.gross,
     )
     quote.save(update_fields=["net_amount", "tax_amount", "gross_amount"])
-    locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
+    bump(locked)
     events.quote_event(
         order=locked,
         user=actor,
@@ -173,7 +173,7 @@ def _quote_stage(actor, order: Order) -> None:
 
 
 def _locked_quote(quote: Quote) -> tuple[Quote, Order]:
-    order = Order.objects.select_for_update().get(pk=quote.order_id)
+    order = lock_order(quote.order_id)
     return Quote.objects.select_for_update().get(pk=quote.pk), order
 
 
@@ -187,8 +187,7 @@ def quote_submit(*, actor, quote: Quote) -> Quote:
     quote.status = Status.SUBMITTED
     quote.submitted_at = timezone.now()
     quote.save(update_fields=["status", "submitted_at"])
-    order.version += 1
-    order.save(update_fields=["version", "updated_at"])
+    bump(order)
     events.quote_event(
         order=order, user=actor, quote=quote, type_=OrderEvent.Type.QUOTE_SUBMITTED
     )
@@ -222,8 +221,7 @@ def quote_decide(*, actor, quote: Quote, approve: bool, comment: str = "") -> Qu
     quote.approved_at = timezone.now() if approve else None
     quote.decision_comment = comment
     quote.save()
-    order.version += 1
-    order.save(update_fields=["version", "updated_at"])
+    bump(order)
     events.quote_event(
         order=order,
         user=actor,

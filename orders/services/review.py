@@ -17,7 +17,7 @@ from accounts.workdays import WorkCalendar, get_calendar
 
 from .. import events
 from ..authority import acting_for
-from ..concurrency import check_version
+from ..concurrency import bump, check_version, lock_order
 from ..exceptions import InvalidMove, PermissionDenied, ValidationError
 from ..models import (
     ApprovalDelegation,
@@ -64,11 +64,6 @@ def default_review_departments(order: Order) -> list[str]:
     return codes
 
 
-def _not_stale(order: Order, version) -> None:
-    """The page the decision was made on must show the order as it is now."""
-    check_version(order, version)
-
-
 def _review_number(today: date) -> str:
     yyyymm = today.strftime("%Y%m")
     return f"PS-{yyyymm}-{number_next(key=f'review:{yyyymm}'):04d}"
@@ -79,7 +74,7 @@ def review_open(*, actor, order: Order, department_codes: list[str]) -> Contract
     """The production manager opens the sheet for a submitted order and picks the
     departments that must sign."""
     _require(actor, "orders.open_review", order)
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = lock_order(order.pk)
     if locked.stage != Stage.REVIEW:
         raise InvalidMove(_("The order is not waiting for its contract review."))
     if ContractReview.objects.filter(order=locked).exists():
@@ -102,8 +97,7 @@ def review_open(*, actor, order: Order, department_codes: list[str]) -> Contract
         ReviewSignoff(review=review, department=d, position=i)
         for i, d in enumerate(departments)
     )
-    locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
+    bump(locked)
     events.review_opened(
         order=locked, user=actor, review=review, departments=departments
     )
@@ -125,7 +119,7 @@ def review_sign(
     _require(actor, "orders.sign_review")
     # Lock in one order everywhere (order → review → row) so that a sign-off and a
     # conclusion running at the same moment cannot deadlock.
-    order = Order.objects.select_for_update().get(pk=signoff.review.order_id)
+    order = lock_order(signoff.review.order_id)
     locked = (
         ReviewSignoff.objects.select_for_update(of=("self",))
         .select_related("review", "department")
@@ -192,8 +186,7 @@ def review_sign(
     locked.signed_at = timezone.now()
     locked.full_clean(exclude=["review", "department"])
     locked.save()
-    order.version += 1
-    order.save(update_fields=["version", "updated_at"])
+    bump(order)
     events.review_signed(order=order, user=actor, signoff=locked, before=before)
     return locked
 
@@ -276,15 +269,11 @@ def review_conclude(
     Accepting fixes the promised date and the due dates of drawing, production,
     inspection and delivery, then moves the order on through the gate."""
     _require(actor, "orders.conclude_review", review.order)
-    order = (
-        Order.objects.select_for_update()
-        .select_related("customer")
-        .get(pk=review.order_id)
-    )
+    order = lock_order(review.order_id, related=("customer",))
     locked = ContractReview.objects.select_for_update().get(pk=review.pk)
     if order.stage != Stage.REVIEW:
         raise InvalidMove(_("The order is not waiting for its contract review."))
-    _not_stale(order, version)
+    check_version(order, version)
     if locked.is_concluded:
         raise InvalidMove(_("The review is already concluded."))
     unsigned = [
@@ -349,8 +338,7 @@ def review_conclude(
         locked.promised_date = schedule.promised_date
         _plan_deadlines(order, schedule)
         order.promised_date = schedule.promised_date
-        order.version += 1
-        order.save(update_fields=["promised_date", "version", "updated_at"])
+        bump(order, "promised_date")
     locked.save()
     events.review_concluded(order=order, user=actor, review=locked)
     move = (
@@ -394,12 +382,12 @@ def order_approve(
         raise PermissionDenied(
             _("Only the general manager or their stand-in may approve.")
         )
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = lock_order(order.pk)
     if principal is not None and actor.pk == locked.salesperson_id:
         raise PermissionDenied(_("A stand-in may not approve their own order."))
     if locked.stage != Stage.APPROVAL:
         raise InvalidMove(_("This order is not waiting for approval."))
-    _not_stale(locked, version)
+    check_version(locked, version)
     review = ContractReview.objects.select_for_update().get(order=locked)
     comment = (comment or "").strip()
     review.gm_by = actor

@@ -23,12 +23,13 @@ from ..selectors.contract import contract_list
 from .common import order_for, run, visible_order
 
 
-def download(field_file, name: str, content_type: str) -> FileResponse:
+def download(stored) -> FileResponse:
+    """A stored file (orders.models.files.StoredFile) under the name it was given."""
     return FileResponse(
-        field_file.open("rb"),
+        stored.file.open("rb"),
         as_attachment=True,
-        filename=name,
-        content_type=content_type,
+        filename=stored.original_name,
+        content_type=stored.content_type,
     )
 
 
@@ -84,7 +85,7 @@ def contract_record(request, number):
 def contract_file(request, number):
     order = visible_order(request, number)
     contract = get_object_or_404(Contract, order=order)
-    return download(contract.file, contract.original_name, contract.content_type)
+    return download(contract)
 
 
 # --- the contract register -------------------------------------------------------------

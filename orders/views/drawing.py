@@ -134,4 +134,4 @@ def drawings_recall(request, number):
 def drawing_file(request, number, version):
     order = visible_order(request, number)
     drawing = get_object_or_404(Drawing, order=order, version=version)
-    return download(drawing.file, drawing.original_name, drawing.content_type)
+    return download(drawing)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from ..models import ChangeRequest, Order
 from ..stages import Stage
 from ..workflow import MOVES
 from .common import order_for, run, service_errors, stale, visible_order
+from .contract import download
 
 PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")
 
@@ -251,12 +252,7 @@ def order_attach(request, number):
 def attachment_download(request, number, pk):
     order = visible_order(request, number)
     attachment = get_object_or_404(order.attachments, pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return download(attachment)
 
 
 @require_POST
