@@ -9,7 +9,13 @@ from core.filters import OrderingFilter, YesNoAllWidget
 
 from .models import Contract, Customer, Order
 from .stages import OPEN, Stage
-from .widgets import AutocompleteSelect
+from .widgets import AutocompleteField, AutocompleteSelect
+
+
+class AutocompleteFilter(django_filters.ModelChoiceFilter):
+    """A foreign key filter typed into an autocomplete (orders.widgets)."""
+
+    field_class = AutocompleteField
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -29,14 +35,15 @@ class OrderFilter(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(
         label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple
     )
-    customer = django_filters.ModelChoiceFilter(
+    customer = AutocompleteFilter(
         label=_("customer"),
         queryset=Customer.objects.all(),
         widget=AutocompleteSelect("orders:customer_autocomplete", Customer),
     )
-    salesperson = django_filters.ModelChoiceFilter(
+    salesperson = AutocompleteFilter(
         label=_("salesperson"),
         queryset=get_user_model().objects.all(),
+        lookups=("username", "display_name"),
         widget=AutocompleteSelect("orders:salesperson_autocomplete", get_user_model()),
     )
     channel = django_filters.ChoiceFilter(
@@ -156,7 +163,7 @@ class ContractFilter(django_filters.FilterSet):
             }
         ),
     )
-    customer = django_filters.ModelChoiceFilter(
+    customer = AutocompleteFilter(
         label=_("customer"),
         field_name="order__customer",
         queryset=Customer.objects.all(),

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,7 +11,7 @@ from .lines import LineInput as LineData
 from .models import Customer, Order, Product
 from .money import plain
 from .submissions import new_form_token
-from .widgets import AutocompleteSelect
+from .widgets import AutocompleteField, AutocompleteSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,12 +45,25 @@ class CustomerForm(forms.ModelForm):
             "credit_limit",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Its inputs sit inside the order form on the page but belong to the
+        # customer form (HTML's form attribute): one page, two forms.
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "customer-form"
+
     def validate_unique(self):
         pass
 
 
 class OrderForm(TokenMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    customer = AutocompleteField(
+        queryset=Customer.objects.all(),
+        label=_("customer"),
+        widget=AutocompleteSelect("orders:customer_autocomplete", Customer),
+        error_messages={"required": _("Please choose or create the customer.")},
+    )
 
     class Meta:
         model = Order
@@ -68,7 +82,6 @@ class OrderForm(TokenMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "customer": AutocompleteSelect("orders:customer_autocomplete", Customer),
             "requested_date": DATE,
             "quality_requirements": forms.Textarea(attrs={"rows": 2}),
             "special_requirements": forms.Textarea(attrs={"rows": 2}),
@@ -136,7 +149,17 @@ class PricedLineFields(forms.Form):
     model_code = forms.CharField(
         label=_("model"),
         max_length=64,
-        widget=forms.TextInput(attrs={"data-product-ac": "1", "autocomplete": "off"}),
+        # the catalogue's models in the page's one <datalist>, refreshed by htmx
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "list": "product-options",
+                "hx-get": reverse_lazy("orders:product_autocomplete"),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": "#product-options",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     spec = forms.CharField(label=_("specification"), max_length=128, required=False)
     quantity = forms.DecimalField(
@@ -463,9 +486,10 @@ class QuoteAcceptForm(forms.Form):
 
 
 class DelegationForm(TokenMixin, forms.Form):
-    delegate = forms.ModelChoiceField(
+    delegate = AutocompleteField(
         label=_("stand-in"),
         queryset=None,
+        lookups=("username", "display_name"),
         widget=AutocompleteSelect("orders:staff_autocomplete"),
     )
     starts_on = forms.DateField(label=pgettext_lazy("period", "from"), widget=DATE)

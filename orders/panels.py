@@ -32,6 +32,7 @@ from .forms import (
 )
 from .history import change_rows
 from .models import Order
+from .money import plain
 from .presenters import approval_reasons, payment_terms_text
 from .selectors.contract import accepted_quote_of, contract_of
 from .selectors.drawing import drawings_of, requirements_of
@@ -287,3 +288,63 @@ def register_panels() -> None:
             app="orders",
         )
     )
+
+
+# --- the lines being entered ------------------------------------------------------------
+
+
+def lines_preview(data) -> dict:
+    """Each line's amount incl. tax and the totals, for the lines as typed so far
+    (a line not yet complete shows "-"); a line whose model is in the catalogue gets
+    its empty specification, unit and price filled."""
+    from decimal import Decimal, InvalidOperation
+
+    from .forms import LineForm
+    from .lines import LineInput, price
+    from .models import Product
+
+    try:
+        total = min(int(data.get("lines-TOTAL_FORMS", 0)), 300)
+    except (TypeError, ValueError):
+        total = 0
+    prefixes = [f"lines-{i}" for i in range(total)]
+    codes = {data.get(f"{p}-model_code", "").strip() for p in prefixes} - {""}
+    catalogue = {p.model_code: p for p in Product.objects.filter(model_code__in=codes)}
+    rows, valid = [], []
+    for prefix in prefixes:
+        get = lambda name, p=prefix: (data.get(f"{p}-{name}") or "").strip()  # noqa: E731
+        filled = []
+        product = catalogue.get(get("model_code"))
+        if product is not None and not get("product"):
+            form = LineForm(
+                prefix=prefix,
+                initial={
+                    "product": product.pk,
+                    "spec": get("spec") or product.spec,
+                    "unit": get("unit") or product.unit,
+                    "unit_price": get("unit_price") or plain(product.unit_price),
+                },
+            )
+            filled = [
+                form[name].as_widget(attrs={"hx-swap-oob": "true"})
+                for name in ("product", "spec", "unit", "unit_price")
+            ]
+        unit_price = get("unit_price") or (plain(product.unit_price) if product else "")
+        gross = None
+        if get("DELETE") not in ("on", "true"):
+            try:
+                line = LineInput(
+                    model_code=get("model_code") or "-",
+                    quantity=Decimal(get("quantity")),
+                    unit_price=Decimal(unit_price),
+                    price_includes_tax=bool(get("price_includes_tax")),
+                    vat_rate=Decimal(get("vat_percent") or "0") / 100,
+                )
+                if line.quantity > 0 and line.unit_price >= 0:
+                    gross = price([line]).gross
+                    valid.append(line)
+            except (InvalidOperation, ValueError, ArithmeticError):
+                gross = None
+        rows.append({"prefix": prefix, "gross": gross, "filled": filled})
+    totals = price(valid)
+    return {"rows": rows, "totals": totals}

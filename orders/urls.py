@@ -8,6 +8,7 @@ app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("new/", views.order_create, name="create"),
+    path("lines/preview/", views.lines_preview, name="lines_preview"),
     path("customers/new/", views.customer_create, name="customer_create"),
     path(
         "customers/autocomplete/",

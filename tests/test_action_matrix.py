@@ -392,6 +392,8 @@ READ_ONLY = {
     "orders:staff_autocomplete",
     "notifications:inbox",
     "notifications:bell",
+    # a POST that only computes the line totals of the form being typed
+    "orders:lines_preview",
 }
 EXEMPT = {
     # the user's own session and language (tests/test_browser_signin.py, lockout)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,6 +15,7 @@ from ..exceptions import DuplicateSubmission, ValidationError
 from ..forms import DelegationForm
 from ..models import ApprovalDelegation
 from .common import service_errors
+from .order import _query, suggestions
 
 
 def delegations(request):
@@ -56,11 +57,16 @@ def delegations(request):
 @require_GET
 def staff_autocomplete(request):
     require(request.user, "orders.name_stand_in")
-    query = request.GET.get("q", "").strip()
+    query = _query(request).strip()
     users = get_user_model().objects.filter(is_active=True)
     if query:
         users = users.filter(
             Q(username__icontains=query) | Q(display_name__icontains=query)
         )
-    results = [{"id": u.pk, "text": str(u)} for u in users.order_by("username")[:20]]
-    return JsonResponse({"results": results})
+    return suggestions(
+        request,
+        [
+            {"id": u.pk, "value": str(u), "hint": u.username, "extra": {}}
+            for u in users.order_by("username")[:20]
+        ],
+    )

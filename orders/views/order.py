@@ -350,16 +350,36 @@ def change_decide(request, number, pk):
 
 @require_POST
 def customer_create(request):
-    """Inline creation from the order form: JSON back, or the errors."""
+    """A new customer from the order form: with htmx the customer panel again (422
+    with the errors on their fields, or closed with the customer chosen in the order
+    form); JSON for other callers."""
     require(request.user, "orders.add_customer")
     form = CustomerForm(request.POST, prefix="customer")
+    customer = None
     if form.is_valid():
         try:
             customer = services.customer_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             service_errors(form, exc)
-        else:
-            return JsonResponse({"id": customer.pk, "text": customer.name})
+    if request.htmx:
+        context = {
+            "customer_form": form
+            if customer is None
+            else CustomerForm(prefix="customer")
+        }
+        if customer is not None:
+            context["saved"] = customer
+            context["customer_widget"] = OrderForm(initial={"customer": customer.pk})[
+                "customer"
+            ].as_widget()
+        return render(
+            request,
+            "orders/_customer_panel.html",
+            context,
+            status=200 if customer is not None else 422,
+        )
+    if customer is not None:
+        return JsonResponse({"id": customer.pk, "text": customer.name})
     return JsonResponse(
         {
             "errors": {
@@ -370,42 +390,83 @@ def customer_create(request):
     )
 
 
+@require_POST
+def lines_preview(request):
+    """The order form's line totals as the server computes them (one rounding rule,
+    orders.lines), swapped into the page by htmx; a catalogue model typed on a line
+    fills its empty specification, unit and price."""
+    require(request.user, "orders.create_order")
+    return render(
+        request, "orders/_lines_preview.html", panels.lines_preview(request.POST)
+    )
+
+
 def _may_search(user):
     require(user, "orders.search")
+
+
+def _query(request) -> str:
+    """What was typed: `q`, or the one field an htmx input sends about itself."""
+    if "q" in request.GET:
+        return request.GET["q"]
+    return next((v for v in request.GET.values() if v), "")
+
+
+def suggestions(request, rows: list[dict]):
+    """<option>s for the input's <datalist> (htmx), or JSON for other callers."""
+    if request.htmx:
+        return render(request, "widgets/_options.html", {"options": rows})
+    return JsonResponse(
+        {"results": [{"id": r["id"], "text": r["value"], **r["extra"]} for r in rows]}
+    )
 
 
 @require_GET
 def customer_autocomplete(request):
     _may_search(request.user)
-    results = [
-        {"id": c.pk, "text": c.name, "hint": c.get_type_display()}
-        for c in selectors.customer_search(query=request.GET.get("q", ""))
-    ]
-    return JsonResponse({"results": results})
+    return suggestions(
+        request,
+        [
+            {
+                "id": c.pk,
+                "value": c.name,
+                "hint": c.get_type_display(),
+                "extra": {"hint": c.get_type_display()},
+            }
+            for c in selectors.customer_search(query=_query(request))
+        ],
+    )
 
 
 @require_GET
 def product_autocomplete(request):
     _may_search(request.user)
-    results = [
-        {
-            "id": p.pk,
-            "text": p.model_code,
-            "hint": p.name,
-            "spec": p.spec,
-            "unit": p.unit,
-            "price": str(p.unit_price),
-        }
-        for p in selectors.product_search(query=request.GET.get("q", ""))
-    ]
-    return JsonResponse({"results": results})
+    return suggestions(
+        request,
+        [
+            {
+                "id": p.pk,
+                "value": p.model_code,
+                "hint": f"{p.name} {p.spec}",
+                "extra": {
+                    "hint": p.name,
+                    "spec": p.spec,
+                    "unit": p.unit,
+                    "price": str(p.unit_price),
+                },
+            }
+            for p in selectors.product_search(query=_query(request))
+        ],
+    )
 
 
 @require_GET
 def salesperson_autocomplete(request):
     _may_search(request.user)
-    results = [
-        {"id": u.pk, "text": str(u)}
-        for u in selectors.salesperson_search(query=request.GET.get("q", ""))
-    ]
-    return JsonResponse({"results": results})
+    return suggestions(
+        request,
+        [
+            {"id": u.pk, "value": str(u), "hint": u.username, "extra": {}}
+            for u in selectors.salesperson_search(query=_query(request))
+        ],
+    )

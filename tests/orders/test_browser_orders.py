@@ -33,9 +33,12 @@ def type_line(page, index, model, qty, last=False):
     Tab through to the VAT field; Tab from the last field adds the next line."""
     model_input = page.locator(f"[name=lines-{index}-model_code]")
     model_input.press_sequentially(model, delay=20)
-    page.wait_for_selector(f"[data-line]:nth-child({index + 1}) .ac-list li")
-    model_input.press("Enter")
-    page.keyboard.press("Tab")  # spec (filled from the catalogue)
+    # the catalogue suggests it (the browser's own list, filled by the server)
+    page.wait_for_selector(
+        f"#product-options option[value='{model}']", state="attached"
+    )
+    page.keyboard.press("Tab")  # spec, filled from the catalogue by the server
+    expect(page.locator(f"[name=lines-{index}-unit_price]")).not_to_have_value("")
     page.keyboard.press("Tab")  # quantity
     page.keyboard.type(qty)
     if not last:
@@ -70,7 +73,8 @@ def test_sales_enters_edits_submits_finds_copies_and_prodmgr_approves_a_change(
         "91320500MA1N23456" + uscc_check_char("91320500MA1N23456"),
     )
     page.click("[data-save-customer]")
-    page.wait_for_selector("[data-customer-dialog]", state="hidden")
+    expect(page.locator("[data-test=customer-saved]")).to_be_visible()
+    expect(page.locator("[data-customer-dialog]")).not_to_have_attribute("open", "")
     customer_box = page.locator("[data-field=customer] [data-ac-input]")
     assert customer_box.input_value() == "苏州恒瑞制动器有限公司"
 
@@ -87,7 +91,8 @@ def test_sales_enters_edits_submits_finds_copies_and_prodmgr_approves_a_change(
         for m, q in zip(models, quantities, strict=True)
     ]
     gross = sum(x[2] for x in expected)
-    assert page.locator("[data-total=gross]").inner_text() == f"¥{gross:,.2f}"
+    # the totals the server computes, once the last keystroke has reached it
+    expect(page.locator("[data-total=gross]")).to_have_text(f"¥{gross:,.2f}")
     page.click("[data-test=save-draft]")
 
     page.wait_for_selector("[data-test=order-number]")
