@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .navigation import nav_entries
+from .navigation import nav_for
 
 
 def navigation(request):
@@ -17,5 +17,7 @@ def navigation(request):
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["nav_entries"] = nav_entries(user)
+        # The entries only: their waiting counts come after the page, through htmx
+        # (accounts.views.nav_badges), so no page pays for them.
+        context["nav_entries"] = [{"item": item} for item in nav_for(user)]
     return context

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from core.queues import workbench
 
 from .forms import SignInForm
-from .navigation import nav_for
+from .navigation import nav_entries, nav_for
 from .roles import roles_of
 from .selectors import user_admins
+from .workdays import get_calendar
 
 
 class SignInView(auth_views.LoginView):
@@ -26,5 +28,18 @@ def home(request):
     return render(
         request,
         "accounts/home.html",
-        {"roles": roles, "nav_items": nav_for(user), "queues": workbench(user)},
+        {
+            "roles": roles,
+            "nav_items": nav_for(user),
+            "queues": workbench(user, get_calendar()),
+        },
+    )
+
+
+@require_GET
+def nav_badges(request):
+    """The navigation's waiting counts, swapped in out of band after the page loads
+    (and every two minutes while it stays open)."""
+    return render(
+        request, "accounts/_nav_badges.html", {"entries": nav_entries(request.user)}
     )

@@ -72,12 +72,9 @@ class Queue:
             counts[self.key] = self.rows(user).count()
         return counts[self.key]
 
-    def items(self, user, limit: int | None = None, calendar=None) -> list[QueueItem]:
-        """The most urgent `limit` rows (settings.WORKBENCH_ROWS by default)."""
-        if calendar is None:
-            from accounts.workdays import get_calendar
-
-            calendar = get_calendar()
+    def items(self, user, calendar, limit: int | None = None) -> list[QueueItem]:
+        """The most urgent `limit` rows (settings.WORKBENCH_ROWS by default); the
+        calendar (accounts.workdays) counts the working days left."""
         limit = settings.WORKBENCH_ROWS if limit is None else limit
         items = [self.item(row, calendar) for row in self.rows(user)[:limit]]
         today = timezone.localdate()
@@ -146,16 +143,13 @@ class Panel:
         return max(self.count - len(self.items), 0)
 
 
-def workbench(user, limit: int | None = None) -> list[Panel]:
+def workbench(user, calendar, limit: int | None = None) -> list[Panel]:
     """Every queue of the user with its count and most urgent rows: a fixed number of
     queries per queue, whatever the data size."""
-    from accounts.workdays import get_calendar
-
-    calendar = get_calendar()
     panels = []
     for queue in queues_for(user):
         count = queue.count(user)
-        items = queue.items(user, limit, calendar) if count else []
+        items = queue.items(user, calendar, limit) if count else []
         panels.append(Panel(queue.key, queue.title, count, items, queue.url(user)))
     return panels
 

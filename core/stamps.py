@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Stamp:
@@ -27,4 +31,36 @@ def stamp(obj, prefix: str) -> Stamp:
         getattr(obj, f"{prefix}by", None),
         getattr(obj, f"{prefix}at", None),
         getattr(obj, f"{prefix}on_behalf_of", None),
+    )
+
+
+APPROVED_BY = _("approved by")
+APPROVED_AT = _("approved at")
+
+
+def stamp_fields(by=APPROVED_BY, at=APPROVED_AT):
+    """The three fields of a stamp, for a model's class body:
+
+        approved_by, approved_on_behalf_of, approved_at = stamp_fields()
+
+    who signed, the approver they stood in for (blank when they signed themselves)
+    and when."""
+    return (
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            verbose_name=by,
+            null=True,
+            blank=True,
+            on_delete=models.PROTECT,
+            related_name="+",
+        ),
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            verbose_name=_("on behalf of"),
+            null=True,
+            blank=True,
+            on_delete=models.PROTECT,
+            related_name="+",
+        ),
+        models.DateTimeField(at, null=True, blank=True),
     )

@@ -33,17 +33,7 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "contact",
-            "phone",
-            "address",
-            "type",
-            "tax_id",
-            "bank_account",
-            "invoice_address_phone",
-            "credit_limit",
-        ]
+        fields = Customer.EDITABLE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,20 +57,7 @@ class OrderForm(TokenMixin, forms.ModelForm):
 
     class Meta:
         model = Order
-        fields = [
-            "customer",
-            "channel",
-            "customer_po",
-            "requested_date",
-            "deposit_percent",
-            "pay_before_shipment",
-            "monthly_settlement_days",
-            "retention_percent",
-            "quality_requirements",
-            "special_requirements",
-            "is_important",
-            "notes",
-        ]
+        fields = Order.HEADER_FIELDS
         widgets = {
             "requested_date": DATE,
             "quality_requirements": forms.Textarea(attrs={"rows": 2}),

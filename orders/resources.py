@@ -13,17 +13,7 @@ class CustomerResource(resources.ModelResource):
     class Meta:
         model = Customer
         import_id_fields = ("name",)
-        fields = (
-            "name",
-            "contact",
-            "phone",
-            "address",
-            "type",
-            "tax_id",
-            "bank_account",
-            "invoice_address_phone",
-            "credit_limit",
-        )
+        fields = Customer.EDITABLE
         clean_model_instances = True
         skip_unchanged = True
 

@@ -392,6 +392,7 @@ READ_ONLY = {
     "orders:staff_autocomplete",
     "notifications:inbox",
     "notifications:bell",
+    "nav_badges",
     # a POST that only computes the line totals of the form being typed
     "orders:lines_preview",
 }

@@ -19,6 +19,13 @@ class ChangeRequest(models.Model):
         # Closed without a decision because the order was cancelled.
         WITHDRAWN = "withdrawn", _("closed: the order was cancelled")
 
+    # Tag colours for the UI: orange waiting, green applied, grey closed.
+    COLOURS = {
+        Status.PENDING: "orange",
+        Status.AWAITING_GM: "orange",
+        Status.APPLIED: "green",
+    }
+
     order = models.ForeignKey(
         "orders.Order",
         verbose_name=_("order"),
@@ -74,3 +81,7 @@ class ChangeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.AWAITING_GM)
+
+    @property
+    def status_colour(self) -> str:
+        return self.COLOURS.get(self.status, "grey")

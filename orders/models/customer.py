@@ -16,6 +16,20 @@ class Customer(models.Model):
         REGULAR = "regular", _("regular customer")
         NEW = "new", _("new customer")
 
+    # What the new-customer dialog, the import and the service take (the rest is
+    # the system's).
+    EDITABLE = (
+        "name",
+        "contact",
+        "phone",
+        "address",
+        "type",
+        "tax_id",
+        "bank_account",
+        "invoice_address_phone",
+        "credit_limit",
+    )
+
     name = models.CharField(_("customer name"), max_length=128, unique=True)
     contact = models.CharField(_("contact person"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

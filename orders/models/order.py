@@ -47,6 +47,23 @@ class Order(models.Model):
         WALK_IN = "walk_in", _("walk-in")
         DISTRIBUTOR = "distributor", _("distributor / POS")
 
+    # The order's header as the sales clerk fills it in (the form, the copy, the
+    # change request and the services take these).
+    HEADER_FIELDS = (
+        "customer",
+        "channel",
+        "customer_po",
+        "requested_date",
+        "deposit_percent",
+        "pay_before_shipment",
+        "monthly_settlement_days",
+        "retention_percent",
+        "quality_requirements",
+        "special_requirements",
+        "is_important",
+        "notes",
+    )
+
     class Credit(models.TextChoices):
         WITHIN = "within", _("within credit limit")
         PENDING = "pending", _("over credit limit: awaiting finance")
@@ -225,26 +242,24 @@ class Order(models.Model):
     def is_open(self) -> bool:
         return self.stage in OPEN
 
+    # Tag colours for the UI: red waits for finance, green finance agreed.
+    CREDIT_COLOURS = {Credit.PENDING: "red", Credit.APPROVED: "green"}
+
+    @property
+    def credit_colour(self) -> str:
+        return self.CREDIT_COLOURS.get(self.credit, "grey")
+
     @property
     def is_special(self) -> bool:
         return bool(self.special_requirements.strip())
 
 
-class OrderLine(models.Model):
-    """订单明细: one product model (型号) line. Amounts are computed by the service."""
+class PricedLine(models.Model):
+    """A priced line, as order lines and quote lines (and later delivery lines) hold
+    it. The amounts are written by the services through orders.lines.price — one
+    rounding rule, never typed in."""
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
-    )
     position = models.PositiveSmallIntegerField(_("line"))
-    product = models.ForeignKey(
-        "orders.Product",
-        verbose_name=_("catalogue product"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     model_code = models.CharField(_("model"), max_length=64)
     spec = models.CharField(_("specification"), max_length=128, blank=True)
     quantity = models.DecimalField(
@@ -260,6 +275,28 @@ class OrderLine(models.Model):
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    net_amount = models.DecimalField(_("amount excl. tax"), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), **MONEY)
+    gross_amount = models.DecimalField(_("amount incl. tax"), **MONEY)
+
+    class Meta:
+        abstract = True
+
+
+class OrderLine(PricedLine):
+    """订单明细: one product model (型号) line. Amounts are computed by the service."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    product = models.ForeignKey(
+        "orders.Product",
+        verbose_name=_("catalogue product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     price_includes_tax = models.BooleanField(_("price includes tax"), default=True)
     vat_rate = models.DecimalField(
         _("VAT rate"),
@@ -268,9 +305,6 @@ class OrderLine(models.Model):
         default=Decimal("0.13"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    net_amount = models.DecimalField(_("amount excl. tax"), **MONEY)
-    tax_amount = models.DecimalField(_("tax"), **MONEY)
-    gross_amount = models.DecimalField(_("amount incl. tax"), **MONEY)
 
     class Meta:
         verbose_name = _("order line")

@@ -6,9 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.stamps import Stamp, stamp
+from core.stamps import Stamp, stamp, stamp_fields
 
-from .order import MONEY
+from .order import MONEY, PricedLine
 
 USER = settings.AUTH_USER_MODEL
 
@@ -71,23 +71,7 @@ class Quote(models.Model):
     )
     prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        USER,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    approved_on_behalf_of = models.ForeignKey(
-        USER,
-        verbose_name=_("on behalf of"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by, approved_on_behalf_of, approved_at = stamp_fields()
     decision_comment = models.TextField(
         pgettext_lazy("approver's words", "comment"), blank=True
     )
@@ -151,32 +135,13 @@ class Quote(models.Model):
         return self.status != self.Status.DRAFT and self.status != self.Status.RETURNED
 
 
-class QuoteLine(models.Model):
+class QuoteLine(PricedLine):
     quote = models.ForeignKey(
         Quote,
         verbose_name=pgettext_lazy("document", "quote"),
         on_delete=models.CASCADE,
         related_name="lines",
     )
-    position = models.PositiveSmallIntegerField(_("line"))
-    model_code = models.CharField(_("model"), max_length=64)
-    spec = models.CharField(_("specification"), max_length=128, blank=True)
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
-    unit = models.CharField(_("unit"), max_length=16, default="件")
-    unit_price = models.DecimalField(
-        _("unit price"),
-        max_digits=14,
-        decimal_places=4,
-        validators=[MinValueValidator(Decimal(0))],
-    )
-    net_amount = models.DecimalField(_("amount excl. tax"), **MONEY)
-    tax_amount = models.DecimalField(_("tax"), **MONEY)
-    gross_amount = models.DecimalField(_("amount incl. tax"), **MONEY)
 
     class Meta:
         verbose_name = _("quote line")

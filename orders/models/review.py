@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.stamps import Stamp, stamp
+from core.stamps import Stamp, stamp, stamp_fields
 
 USER = settings.AUTH_USER_MODEL
 
@@ -60,23 +60,7 @@ class ContractReview(models.Model):
         choices=GMDecision.choices,
         blank=True,
     )
-    gm_by = models.ForeignKey(
-        USER,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    gm_on_behalf_of = models.ForeignKey(
-        USER,
-        verbose_name=_("on behalf of"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    gm_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    gm_by, gm_on_behalf_of, gm_at = stamp_fields()
     gm_comment = models.TextField(_("general manager's comment"), blank=True)
 
     class Meta:

@@ -40,20 +40,7 @@ from ..submissions import record_result as _record_result
 from ..uploads import discarded_on_failure, keep_upload, validate_upload
 from ..workflow import MOVES, order_move
 
-HEADER_FIELDS = (
-    "customer",
-    "channel",
-    "customer_po",
-    "requested_date",
-    "deposit_percent",
-    "pay_before_shipment",
-    "monthly_settlement_days",
-    "retention_percent",
-    "quality_requirements",
-    "special_requirements",
-    "is_important",
-    "notes",
-)
+HEADER_FIELDS = Order.HEADER_FIELDS
 LINE_FIELDS = (
     "model_code",
     "spec",
@@ -105,17 +92,7 @@ def _order_number(today: date) -> str:
 # --- customers -----------------------------------------------------------------------
 
 
-CUSTOMER_FIELDS = (
-    "name",
-    "contact",
-    "phone",
-    "address",
-    "type",
-    "tax_id",
-    "bank_account",
-    "invoice_address_phone",
-    "credit_limit",
-)
+CUSTOMER_FIELDS = Customer.EDITABLE
 
 
 def _same_customer(existing: Customer, wanted: Customer) -> bool:

@@ -1,0 +1,72 @@
+"""Imports point one way: the contracts in pyproject.toml ([tool.importlinter]) are
+checked with the suite — the apps' stack, the layers inside `orders`, forms and
+selectors kept away from writers and pages, and no import cycle anywhere (lazy
+imports inside functions count too: grimp reads every import statement)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("config", "accounts", "core", "notifications", "orders", "production")
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def lint_imports(where: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def copy_tree(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package,
+            tmp_path / package,
+            ignore=shutil.ignore_patterns("__pycache__", "migrations"),
+        )
+    return tmp_path
+
+
+def test_the_import_contracts_are_kept():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 kept, 0 broken" in result.stdout
+
+
+def test_a_cycle_hidden_in_a_lazy_import_breaks_the_contract(tmp_path):
+    # The cycle the issue found (events ↔ workflow), brought back as a lazy import.
+    tree = copy_tree(tmp_path)
+    events = tree / "orders" / "events.py"
+    events.write_text(
+        events.read_text()
+        + "\n\ndef _hidden():\n    from . import workflow  # noqa: F401\n"
+    )
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "No import cycle" in result.stdout
+    assert "orders.events" in result.stdout
+
+
+def test_a_form_calling_a_service_breaks_the_contract(tmp_path):
+    tree = copy_tree(tmp_path)
+    forms = tree / "orders" / "forms.py"
+    forms.write_text(forms.read_text() + "\nfrom . import services  # noqa: E402\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "orders.forms is not allowed to import orders.services" in result.stdout
+
+
+def test_orders_never_imports_an_app_built_on_it(tmp_path):
+    tree = copy_tree(tmp_path)
+    moves = tree / "orders" / "moves.py"
+    moves.write_text(moves.read_text() + "\nimport production.walk  # noqa: E402\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "orders.moves" in result.stdout
