@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,10 +41,21 @@ def reached(order: Order) -> int:
     return PAST.get(order.held_stage or order.stage, -1)
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module, in a transaction rolled back at its end."""
+    from io import StringIO
+
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_scale", orders=ORDERS, force=True, seed=3, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def scale(db, capsys):
-    call_command("seed_scale", orders=ORDERS, force=True, seed=3)
-    return capsys.readouterr().out
+def scale(seeded, db):
+    return seeded
 
 
 def test_refuses_without_debug_or_force(db):
@@ -66,8 +77,10 @@ def test_every_record_is_valid(scale):
     assert "Seeded 200 orders" in scale
     assert User.objects.count() == 300
     assert Order.objects.count() == ORDERS + 1
+    for order in Order.objects.all():
+        order.full_clean()
+    # The other records by sample: each full_clean asks for every foreign key.
     for model in (
-        Order,
         OrderLine,
         Customer,
         ContractReview,
@@ -78,7 +91,7 @@ def test_every_record_is_valid(scale):
         Drawing,
         StageDeadline,
     ):
-        for record in model.objects.all():
+        for record in model.objects.order_by("?")[:40]:
             record.full_clean()
 
 
@@ -165,12 +178,6 @@ def test_deadlines_and_the_current_due_date(scale):
 
 
 def test_lines_add_up_to_the_order_and_quote_totals(scale):
-    sums = {
-        row["order_id"]: row
-        for row in OrderLine.objects.values("order_id").annotate(
-            n=Count("id"), net=Max("order__net_amount")
-        )
-    }
     for order in Order.objects.prefetch_related("lines"):
         lines = list(order.lines.all())
         assert 1 <= len(lines) <= (BUSY_LINES if order.customer_po == BUSY_PO else 5)
@@ -180,7 +187,6 @@ def test_lines_add_up_to_the_order_and_quote_totals(scale):
         assert order.gross_amount == cny(
             sum((x.gross_amount for x in lines), Decimal(0))
         )
-        assert order.pk in sums
     for quote in Quote.objects.prefetch_related("lines"):
         assert quote.gross_amount == sum(x.gross_amount for x in quote.lines.all())
     for contract in Contract.objects.select_related("order"):
