@@ -89,6 +89,21 @@ def _commit() -> str:
         return ""
 
 
+def command_line(argv: list[str]) -> str:
+    """The command as it was run, with the settings and the database (not its
+    credentials)."""
+    db = settings.DATABASES["default"]
+    if connection.vendor == "postgresql":
+        where = f"postgres://{db.get('USER') or ''}@{db.get('HOST') or ''}"
+        where += f":{db.get('PORT') or 5432}/{db['NAME']}"
+    else:
+        where = f"{connection.vendor}:///{db['NAME']}"
+    return (
+        f"DJANGO_SETTINGS_MODULE={settings.SETTINGS_MODULE} DATABASE_URL={where} "
+        f"python manage.py {' '.join(argv)}"
+    )
+
+
 def save_run(lines: list[dict], *, command: str, note: str, runs: int) -> Path:
     counts = data_counts()
     FOLDER.mkdir(parents=True, exist_ok=True)

@@ -104,7 +104,7 @@ class Command(BaseCommand):
         if options["write"]:
             path = benchreport.save_run(
                 lines,
-                command=" ".join(["python", "manage.py", *sys.argv[2:]]),
+                command=benchreport.command_line(sys.argv[1:]),
                 note=options["note"],
                 runs=options["runs"],
             )
