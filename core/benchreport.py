@@ -217,10 +217,6 @@ def _size_section(run: dict) -> list[str]:
     m, data = run["machine"], run["data"]
     lines = list(run["lines"].values())
     out = [f"## {size_label(data['orders'])}: {data['orders']:,} orders", ""]
-    notes = [r["note"] for r in run["runs"] if r.get("note")]
-    out += [f"> {note}" for note in dict.fromkeys(notes)]
-    if notes:
-        out.append("")
     out += [
         "- **Data:** " + ", ".join(f"{_n(v)} {k}" for k, v in data.items()),
         f"- **Machine:** {m['cpu']}, {m['cores']} cores, "
@@ -348,6 +344,9 @@ machine as PostgreSQL and locust itself.
 def write_markdown() -> Path:
     runs = _load()
     out = [INTRO]
+    notes = [r["note"] for run in runs for r in run["runs"] if r.get("note")]
+    if notes:
+        out += [*(f"> {note}" for note in dict.fromkeys(notes)), ""]
     for run in runs:
         out += _size_section(run)
     out += _cross_size(runs)
