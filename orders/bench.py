@@ -17,7 +17,7 @@ from accounts.bench import role_user
 from core.bench import Bench, ratio_at_most, register
 
 from . import selectors
-from .models import Order
+from .models import Customer, Order
 from .scale import BUSY_PO
 from .stages import Stage
 
@@ -57,6 +57,12 @@ def _filters(bench: Bench, name: str, user) -> dict:
         }
     if name == "overdue":
         return {"overdue": "true"}
+    if name == "search":
+        # What a user types: a piece of a customer's name (their busiest one).
+        customer = bench.remember(
+            ("top_customer", user.pk), lambda: _top_customer(user)
+        )
+        return {"q": Customer.objects.get(pk=customer).name[2:6]}
     raise ValueError(name)
 
 
@@ -86,7 +92,14 @@ def _list_figure(who: str, filters: str, deep: bool):
 
 
 for _who in WHO:
-    for _filters_name in ("all", "stage", "stage_customer", "dates", "overdue"):
+    for _filters_name in (
+        "all",
+        "stage",
+        "stage_customer",
+        "dates",
+        "overdue",
+        "search",
+    ):
         for _deep in (False, True):
             register(
                 f"order_list.{_who}.{_filters_name}.{'deep' if _deep else 'p1'}",
