@@ -152,13 +152,14 @@ def _locust(base_url: str, scenario: Path, target: str, users: int, seconds: int
         )
         with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
+        failures = _failures(Path(f"{prefix}_failures.csv"))
     total = next(r for r in rows if r["Name"] == "Aggregated")
     by_name = {
         r["Name"]: {
             "requests": int(r["Request Count"]),
             "failures": int(r["Failure Count"]),
-            "p50_ms": float(r["50%"] or 0),
-            "p95_ms": float(r["95%"] or 0),
+            "p50_ms": _ms(r["50%"]),
+            "p95_ms": _ms(r["95%"]),
             "rps": round(float(r["Requests/s"]), 1),
         }
         for r in rows
@@ -166,12 +167,32 @@ def _locust(base_url: str, scenario: Path, target: str, users: int, seconds: int
     }
     return {
         "rps": round(float(total["Requests/s"]), 1),
-        "p50_ms": float(total["50%"] or 0),
-        "p95_ms": float(total["95%"] or 0),
+        "p50_ms": _ms(total["50%"]),
+        "p95_ms": _ms(total["95%"]),
         "requests": int(total["Request Count"]),
         "errors": int(total["Failure Count"]),
         "by_page": by_name,
+        "failures": failures,
     }
+
+
+def _ms(value: str) -> float | None:
+    """A percentile from locust's CSV ("N/A" when no request finished)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _failures(path: Path) -> list[str]:
+    """What went wrong, as locust counted it (first few kinds)."""
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as handle:
+        return [
+            f"{row['Occurrences']}× {row['Name']}: {row['Error'][:160]}"
+            for row in list(csv.DictReader(handle))[:5]
+        ]
 
 
 def run_throughput(bench, mix: list[dict]) -> list[dict]:

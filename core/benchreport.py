@@ -160,6 +160,9 @@ def _page_table(lines: list[dict]) -> list[str]:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for line in lines:
+        if line.get("error"):
+            rows.append(f"| `{line['name']}` | failed: {line['error']} |")
+            continue
         rows.append(
             f"| `{line['name']}` | {line.get('user', '-')} | {line.get('page', '-')} "
             f"| {_n(line['median_ms'])} | {_n(line['floor_ms'])} "
@@ -177,12 +180,18 @@ def _throughput_table(lines: list[dict]) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for line in lines:
+        if "users" not in line:
+            rows.append(f"| `{line['name']}` | failed: {line.get('error', '?')} |")
+            continue
         rows.append(
             f"| `{line['name']}` | {line['users']} | {_n(line['rps'])} "
             f"| {_n(line['p50_ms'], 0)} | {_n(line['p95_ms'], 0)} "
             f"| {_n(line['requests'])} | {line['errors']} "
             f"| {_n(line.get('vs_healthz'), 2)} | {_met(line.get('met'))} |"
         )
+    for line in lines:
+        for failure in line.get("failures") or []:
+            rows.append(f"\n`{line['name']}` failures: {failure}")
     pages = [
         (line["name"], name, page)
         for line in lines
@@ -213,9 +222,16 @@ GROUPS = (
 )
 
 
+def _in_declared_order(lines: list[dict]) -> list[dict]:
+    from .bench import discover
+
+    order = {name: i for i, name in enumerate(discover())}
+    return sorted(lines, key=lambda x: order.get(x.get("figure"), len(order)))
+
+
 def _size_section(run: dict) -> list[str]:
     m, data = run["machine"], run["data"]
-    lines = list(run["lines"].values())
+    lines = _in_declared_order(list(run["lines"].values()))
     out = [f"## {size_label(data['orders'])}: {data['orders']:,} orders", ""]
     out += [
         "- **Data:** " + ", ".join(f"{_n(v)} {k}" for k, v in data.items()),
@@ -292,7 +308,11 @@ def _cross_size(runs: list[dict]) -> list[str]:
 
 def _explain_section(runs: list[dict]) -> list[str]:
     for run in reversed(runs):
-        lines = [x for x in run["lines"].values() if x.get("explain")]
+        lines = [
+            x
+            for x in _in_declared_order(list(run["lines"].values()))
+            if x.get("explain")
+        ]
         if lines:
             break
     else:

@@ -189,6 +189,7 @@ def _throughput_check(line: dict, lines: dict) -> bool | None:
     if line["users"] == 20:
         return (
             line.get("vs_healthz", 0) >= 1 / 3
+            and line["p95_ms"] is not None
             and line["p95_ms"] < 150
             and line["errors"] == 0
         )

@@ -58,9 +58,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--note", default="", help="a line saved with the run")
         parser.add_argument("--list", action="store_true", help="list the figures")
+        parser.add_argument(
+            "--report",
+            action="store_true",
+            help="only rewrite docs/benchmarks.md from the saved runs",
+        )
 
     def handle(self, *args, **options):
         figures = bench.discover()
+        if options["report"]:
+            self.stderr.write(f"wrote {benchreport.write_markdown()}")
+            return
         if options["list"]:
             for figure in figures.values():
                 self.stdout.write(f"{figure.name:<42} {figure.group:<12} {figure.goal}")
@@ -93,7 +101,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         lines = []
         for figure in chosen:
-            results = figure.measure(run)
+            try:
+                results = figure.measure(run)
+            except Exception as exc:  # noqa: BLE001 - one figure's failure is a result
+                self.stderr.write(f"{figure.name} failed: {exc!r}")
+                results = {"error": repr(exc)[:500]}
             for result in results if isinstance(results, list) else [results]:
                 line = bench.finish(figure, result, run)
                 lines.append(line)
