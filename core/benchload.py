@@ -44,6 +44,29 @@ def _wait(url: str, seconds: float = 60) -> None:
         time.sleep(0.5)
 
 
+def _drain(base_url: str, seconds: float = 180) -> None:
+    """Wait until every worker is free again: requests a run left in flight (locust
+    stops waiting; gunicorn does not) must not slow the next run down. Free means
+    as many /healthz/ requests at once as there are workers, all answered fast."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_):
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz/", timeout=60):
+                pass
+        except OSError:
+            return 60.0
+        return time.monotonic() - started
+
+    deadline = time.monotonic() + seconds
+    with ThreadPoolExecutor(WORKERS * 2) as pool:
+        while time.monotonic() < deadline:
+            if max(pool.map(one, range(WORKERS * 2))) < 0.25:
+                return
+            time.sleep(1)
+
+
 def static_ready(out) -> None:
     """Production's manifest storage needs collectstatic's manifest."""
     backend = settings.STORAGES["staticfiles"]["BACKEND"]
@@ -225,6 +248,7 @@ def run_throughput(bench, mix: list[dict]) -> list[dict]:
             )
             for users in bench.users:
                 for target in ("mix", "healthz"):
+                    _drain(base_url)
                     bench.out(f"locust {target}, {users} users, {bench.seconds} s …")
                     figures = _locust(base_url, scenario, target, users, bench.seconds)
                     results.append(

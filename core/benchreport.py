@@ -104,7 +104,9 @@ def command_line(argv: list[str]) -> str:
     )
 
 
-def save_run(lines: list[dict], *, command: str, note: str, runs: int) -> Path:
+def save_run(
+    lines: list[dict], *, command: str, note: str, runs: int, load=None
+) -> Path:
     counts = data_counts()
     FOLDER.mkdir(parents=True, exist_ok=True)
     path = FOLDER / f"{size_label(counts['orders'])}.json"
@@ -123,6 +125,9 @@ def save_run(lines: list[dict], *, command: str, note: str, runs: int) -> Path:
             "note": note,
             "runs": runs,
             "figures": len(lines),
+            # The machine's 1-minute load average at the start and the end: the
+            # figures of a run on a busy machine are not comparable.
+            "load": [round(x, 2) for x in load] if load else None,
         }
     )
     for line in lines:
@@ -248,9 +253,11 @@ def _size_section(run: dict) -> list[str]:
         "- **Commands:**",
     ]
     for r in run["runs"]:
+        load = r.get("load")
         out.append(
             f"  - `{r['command']}` — {r['date']}, commit {r['commit'] or '-'}, "
             f"{r['figures']} figures"
+            + (f", load average {load[0]} → {load[1]}" if load else "")
         )
     out.append("")
     for group, title in GROUPS:

@@ -3,6 +3,7 @@ line each; `--write` adds the run to docs/benchmarks/ and regenerates
 docs/benchmarks.md. Not run in CI: it wants scale data (`manage.py seed_scale`)."""
 
 import json
+import os
 import sys
 import time
 
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             out=lambda text: self.stderr.write(text),
         )
         started = time.monotonic()
+        load_before = os.getloadavg()[0]
         lines = []
         for figure in chosen:
             try:
@@ -119,6 +121,7 @@ class Command(BaseCommand):
                 command=benchreport.command_line(sys.argv[1:]),
                 note=options["note"],
                 runs=options["runs"],
+                load=(load_before, os.getloadavg()[0]),
             )
             markdown = benchreport.write_markdown()
             self.stderr.write(f"wrote {path} and {markdown}")
