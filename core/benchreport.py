@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def command_line(argv: list[str]) -> str:
         where = f"{connection.vendor}:///{db['NAME']}"
     return (
         f"DJANGO_SETTINGS_MODULE={settings.SETTINGS_MODULE} DATABASE_URL={where} "
-        f"python manage.py {' '.join(argv)}"
+        f"python manage.py {shlex.join(argv)}"
     )
 
 
@@ -364,7 +365,9 @@ parameters — replayed through the database's own cursor (execute + fetchall), 
 of as many runs; **ratio** = median / floor. **queries** counts the statements of one
 request; **rows** the rows they fetched. The throughput runs use locust (no think
 time: N users keep N requests in flight) against gunicorn with 3 workers, on the same
-machine as PostgreSQL and locust itself.
+machine as PostgreSQL and locust itself; the server is drained between runs. Each run
+records the machine's load average at its start and end: figures measured while
+other work ran on the machine are slower and vary more than those of a quiet one.
 """
 
 
