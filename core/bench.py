@@ -1,0 +1,251 @@
+"""The figures `manage.py bench` measures (issue 11), declared by each app in its own
+`bench.py` (found the way the admin finds `admin.py`) with `@register`.
+
+A page figure renders a page through Django's test client as a signed-in user, N
+times; its time is the median wall time of the request. Its floor is the page's own
+SQL — the statements Django ran for it, captured with their parameters — replayed N
+times through the database backend's own cursor (execute + fetchall, without
+Django's wrapper), median too. ratio = time / floor: how much the application adds
+on top of what the database must do anyway for the same rows.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+
+# --- the registry ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    group: str
+    # measure(bench) -> one result dict, or several (a throughput run gives four)
+    measure: Callable[[Bench], dict | list[dict]]
+    goal: str = ""
+    # check(line, lines) -> whether a result line meets the goal (None: not judged
+    # here); `lines` are all the lines of the run, by name.
+    check: Callable[[dict, dict], bool | None] | None = None
+
+
+FIGURES: dict[str, Figure] = {}
+
+
+def register(name: str, *, group: str, goal: str = "", check=None):
+    def decorator(measure):
+        if name in FIGURES:
+            raise ValueError(f"Figure {name!r} is declared twice")
+        FIGURES[name] = Figure(name, group, measure, goal, check)
+        return measure
+
+    return decorator
+
+
+def ratio_at_most(limit: float):
+    """A check: time / floor at most `limit`."""
+
+    def check(line: dict, lines: dict) -> bool | None:
+        return None if line.get("ratio") is None else line["ratio"] <= limit
+
+    return check
+
+
+def discover() -> dict[str, Figure]:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("bench")
+    return FIGURES
+
+
+# --- measuring ---------------------------------------------------------------------
+
+
+@dataclass
+class Statement:
+    sql: str
+    params: object
+    many: bool
+    ms: float = 0.0
+
+    @property
+    def reads(self) -> bool:
+        """Only reads are replayed (a page's GET writes nothing; if it did, the
+        write is counted, not repeated)."""
+        words = self.sql.lstrip(" \n(").split(None, 1)
+        return bool(words) and words[0].upper() in ("SELECT", "WITH", "VALUES")
+
+
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 3)
+
+
+class Capture:
+    """The statements Django runs inside the block, with their parameters."""
+
+    def __init__(self):
+        self.statements: list[Statement] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append(Statement(sql, params, many))
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+
+@dataclass
+class Bench:
+    """One run of `manage.py bench`: the settings of the run and what figures share
+    (the users they sign in as, the data size)."""
+
+    runs: int = 7
+    explain: bool = False
+    base_url: str = ""
+    seconds: int = 30
+    users: tuple[int, ...] = (20, 50)
+    out: Callable[[str], None] = print
+    cache: dict = field(default_factory=dict)
+
+    # -- what figures share --
+
+    def remember(self, key, make):
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+    def data_size(self) -> dict:
+        def count():
+            from orders.models import Order
+
+            return {"orders": Order.objects.count()}
+
+        return self.remember("data_size", count)
+
+    # -- timing --
+
+    def page(self, user, url: str, *, explain: bool = False) -> dict:
+        """Time GET `url` as `user`; floor: the same page's SQL through a bare
+        cursor."""
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        response = client.get(url)  # warm-up: templates, caches, connection
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} as {user.username}: {response.status_code}")
+        with Capture() as capture:
+            response = client.get(url)
+        samples = []
+        for _ in range(self.runs):
+            started = time.perf_counter()
+            client.get(url)
+            samples.append(time.perf_counter() - started)
+        result = {
+            "median_ms": _median_ms(samples),
+            "queries": len(capture.statements),
+            "bytes": len(response.content),
+            "url": url,
+            "user": user.username,
+        }
+        result.update(self.floor(capture.statements, explain=explain))
+        return result
+
+    def call(self, fresh: Callable[[], object], function, *, explain=False) -> dict:
+        """Time `function(fresh())` alone (`fresh()` is not timed: e.g. the user
+        read again, so that nothing cached on the object from a run is reused)."""
+        function(fresh())
+        with Capture() as capture:
+            function(fresh())
+        samples = []
+        for _ in range(self.runs):
+            argument = fresh()
+            started = time.perf_counter()
+            function(argument)
+            samples.append(time.perf_counter() - started)
+        result = {"median_ms": _median_ms(samples), "queries": len(capture.statements)}
+        result.update(self.floor(capture.statements, explain=explain))
+        return result
+
+    def floor(self, statements: list[Statement], *, explain: bool = False) -> dict:
+        """Replay the statements through the backend's own cursor, N times."""
+        reads = [s for s in statements if s.reads]
+        connection.ensure_connection()
+        samples, rows = [], 0
+        for _ in range(self.runs + 1):  # the first is a warm-up
+            rows = 0
+            cursor = connection.create_cursor()
+            try:
+                started = time.perf_counter()
+                for statement in reads:
+                    one = time.perf_counter()
+                    if statement.many:
+                        cursor.executemany(statement.sql, statement.params)
+                    else:
+                        cursor.execute(statement.sql, statement.params)
+                    if cursor.description is not None:
+                        rows += len(cursor.fetchall())
+                    statement.ms = (time.perf_counter() - one) * 1000
+                samples.append(time.perf_counter() - started)
+            finally:
+                cursor.close()
+        result = {
+            "floor_ms": _median_ms(samples[1:]),
+            "rows": rows,
+            "writes": len(statements) - len(reads),
+        }
+        if explain and connection.vendor == "postgresql":
+            slowest = sorted(reads, key=lambda s: -s.ms)[:3]
+            result["explain"] = [self._explain(s) for s in slowest]
+        return result
+
+    def _explain(self, statement: Statement) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.params
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            sql = cursor.mogrify(statement.sql, statement.params)
+        if isinstance(sql, bytes):
+            sql = sql.decode()
+        return {"sql": sql, "ms": round(statement.ms, 3), "plan": plan}
+
+
+def finish(figure: Figure, result: dict, bench: Bench) -> dict:
+    """The JSON line of one result: the fixed keys first."""
+    floor = result.get("floor_ms")
+    line = {
+        "name": result.get("name", figure.name),
+        "median_ms": result.get("median_ms"),
+        "floor_ms": floor,
+        "ratio": round(result["median_ms"] / floor, 2)
+        if floor and result.get("median_ms") is not None
+        else None,
+        "queries": result.get("queries"),
+        "bytes": result.get("bytes"),
+        "runs": result.get("runs", bench.runs),
+        **bench.data_size(),
+        "figure": figure.name,
+        "group": figure.group,
+        "goal": figure.goal,
+    }
+    for key, value in result.items():
+        line.setdefault(key, value)
+    return line
+
+
+def judge(lines: list[dict]) -> None:
+    """Set each line's "met" by its figure's check, once the run is complete."""
+    by_name = {line["name"]: line for line in lines}
+    for line in lines:
+        figure = FIGURES.get(line.get("figure", line["name"]))
+        if figure is not None and figure.check is not None:
+            line["met"] = figure.check(line, by_name)

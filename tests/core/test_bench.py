@@ -1,0 +1,92 @@
+"""`manage.py bench` on a little scale data: one JSON line per figure with the keys
+docs/benchmarks.md is built from, and the document itself. (The throughput run needs
+a server and minutes: it is not run here.)"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from core import benchreport
+
+KEYS = {"name", "median_ms", "floor_ms", "ratio", "queries", "bytes", "runs", "orders"}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_scale", orders=60, force=True, stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def bench(*figures, **options) -> list[dict]:
+    out = StringIO()
+    call_command(
+        "bench",
+        "--runs",
+        "1",
+        *[f"--figure={f}" for f in figures],
+        stdout=out,
+        stderr=StringIO(),
+        **options,
+    )
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_a_page_figure_prints_its_time_floor_and_queries(seeded, db):
+    (line,) = bench("order_list.gm.all.p1")
+    assert line.keys() >= KEYS
+    assert line["name"] == "order_list.gm.all.p1"
+    assert line["runs"] == 1
+    assert line["orders"] == 61
+    assert line["median_ms"] > 0 and line["floor_ms"] > 0
+    assert line["ratio"] == round(line["median_ms"] / line["floor_ms"], 2)
+    assert line["queries"] >= 5 and line["rows"] > 0 and line["bytes"] > 1000
+    assert line["writes"] == 0
+    assert line["user"] == "general_manager001"
+
+
+def test_the_order_page_workbench_and_badges(seeded, db):
+    lines = {
+        x["name"]: x
+        for x in bench("order_page", "workbench.production_manager", "badges.sales")
+    }
+    assert set(lines) == {
+        "order_page.busy.gm",
+        "workbench.production_manager",
+        "badges.sales",
+    }
+    for line in lines.values():
+        assert line.keys() >= KEYS
+        assert line["queries"] > 0
+    assert lines["order_page.busy.gm"]["rows"] > 700  # 200 lines and 500 events
+    assert lines["badges.sales"]["bytes"] is None  # a call, not a page
+
+
+def test_a_prefix_names_a_family_and_an_unknown_name_is_refused(seeded, db):
+    names = [x["name"] for x in bench("order_list.sales.stage")]
+    assert names == ["order_list.sales.stage.p1", "order_list.sales.stage.deep"]
+    with pytest.raises(CommandError, match="No figure"):
+        bench("no_such_figure")
+
+
+def test_write_saves_the_run_and_regenerates_the_document(
+    seeded, db, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(benchreport, "FOLDER", tmp_path / "benchmarks")
+    monkeypatch.setattr(benchreport, "MARKDOWN", tmp_path / "benchmarks.md")
+    bench("order_list.gm.all", "workbench.sales", write=True, note="baseline")
+    saved = json.loads((tmp_path / "benchmarks" / "1k.json").read_text())
+    assert set(saved["lines"]) == {
+        "order_list.gm.all.p1",
+        "order_list.gm.all.deep",
+        "workbench.sales",
+    }
+    assert saved["data"]["orders"] == 61
+    text = (tmp_path / "benchmarks.md").read_text()
+    assert "> baseline" in text
+    assert "| `order_list.gm.all.p1` | general_manager001 | 1 |" in text
+    assert "### Workbench" in text
