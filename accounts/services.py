@@ -7,10 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.memo import forget
+
 from .calendar_library import LIBRARY, library_days, library_years
 from .departments import DEPARTMENTS
 from .models import CalendarDay, CalendarSource, CalendarYear, WorkingWeek
 from .roles import ROLES
+from .workdays import CALENDAR
 
 
 def _permission(label: str) -> Permission:
@@ -196,6 +199,7 @@ def calendar_load_library(*, actor=None, years=None) -> CalendarLoad:
     CalendarDay.objects.bulk_create(to_add)
     CalendarDay.objects.bulk_update(to_change, ["kind", "name"])
     CalendarDay.objects.filter(pk__in=[row.pk for row in gone]).delete()
+    forget(CALENDAR)  # bulk writes send no signal (accounts.apps)
     result.added = [row.date for row in to_add]
     result.changed = [row.date for row in to_change]
     result.removed = sorted(row.date for row in gone)

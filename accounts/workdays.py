@@ -27,7 +27,11 @@ from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from core.memo import memo
+
 from .models import CalendarDay, CalendarYear, WorkingWeek
+
+CALENDAR = "accounts.calendar"
 
 # A due date is a few weeks away, a lateness count a few months; ten years of working
 # days in one step is a bug in the caller, not a plan.
@@ -172,6 +176,12 @@ class WorkCalendar:
 
 
 def get_calendar() -> WorkCalendar:
+    """The company calendar, read once per request (core.memo): the tracker, the due
+    items and the workbench of one page share it."""
+    return memo(CALENDAR, _load_calendar)
+
+
+def _load_calendar() -> WorkCalendar:
     """Load the working week with the covered years, and every calendar day: exactly
     two queries.
 

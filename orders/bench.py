@@ -79,7 +79,12 @@ def _list_figure(who: str, filters: str, deep: bool):
         query = _filters(bench, filters, user)
         page = 1
         if deep:
-            count = selectors.order_list(user=user, filters=query)[0].count()
+            # The list counts up to LIST_COUNT_BOUND rows and offers the pages
+            # to there (core.pagination): the deepest page a user can reach.
+            count = min(
+                selectors.order_list(user=user, filters=query)[0].count(),
+                settings.LIST_COUNT_BOUND,
+            )
             last = max(1, math.ceil(count / settings.ORDER_LIST_PAGE_SIZE))
             page = min(DEEP_PAGE, last)
         url = reverse("orders:list")

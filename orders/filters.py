@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import OrderingFilter, YesNoAllWidget
 
-from .models import Contract, Customer, Order
+from .models import Contract, Customer, Order, OrderLine
 from .stages import OPEN, Stage
 from .widgets import AutocompleteField, AutocompleteSelect
 
@@ -33,7 +33,10 @@ class OrderFilter(django_filters.FilterSet):
         ),
     )
     stage = django_filters.MultipleChoiceFilter(
-        label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple
+        label=_("stage"),
+        choices=Stage.choices,
+        widget=forms.SelectMultiple,
+        distinct=False,  # one row per order: no join to repeat it
     )
     customer = AutocompleteFilter(
         label=_("customer"),
@@ -127,15 +130,24 @@ class OrderFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        matching_lines = Order.objects.filter(
-            lines__model_code__icontains=value
-        ).values("pk")
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(customer__name__icontains=value)
-            | Q(customer_po__icontains=value)
-            | Q(pk__in=matching_lines)
+        # One set of ids per place the text may be, each found through its own
+        # trigram index (migration orders 0007), united: an OR across tables would
+        # walk every order instead.
+        orders = Order.objects.order_by()
+        matching = (
+            orders.filter(number__icontains=value)
+            .values("pk")
+            .union(
+                orders.filter(customer_po__icontains=value).values("pk"),
+                orders.filter(
+                    customer__in=Customer.objects.filter(name__icontains=value)
+                ).values("pk"),
+                OrderLine.objects.order_by()
+                .filter(model_code__icontains=value)
+                .values("order_id"),
+            )
         )
+        return queryset.filter(pk__in=matching)
 
     def filter_special(self, queryset, name, value):
         if value is None:

@@ -9,6 +9,7 @@ contract with the drawings.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.permissions import may
@@ -59,7 +60,8 @@ def order_page(order: Order, user) -> dict:
         ),
         "buttons": buttons,
         "payment_terms": payment_terms_text(order),
-        "history": history.history(order.events.all()),
+        **history_window(order.latest_events, settings.ORDER_PAGE_EVENTS),
+        **lines_window(order.first_lines, settings.ORDER_PAGE_LINES),
         "changes": [(c, change_rows(c.changes)) for c in order.change_requests.all()],
         "open_change": next(
             (c for c in order.change_requests.all() if c.is_open), None
@@ -78,6 +80,27 @@ def order_page(order: Order, user) -> dict:
         "decision_form": DecisionForm(),
         "copy_token": new_form_token(),
         "panels": registry.render_panels(registry.ORDER_PAGE, order, user),
+    }
+
+
+def history_window(newest_first: list, size: int) -> dict:
+    """Up to `size` events (given newest first, one more than shown when there are
+    earlier ones), oldest first as the history reads, and the event to load the
+    earlier ones before."""
+    shown = newest_first[:size]
+    return {
+        "history": history.history(reversed(shown)),
+        "earlier_than": shown[-1].pk if len(newest_first) > size else None,
+    }
+
+
+def lines_window(lines: list, size: int) -> dict:
+    """Up to `size` lines (given one more when there are others), and the position
+    to load the next ones after."""
+    shown = lines[:size]
+    return {
+        "lines": shown,
+        "lines_after": shown[-1].position if len(lines) > size else None,
     }
 
 

@@ -23,7 +23,7 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,9 +165,19 @@ def _review_rows(user) -> QuerySet:
     return _urgent(
         orders.annotate(
             has_sheet=Exists(ContractReview.objects.filter(order=OuterRef("pk"))),
-            unsigned=Count(
-                "review__signoffs",
-                filter=Q(review__signoffs__signed_at__isnull=True),
+            # A subquery, not a join and GROUP BY: the most urgent rows are read
+            # down the (stage, due_date) index and the walk stops at the limit.
+            unsigned=Coalesce(
+                Subquery(
+                    ReviewSignoff.objects.filter(
+                        review__order=OuterRef("pk"), signed_at__isnull=True
+                    )
+                    .order_by()
+                    .values("review")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
             ),
             due=F("due_date"),
         ).select_related("customer")

@@ -62,6 +62,8 @@ urlpatterns = [
         quote.quote_print,
         name="quote_print",
     ),
+    path("<str:number>/history/", views.history_earlier, name="history_earlier"),
+    path("<str:number>/lines/", views.lines_more, name="lines_more"),
     path("<str:number>/edit/", views.order_edit, name="edit"),
     path("<str:number>/copy/", views.order_copy, name="copy"),
     path("<str:number>/move/<slug:move>/", views.order_move, name="move"),

@@ -395,6 +395,9 @@ READ_ONLY = {
     "nav_badges",
     # a POST that only computes the line totals of the form being typed
     "orders:lines_preview",
+    # the order page's earlier history and further lines (htmx), for who sees it
+    "orders:history_earlier",
+    "orders:lines_more",
 }
 EXEMPT = {
     # the user's own session and language (tests/test_browser_signin.py, lockout)

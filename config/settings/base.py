@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.memo.RequestMemoMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +222,11 @@ ORDER_SMALL_AMOUNT = env.int("ORDER_SMALL_AMOUNT", default=20_000)
 SALES_SEE_DEPARTMENT_ORDERS = env.bool("SALES_SEE_DEPARTMENT_ORDERS", default=False)
 ORDER_ATTACHMENT_MAX_MB = env.int("ORDER_ATTACHMENT_MAX_MB", default=20)
 ORDER_LIST_PAGE_SIZE = env.int("ORDER_LIST_PAGE_SIZE", default=25)
+# The order page shows the latest events and the first lines; the rest on demand (htmx).
+ORDER_PAGE_EVENTS = env.int("ORDER_PAGE_EVENTS", default=50)
+ORDER_PAGE_LINES = env.int("ORDER_PAGE_LINES", default=50)
+# Lists count their rows up to this many; past it they say "more than" (core.pagination).
+LIST_COUNT_BOUND = env.int("LIST_COUNT_BOUND", default=10000)
 # The workbench shows this many of each queue's most urgent rows, with the count and
 # a link to the full list.
 WORKBENCH_ROWS = env.int("WORKBENCH_ROWS", default=10)

@@ -171,6 +171,26 @@ class Order(models.Model):
             models.Index(fields=["stage", "due_date"]),
             models.Index(fields=["salesperson", "stage"]),
             models.Index(fields=["order_date"]),
+            # The list's ordering, alone and under its usual narrowing (who sees
+            # it, the customer, the stage): a page is a walk down one index.
+            models.Index(fields=["-created_at", "-id"], name="order_newest"),
+            models.Index(
+                fields=["salesperson", "-created_at", "-id"],
+                name="order_newest_by_salesperson",
+            ),
+            models.Index(
+                fields=["customer", "-created_at", "-id"],
+                name="order_newest_by_customer",
+            ),
+            models.Index(
+                fields=["stage", "-created_at", "-id"], name="order_newest_by_stage"
+            ),
+            # The finance queue: the few orders over their credit limit.
+            models.Index(
+                fields=["credit"],
+                condition=~models.Q(credit="within"),
+                name="order_credit_flagged",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

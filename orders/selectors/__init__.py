@@ -3,6 +3,8 @@
 from .order import (
     TrackerRow,
     customer_search,
+    events_before,
+    lines_after,
     order_for_page,
     order_list,
     order_visible_to,
@@ -15,6 +17,8 @@ from .order import (
 __all__ = [
     "TrackerRow",
     "customer_search",
+    "events_before",
+    "lines_after",
     "order_for_page",
     "order_list",
     "order_visible_to",

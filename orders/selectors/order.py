@@ -14,7 +14,15 @@ from accounts.models import Department
 from accounts.permissions import has_role_perm, may
 from accounts.workdays import WorkCalendar, get_calendar
 
-from ..models import ChangeRequest, Customer, Order, OrderEvent, Product, StageDeadline
+from ..models import (
+    ChangeRequest,
+    Customer,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    StageDeadline,
+)
 from ..stages import OPEN, WALK, Stage
 
 
@@ -37,6 +45,26 @@ def order_visible_to(user, order: Order) -> bool:
     return may(user, "orders.view_order", order)
 
 
+# What the list shows (of about seventy columns): its rows stay small at any depth.
+LIST_COLUMNS = (
+    "number",
+    "stage",
+    "held_stage",
+    "order_date",
+    "requested_date",
+    "due_date",
+    "gross_amount",
+    "is_important",
+    "special_requirements",
+    "created_at",
+    "customer__name",
+    "salesperson__username",
+    "salesperson__display_name",
+    "salesperson__first_name",
+    "salesperson__last_name",
+)
+
+
 def order_list(*, user, filters: dict | None = None) -> tuple[QuerySet[Order], object]:
     from ..filters import OrderFilter
 
@@ -44,6 +72,7 @@ def order_list(*, user, filters: dict | None = None) -> tuple[QuerySet[Order], o
     base = (
         orders_visible_to(user)
         .select_related("customer", "salesperson")
+        .only(*LIST_COLUMNS)
         .annotate(is_late=ExpressionWrapper(late, output_field=BooleanField()))
     )
     filterset = OrderFilter(filters or None, queryset=base, request=None, user=user)
@@ -58,7 +87,15 @@ def order_for_page(*, user, number: str) -> Order:
             "customer", "salesperson", "sales_department", "created_by", "copied_from"
         )
         .prefetch_related(
-            "lines",
+            # The first lines and the latest events only, one more than shown to
+            # know whether there are others (orders.panels.order_page).
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.order_by("position")[
+                    : settings.ORDER_PAGE_LINES + 1
+                ],
+                to_attr="first_lines",
+            ),
             Prefetch(
                 "attachments",
                 queryset=Order.attachments.rel.related_model.objects.select_related(
@@ -69,7 +106,8 @@ def order_for_page(*, user, number: str) -> Order:
                 "events",
                 queryset=OrderEvent.objects.select_related(
                     "user", "on_behalf_of"
-                ).order_by("created_at", "id"),
+                ).order_by("-created_at", "-id")[: settings.ORDER_PAGE_EVENTS + 1],
+                to_attr="latest_events",
             ),
             Prefetch(
                 "deadlines", queryset=StageDeadline.objects.select_related("department")
@@ -82,6 +120,32 @@ def order_for_page(*, user, number: str) -> Order:
             ),
         )
         .get(number=number)
+    )
+
+
+def events_before(order: Order, before_id: int, size: int) -> list[OrderEvent]:
+    """The `size` + 1 events before event `before_id` of the order, newest first
+    (the order page's "earlier history")."""
+    before = OrderEvent.objects.filter(order=order, pk=before_id).first()
+    if before is None:
+        return []
+    older = Q(created_at__lt=before.created_at) | Q(
+        created_at=before.created_at, pk__lt=before.pk
+    )
+    return list(
+        OrderEvent.objects.filter(older, order=order)
+        .select_related("user", "on_behalf_of")
+        .order_by("-created_at", "-id")[: size + 1]
+    )
+
+
+def lines_after(order: Order, position: int, size: int) -> list:
+    """The `size` + 1 lines of the order after `position` (the order page's "more
+    lines")."""
+    return list(
+        OrderLine.objects.filter(order=order, position__gt=position).order_by(
+            "position"
+        )[: size + 1]
     )
 
 

@@ -3,7 +3,7 @@ number of queries."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from ..models import ContractReview, Order, Quote, ReviewSignoff
 
@@ -27,11 +27,15 @@ def review_for(order: Order) -> ContractReview | None:
 
 
 def quotes_for(order: Order) -> list[Quote]:
-    return list(
+    """The order's quotes; their lines only when there are versions to compare."""
+    quotes = list(
         order.quotes.select_related(
             "prepared_by", "approved_by", "approved_on_behalf_of", "accepted_by"
-        ).prefetch_related("lines")
+        )
     )
+    if len(quotes) > 1:
+        prefetch_related_objects(quotes, "lines")
+    return quotes
 
 
 def compare_quotes(quotes: list[Quote]) -> list[dict]:

@@ -2,7 +2,6 @@
 only through the permission-checked download view here, never from a public URL."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import (
 
 from accounts.permissions import require
 from core.exports import export_response
+from core.pagination import BoundedPaginator
 
 from .. import services
 from ..forms import ContractForm
@@ -129,7 +129,7 @@ def contract_register(request):
     kind = request.GET.get("export")
     if kind in EXPORT_TYPES:
         return _export(contracts, kind)
-    page = Paginator(contracts, settings.ORDER_LIST_PAGE_SIZE).get_page(
+    page = BoundedPaginator(contracts, settings.ORDER_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     params = request.GET.copy()

@@ -6,7 +6,6 @@ answers for every posted page the same way)."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
+from core.pagination import BoundedPaginator
 
 from .. import panels, selectors, services
 from ..concurrency import posted_version
@@ -45,7 +45,7 @@ PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")
 def order_list(request):
     require(request.user, "orders.search")
     orders, filterset = selectors.order_list(user=request.user, filters=request.GET)
-    page = Paginator(orders, settings.ORDER_LIST_PAGE_SIZE).get_page(
+    page = BoundedPaginator(orders, settings.ORDER_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -75,6 +75,41 @@ def order_detail(request, number):
         raise Http404 from None
     return render(
         request, "orders/order_detail.html", panels.order_page(order, request.user)
+    )
+
+
+def _position(request, name: str) -> int:
+    try:
+        return max(int(request.GET.get(name, "")), 0)
+    except ValueError:
+        raise Http404 from None
+
+
+@require_GET
+def history_earlier(request, number):
+    """The order page's earlier history, an htmx partial: the events before
+    `?before=<event id>`, with a button for the ones before those."""
+    order = visible_order(request, number)
+    size = settings.ORDER_PAGE_EVENTS
+    older = selectors.events_before(order, _position(request, "before"), size)
+    return render(
+        request,
+        "orders/_history_entries.html",
+        {"order": order, **panels.history_window(older, size)},
+    )
+
+
+@require_GET
+def lines_more(request, number):
+    """The order page's next lines, an htmx partial: those after `?after=<position>`,
+    with a button for the rest."""
+    order = visible_order(request, number)
+    size = settings.ORDER_PAGE_LINES
+    lines = selectors.lines_after(order, _position(request, "after"), size)
+    return render(
+        request,
+        "orders/_order_line_rows.html",
+        {"order": order, **panels.lines_window(lines, size)},
     )
 
 
