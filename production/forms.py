@@ -16,6 +16,7 @@ from .models import DispatchSlip, MaterialRequirement, SlipReport
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_NEGATIVE = _("The quantity cannot be negative.")
 WHOLE = _("Enter a whole number.")
+STALE = _("This page is out of date or incomplete; nothing was saved. Reload the page.")
 
 
 class TokenMixin(forms.Form):
@@ -30,7 +31,7 @@ class TokenMixin(forms.Form):
 
 
 class MaterialsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     items = forms.CharField(
         label=_("materials needed"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -53,6 +54,24 @@ class MaterialsForm(forms.Form):
         label=_("expected arrival"), required=False, widget=DATE
     )
 
+    def clean_version(self):
+        """The version the page was opened at: missing means a first record, junk
+        is refused (the page cannot prove what it showed)."""
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field's error is shown with the form's own (the page shows no
+        # hidden field).
+        for error in self.errors.pop("version", []):
+            self.add_error(None, error)
+        return cleaned
+
 
 class PlanForm(TokenMixin, forms.Form):
     line = forms.ModelChoiceField(label=_("order line"), queryset=None)
@@ -70,9 +89,14 @@ class PlanForm(TokenMixin, forms.Form):
         decimal_places=2,
         required=False,
         min_value=0,
+        error_messages={"min_value": _("Cannot be negative.")},
     )
     quantity = forms.DecimalField(
-        label=_("quantity"), max_digits=12, decimal_places=2, min_value=0
+        label=_("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"min_value": NOT_NEGATIVE},
     )
     planned_start = forms.DateField(label=_("planned start"), widget=DATE)
     planned_finish = forms.DateField(label=_("planned completion"), widget=DATE)
@@ -100,7 +124,11 @@ class SlipForm(TokenMixin, forms.Form):
     operation = forms.ChoiceField(
         label=_("operation"), choices=DispatchSlip.Operation.choices
     )
-    quantity = forms.IntegerField(label=_("quantity"), min_value=1)
+    quantity = forms.IntegerField(
+        label=_("quantity"),
+        min_value=1,
+        error_messages={"min_value": _("The quantity must be at least 1.")},
+    )
     start_date = forms.DateField(label=_("start by"), widget=DATE, required=False)
     due_date = forms.DateField(label=_("finish by"), widget=DATE)
     predecessors = forms.ModelMultipleChoiceField(

@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncWeek
@@ -33,6 +34,10 @@ from .models import (
 )
 
 OPEN_SLIP = (DispatchSlip.Status.WAITING, DispatchSlip.Status.STARTED)
+# Before production nothing but the materials exists for an order.
+PLANNING_STAGES = frozenset(
+    {Stage.REVIEW, Stage.APPROVAL, Stage.QUOTE, Stage.CONTRACT, Stage.DRAWING}
+)
 # The reports a slip's screen lists (newest first); the totals are on the slip.
 RECENT_REPORTS = 8
 
@@ -163,7 +168,14 @@ def plan_for_page(*, number: str, queryset=None) -> ProductionPlan:
 
 
 def production_due(order: Order):
-    """The order's production due date (the stage tracker's row), or None."""
+    """The order's production due date (the stage tracker's row), or None; from
+    the deadlines the order page prefetched when there are."""
+    cache = getattr(order, "_prefetched_objects_cache", {})
+    if "deadlines" in cache:
+        return next(
+            (d.due_date for d in order.deadlines.all() if d.stage == Stage.PRODUCTION),
+            None,
+        )
     return (
         StageDeadline.objects.filter(order=order, stage=Stage.PRODUCTION)
         .values_list("due_date", flat=True)
@@ -203,25 +215,54 @@ class ProductionSection:
     materials: MaterialRequirement | None = None
 
 
+def order_materials(order: Order) -> MaterialRequirement | None:
+    """The order's materials record with the purchasing department's id, read once
+    per order object (the order page's section and its due item both ask)."""
+    if not hasattr(order, "_production_materials"):
+        from accounts.models import Department
+        from orders.stages import MATERIALS_COMMITTED_BY
+
+        purchasing = Department.objects.filter(code=MATERIALS_COMMITTED_BY)
+        order._production_materials = (
+            MaterialRequirement.objects.filter(order=order)
+            .select_related("product")
+            .annotate(purchasing_id=Subquery(purchasing.values("pk")[:1]))
+            .first()
+        )
+    return order._production_materials
+
+
+def order_slips(order: Order) -> list[DispatchSlip]:
+    """Every slip of the order's plans, read once per order object (the section and
+    the due items both ask)."""
+    if not hasattr(order, "_production_slips"):
+        order._production_slips = list(
+            DispatchSlip.objects.filter(plan__order=order)
+            .select_related("workshop", "plan", "started_by")
+            .order_by("plan_id", "number")
+        )
+    return order._production_slips
+
+
 def production_section(order: Order) -> ProductionSection:
-    """Plans, slips, progress per workshop, anomalies and materials of one order:
-    four queries whatever their number."""
+    """Plans, slips, progress per workshop, anomalies and materials of one order: a
+    fixed number of queries whatever their number (one before production)."""
+    materials = order_materials(order)
+    if order.stage in PLANNING_STAGES:
+        return ProductionSection(materials=materials)
     plans = list(
         ProductionPlan.objects.filter(order=order)
         .select_related("created_by", "issued_by")
         .order_by("created_at", "id")
     )
-    slips = list(
-        DispatchSlip.objects.filter(plan__order=order)
-        .select_related("workshop", "plan", "started_by")
-        .order_by("plan_id", "number")
-    )
-    anomalies = list(
-        SlipReport.objects.filter(slip__plan__order=order, anomaly=True)
-        .select_related("slip__workshop", "reported_by", "handled_by")
-        .order_by("-reported_at", "-id")
-    )
-    materials = MaterialRequirement.objects.filter(order=order).first()
+    slips = order_slips(order) if plans else []
+    anomalies = []
+    if slips:
+        anomalies = list(
+            SlipReport.objects.filter(slip__plan__order=order, anomaly=True)
+            .select_related("slip__workshop", "reported_by", "handled_by")
+            .order_by("-reported_at", "-id")
+        )
     workshops: dict[int, WorkshopProgress] = {}
     for slip in slips:
         if slip.plan.status == ProductionPlan.Status.CLOSED:

@@ -102,11 +102,12 @@ def _slip_item(slip) -> registry.DueItem:
 
 
 def _slips_for(order) -> list[registry.DueItem]:
+    if order.stage in selectors.PLANNING_STAGES:
+        return []
     return [
         _slip_item(slip)
-        for slip in DispatchSlip.objects.filter(
-            plan__order=order, plan__status=ProductionPlan.Status.ISSUED
-        ).select_related("plan", "workshop")
+        for slip in selectors.order_slips(order)
+        if slip.plan.status == ProductionPlan.Status.ISSUED
     ]
 
 
@@ -130,7 +131,7 @@ def _purchasing_id():
     )
 
 
-def _materials_item(row: MaterialRequirement, department_id) -> registry.DueItem:
+def _materials_item(row: MaterialRequirement, department_id=None) -> registry.DueItem:
     return registry.DueItem(
         order_id=row.order_id,
         source="materials",
@@ -144,8 +145,8 @@ def _materials_item(row: MaterialRequirement, department_id) -> registry.DueItem
 
 
 def _materials_for(order) -> list[registry.DueItem]:
-    row = MaterialRequirement.objects.filter(order=order).first()
-    return [_materials_item(row, _purchasing_id())] if row else []
+    row = selectors.order_materials(order)
+    return [_materials_item(row, row.purchasing_id)] if row else []
 
 
 def _open_materials():

@@ -108,9 +108,7 @@ def test_its_queues_and_due_items_show_the_work_to_each_person(users):
     order = walk(users, "production")
     home = signed_in(users["planner"]).get("/")
     queues = {q.key: q for q in home.context["queues"]}
-    assert [i.order.number for i in queues["production_plans"].items] == [
-        order.number
-    ]
+    assert [i.order.number for i in queues["production_plans"].items] == [order.number]
     assert "编制生产计划单" in home.content.decode()
     # a workshop lead has no such queue and cannot plan
     lead = signed_in(users["lead_line1"])
