@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -479,7 +481,10 @@ def _slip_answer(request, number, *, form=None, notice="", error="", status=200)
         return redirect("production:slip", number=number)
     slip = selectors.slip_for_page(user=request.user, number=number)
     context = _card_context(request, slip, form=form, notice=notice, error=error)
-    return render(request, "production/_slip_card.html", context, status=status)
+    # The card alone: no page around it, so none of the navigation's queries.
+    context["csrf_token"] = get_token(request)
+    html = render_to_string("production/_slip_card.html", context)
+    return HttpResponse(html, status=status)
 
 
 @require_GET
