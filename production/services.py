@@ -513,10 +513,11 @@ def plan_close(*, actor, plan: ProductionPlan, reason: str) -> ProductionPlan:
 def plan_receive(*, actor, plan: ProductionPlan) -> PlanReceipt:
     """A department on the distribution list signs for its copy (分发签收); the
     second signature of the same department is the first one."""
-    _require(actor, "production.receive_plan", plan)
+    _require(actor, "production.receive_plan")
     order, plan = _locked_plan(plan)
     if plan.status != ProductionPlan.Status.ISSUED:
         raise InvalidMove(_("Only an issued plan is signed for."))
+    _require(actor, "production.receive_plan", plan)
     receipt = PlanReceipt.objects.filter(
         plan=plan, department_id=actor.department_id
     ).first()
