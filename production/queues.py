@@ -157,6 +157,7 @@ def _late_rows(user) -> QuerySet:
         DispatchSlip.objects.filter(
             status__in=OPEN_SLIP,
             plan__status=ProductionPlan.Status.ISSUED,
+            plan__order__stage=Stage.PRODUCTION,
             due_date__lt=timezone.localdate(),
         )
         .exclude(Exists(anomaly))
@@ -201,6 +202,9 @@ def _my_slip_rows(user) -> QuerySet:
             workshop_id=user.department_id,
             status__in=OPEN_SLIP,
             plan__status=ProductionPlan.Status.ISSUED,
+            # an order on hold or cancelled takes no report: its slips wait off
+            # the workbench
+            plan__order__stage=Stage.PRODUCTION,
         )
         .select_related("plan__order__customer", "workshop")
         .annotate(blocked=Exists(waiting_on), due=F("due_date"))
