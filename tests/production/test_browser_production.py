@@ -111,6 +111,7 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     add_slip(page, "维修车间", "mould_repair", 1, today + timedelta(days=3))
     page.click("[data-test=issue-plan]")
     expect(page.locator("[data-test=plan-status]")).to_have_text("已下发")
+    page.screenshot(path=str(ARTIFACTS_DIR / "plan-detail.png"), full_page=True)
     page.click("[data-test=print-plan]")
     expect(page.locator("[data-test=plan-sheet]")).to_contain_text("GS/G-SC-03")
     expect(page.locator("[data-test=distribution]")).to_contain_text("质量部 2 份")
@@ -133,6 +134,15 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     expect(line_phone.locator("[data-test=blockers]")).to_contain_text(cutting.number)
     expect(line_phone.locator("[data-test=upstream]")).to_contain_text("马军")
     expect(line_phone.locator("[data-test=start]")).to_have_count(0)
+    line_phone.screenshot(
+        path=str(ARTIFACTS_DIR / "slip-waiting-phone.png"), full_page=True
+    )
+    line_phone.goto("/production/slips/")
+    expect(line_phone.locator(f"[data-slip='{line.number}']")).to_contain_text(
+        "等待前道工序"
+    )
+    line_phone.screenshot(path=str(ARTIFACTS_DIR / "slips-lead-phone.png"))
+    line_phone.goto(line.get_absolute_url())
 
     # the cutting lead scans the QR code: the link opens the sign-in once, then
     # the slip's report screen
