@@ -9,7 +9,6 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Department
 from orders.models import Product
 from orders.services import new_form_token
-from orders.widgets import AutocompleteSelect
 
 from .models import DispatchSlip, MaterialRequirement, SlipReport
 
@@ -39,11 +38,11 @@ class MaterialsForm(forms.Form):
         max_length=2000,
         help_text=_("One material per line, e.g. “Q235 steel plate 6.0 mm × 2 t”."),
     )
-    product = forms.ModelChoiceField(
+    product = forms.CharField(
         label=_("catalogue item"),
-        queryset=Product.objects.all(),
         required=False,
-        widget=AutocompleteSelect("orders:product_autocomplete", Product),
+        max_length=64,
+        help_text=_("Optional: the model of a catalogue item, e.g. a mould."),
     )
     status = forms.ChoiceField(
         label=_("materials status"),
@@ -53,6 +52,18 @@ class MaterialsForm(forms.Form):
     expected_date = forms.DateField(
         label=_("expected arrival"), required=False, widget=DATE
     )
+
+    def clean_product(self):
+        """A catalogue item named by its model (型号), or none."""
+        code = (self.cleaned_data.get("product") or "").strip()
+        if not code:
+            return None
+        product = Product.objects.filter(model_code__iexact=code).first()
+        if product is None:
+            raise forms.ValidationError(
+                _("No catalogue item has the model “%(code)s”.") % {"code": code}
+            )
+        return product
 
     def clean_version(self):
         """The version the page was opened at: missing means a first record, junk

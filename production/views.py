@@ -148,7 +148,7 @@ def materials(request, number):
             initial = {
                 "version": current.version,
                 "items": current.items,
-                "product": current.product_id,
+                "product": current.product.model_code if current.product else "",
                 "status": current.status,
                 "expected_date": current.expected_date,
             }

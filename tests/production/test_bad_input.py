@@ -202,6 +202,7 @@ def test_a_bad_slip_says_why_and_saves_nothing(users, change, message):
         ({"version": "abc"}, "页面已过期或不完整"),
         ({"version": "0"}, "别人已修改了备料"),
         ({"expected_date": "tomorrow"}, "有效的日期"),
+        ({"product": "NOPE-1"}, "产品目录中没有型号为“NOPE-1”的产品"),
     ],
 )
 def test_bad_materials_say_why_and_save_nothing(users, change, message):

@@ -235,3 +235,30 @@ def test_each_person_finds_their_part_on_the_workbench(users):
     assert "等待前道工序" in str(line.items[0].what)
     body = signed_in(users["lead_line1"]).get("/").content.decode()
     assert slip_of(issued, "line").number in body
+
+
+def test_purchasing_records_free_text_lines_and_a_catalogue_item(users):
+    from orders.models import Product
+
+    Product.objects.create(model_code="MJ-CB-01", name="冲裁模", kind="mould")
+    order = walk(users, "production")
+    client = signed_in(users["purchasing"])
+    response = client.post(
+        f"/production/orders/{order.number}/materials/",
+        {
+            "version": str(order.materials.version),
+            "items": "Q235 钢板 6.0mm × 2 吨\n\n  防锈油 20 升  ",
+            "product": "mj-cb-01",
+            "status": "arrived",
+            "expected_date": "",
+        },
+    )
+    assert response.status_code == 302
+    materials = MaterialRequirement.objects.get(order=order)
+    assert materials.item_lines == ["Q235 钢板 6.0mm × 2 吨", "防锈油 20 升"]
+    assert materials.product.model_code == "MJ-CB-01"
+    assert materials.ordered_at and materials.arrived_at and not materials.ready_at
+    page = client.get(f"/production/orders/{order.number}/materials/").content.decode()
+    assert 'value="MJ-CB-01"' in page
+    event = order.events.get(type="materials_recorded")
+    assert event.user == users["purchasing"] and event.parameters["status"] == "arrived"
