@@ -67,6 +67,35 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "orders.delegate_approval",
     ),
     NavItem(
+        "slips",
+        _("Dispatch slips"),
+        "production:slips",
+        "fa-clipboard-list",
+        (
+            "production.report_slips",
+            "production.manage_plans",
+            "production.view_plans",
+        ),
+    ),
+    NavItem(
+        "plans",
+        _("Production plans"),
+        "production:plans",
+        "fa-calendar-days",
+        (
+            "production.manage_plans",
+            "production.view_plans",
+            "production.receive_plan",
+        ),
+    ),
+    NavItem(
+        "materials",
+        _("Materials"),
+        "production:materials_list",
+        "fa-boxes-stacked",
+        ("production.manage_materials", "production.manage_plans"),
+    ),
+    NavItem(
         "admin",
         _("Administration"),
         "admin:index",

@@ -20,6 +20,10 @@ def _orders(*codenames: str) -> tuple[str, ...]:
     return tuple(f"orders.{name}" for name in codenames)
 
 
+def _production(*codenames: str) -> tuple[str, ...]:
+    return tuple(f"production.{name}" for name in codenames)
+
+
 # Reading orders, customers and the catalogue: every office role but sales (who see
 # only their own orders) and the workshop leads (who work from their dispatch slips).
 _READ = _orders("view_all_orders", "view_customer", "view_product")
@@ -53,7 +57,9 @@ ROLES: tuple[Role, ...] = (
         "生产分管经理",
         _("Production manager"),
         _("Organises contract review, schedules orders, approves changes"),
-        _READ + _orders("conclude_review", "approve_change", "cancel_order"),
+        _READ
+        + _orders("conclude_review", "approve_change", "cancel_order")
+        + _production("view_plans", "handle_anomalies"),
     ),
     Role(
         "dept_reviewer",
@@ -70,42 +76,52 @@ ROLES: tuple[Role, ...] = (
         _READ
         + _orders(
             "approve_order", "approve_large_change", "cancel_order", "delegate_approval"
-        ),
+        )
+        + _production("view_plans"),
     ),
     Role(
         "chairman",
         "董事长",
         _("Chairman"),
         _("Reads every order; receives the monthly summary"),
-        _READ,
+        _READ + _production("view_plans"),
     ),
     Role(
         "technical",
         "技术员",
         _("Technical"),
         _("Reviews and issues drawings"),
-        _READ + _orders("issue_drawings"),
+        _READ + _orders("issue_drawings") + _production("view_plans", "receive_plan"),
     ),
-    Role("purchasing", "采购员", _("Purchasing"), _("Prepares materials"), _READ),
+    Role(
+        "purchasing",
+        "采购员",
+        _("Purchasing"),
+        _("Prepares materials"),
+        _READ + _production("manage_materials"),
+    ),
     Role(
         "production_planner",
         "生产计划员",
         _("Production planner"),
         _("Makes production plans and dispatch slips"),
-        _READ + _orders("complete_production"),
+        _READ
+        + _orders("complete_production")
+        + _production("manage_plans", "view_plans", "handle_anomalies"),
     ),
     Role(
         "workshop_lead",
         "车间主任",
         _("Workshop lead"),
         _("Reports progress and anomalies on the workshop's slips"),
+        _production("report_slips", "receive_plan"),
     ),
     Role(
         "qc_inspector",
         "质检员",
         _("QC inspector"),
         _("Process and final inspection; records nonconformance"),
-        _READ + _orders("pass_inspection"),
+        _READ + _orders("pass_inspection") + _production("view_plans", "receive_plan"),
     ),
     Role(
         "warehouse",

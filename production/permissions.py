@@ -1,12 +1,75 @@
-"""Who may act in production (rules, asked like orders.permissions)."""
+"""Who may see and act in production, declared once (django-rules predicates, asked
+like orders.permissions through accounts.permissions.may / require and `{% may %}`).
+
+Seeing is not acting here either. The production planner (生产部) makes, issues and
+closes plans and slips and is the only one who may allow a slip to start early; a
+workshop lead (车间主任) sees and reports on their own workshop's slips only — another
+workshop's slip does not exist for them (404); purchasing records the materials; the
+production manager, the GM, QC and the technical department read every plan and
+slip. Asked without an object, a relation holds (the view's first check).
+"""
+
+from __future__ import annotations
 
 import rules
 
 from accounts.permissions import holds
 
+from .models import DISTRIBUTED_TO
+
+
+@rules.predicate
+def own_workshop(user, slip) -> bool:
+    """The slip is given to the user's own workshop (派工单的车间/产线)."""
+    if slip is None:
+        return True
+    return user.department_id is not None and slip.workshop_id == user.department_id
+
+
+@rules.predicate
+def on_distribution_list(user, plan) -> bool:
+    """The user's department gets a copy of the plan (分发)."""
+    if plan is None:
+        return True
+    department = getattr(user, "department", None)
+    return department is not None and department.code in DISTRIBUTED_TO
+
+
+@rules.predicate
+def plan_issued(user, plan) -> bool:
+    if plan is None:
+        return True
+    return plan.status != "draft"
+
+
+manages = holds("production.manage_plans")
+reads_all = holds("production.view_plans") | manages
+reports = holds("production.report_slips")
+
 RULES = {
-    # The production planner reports an order's production complete.
-    "production.report_complete": holds("orders.complete_production"),
+    # The production pages at all (navigation, lists).
+    "production.view_production": reads_all
+    | reports
+    | holds("production.manage_materials"),
+    # obj: a plan. The full plan with all its slips.
+    "production.view_plan": reads_all,
+    # obj: a plan. The printed copy: readers, and the departments it is issued to.
+    "production.read_plan_copy": reads_all
+    | (holds("production.receive_plan") & on_distribution_list & plan_issued),
+    # obj: a plan. Sign for the department's copy.
+    "production.receive_plan": holds("production.receive_plan")
+    & on_distribution_list
+    & plan_issued,
+    # obj: a slip. Readers see every slip; a lead only their workshop's.
+    "production.view_slip": reads_all | (reports & own_workshop),
+    # obj: a slip. Start it and report progress and anomalies.
+    "production.report_slip": reports & own_workshop,
+    # Make, issue and close plans and slips; allow an early start (only production
+    # changes a plan).
+    "production.manage_plan": manages,
+    "production.handle_anomaly": holds("production.handle_anomalies"),
+    "production.manage_materials": holds("production.manage_materials"),
+    "production.view_materials": holds("production.manage_materials") | reads_all,
 }
 
 for _name, _predicate in RULES.items():

@@ -1,32 +1,324 @@
-"""Reads of the production app."""
+"""Reads of the production app: data only, each a fixed number of queries whatever
+the number of plans, slips and reports."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from orders.models import OrderEvent, StageDeadline
+from accounts.permissions import has_role_perm
+from orders.models import Order, OrderEvent, StageDeadline
 from orders.stages import Stage
 
-from .services import REPORTED
+from .events import REPORTED
+from .models import (
+    DispatchSlip,
+    MaterialRequirement,
+    PlanReceipt,
+    ProductionPlan,
+    SlipReport,
+)
+
+OPEN_SLIP = (DispatchSlip.Status.WAITING, DispatchSlip.Status.STARTED)
+# Before production nothing but the materials exists for an order.
+PLANNING_STAGES = frozenset(
+    {Stage.REVIEW, Stage.APPROVAL, Stage.QUOTE, Stage.CONTRACT, Stage.DRAWING}
+)
+# The reports a slip's screen lists (newest first); the totals are on the slip.
+RECENT_REPORTS = 8
+
+
+def reads_all(user) -> bool:
+    return has_role_perm(user, "production.view_plans") or has_role_perm(
+        user, "production.manage_plans"
+    )
+
+
+def slips_visible_to(user) -> QuerySet[DispatchSlip]:
+    """Every slip for the planner and the readers; a workshop lead sees the slips of
+    issued plans given to their own workshop, nothing else."""
+    slips = DispatchSlip.objects.all()
+    if reads_all(user):
+        return slips
+    if has_role_perm(user, "production.report_slips") and user.department_id:
+        return slips.filter(
+            workshop_id=user.department_id, plan__status=ProductionPlan.Status.ISSUED
+        )
+    return slips.none()
+
+
+def _unfinished_predecessors():
+    return DispatchSlip.objects.filter(successors=OuterRef("pk"), status__in=OPEN_SLIP)
+
+
+def slip_list(*, user, show: str = "open") -> QuerySet[DispatchSlip]:
+    """The slips a person works from, most urgent first: the started ones and those
+    that may start before the ones still waiting for an earlier operation, each by
+    its due date."""
+    slips = slips_visible_to(user).select_related(
+        "plan__order__customer", "workshop", "started_by"
+    )
+    if show == "open":
+        slips = slips.filter(status__in=OPEN_SLIP)
+    elif show == "finished":
+        slips = slips.exclude(status__in=OPEN_SLIP)
+    return slips.annotate(
+        blocked=Exists(_unfinished_predecessors()),
+    ).order_by("blocked", "due_date", "number")
+
+
+def slip_for_page(*, user, number: str) -> DispatchSlip:
+    """The slip's report screen: the slip with its plan and order, its previous
+    operations with who answers for them, and its newest reports."""
+    slip = (
+        slips_visible_to(user)
+        .select_related(
+            "plan__order__customer",
+            "plan__order",
+            "workshop",
+            "started_by",
+            "override_by",
+            "closed_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "predecessors",
+                queryset=DispatchSlip.objects.select_related(
+                    "workshop__head", "started_by"
+                ).order_by("number"),
+            )
+        )
+        .get(number=number)
+    )
+    slip.recent_reports = list(
+        SlipReport.objects.filter(slip=slip)
+        .select_related("reported_by")
+        .order_by("-reported_at", "-id")[:RECENT_REPORTS]
+    )
+    slip.materials = MaterialRequirement.objects.filter(
+        order_id=slip.plan.order_id
+    ).first()
+    return slip
+
+
+def blockers_of(slip: DispatchSlip) -> list[DispatchSlip]:
+    """The previous operations not finished yet (from the prefetched ones)."""
+    return [p for p in slip.predecessors.all() if p.is_open]
+
+
+def plans_visible_to(user) -> QuerySet[ProductionPlan]:
+    if reads_all(user):
+        return ProductionPlan.objects.all()
+    return ProductionPlan.objects.none()
+
+
+def plan_list(*, user, show: str = "open") -> QuerySet[ProductionPlan]:
+    plans = plans_visible_to(user).select_related("order__customer", "created_by")
+    if show == "open":
+        plans = plans.exclude(status=ProductionPlan.Status.CLOSED).filter(
+            order__stage=Stage.PRODUCTION
+        )
+    return plans.annotate(
+        slip_count=Count("slips", distinct=True),
+        open_slips=Count("slips", filter=Q(slips__status__in=OPEN_SLIP), distinct=True),
+    ).order_by("planned_finish", "number")
+
+
+def plan_for_page(*, number: str, queryset=None) -> ProductionPlan:
+    """A plan with its order, its slips (with their previous operations) and the
+    departments that signed for it."""
+    queryset = queryset if queryset is not None else ProductionPlan.objects.all()
+    plan = (
+        queryset.select_related(
+            "order__customer", "line", "created_by", "issued_by", "closed_by"
+        )
+        .prefetch_related(
+            Prefetch(
+                "slips",
+                queryset=DispatchSlip.objects.select_related("workshop", "started_by")
+                .prefetch_related("predecessors")
+                .order_by("number"),
+            ),
+            Prefetch(
+                "receipts",
+                queryset=PlanReceipt.objects.select_related(
+                    "department", "received_by"
+                ),
+            ),
+        )
+        .get(number=number)
+    )
+    plan.production_due = production_due(plan.order)
+    plan.materials = MaterialRequirement.objects.filter(order_id=plan.order_id).first()
+    return plan
+
+
+def production_due(order: Order):
+    """The order's production due date (the stage tracker's row), or None; from
+    the deadlines the order page prefetched when there are."""
+    cache = getattr(order, "_prefetched_objects_cache", {})
+    if "deadlines" in cache:
+        return next(
+            (d.due_date for d in order.deadlines.all() if d.stage == Stage.PRODUCTION),
+            None,
+        )
+    return (
+        StageDeadline.objects.filter(order=order, stage=Stage.PRODUCTION)
+        .values_list("due_date", flat=True)
+        .first()
+    )
+
+
+def finish_warning(plan: ProductionPlan, due) -> bool:
+    """The plan's completion falls after the order's production due date."""
+    return bool(due and plan.planned_finish and plan.planned_finish > due)
+
+
+# --- the order page's section ----------------------------------------------------------
+
+
+@dataclass
+class WorkshopProgress:
+    workshop: object
+    quantity: int = 0
+    good: int = 0
+    scrap: int = 0
+    slips: int = 0
+    finished: int = 0
+    late: int = 0
+
+    @property
+    def percent(self) -> int:
+        return min(int(self.good * 100 / self.quantity), 100) if self.quantity else 0
+
+
+@dataclass
+class ProductionSection:
+    plans: list = field(default_factory=list)
+    slips: list = field(default_factory=list)
+    workshops: list = field(default_factory=list)
+    anomalies: list = field(default_factory=list)
+    materials: MaterialRequirement | None = None
+
+
+def order_materials(order: Order) -> MaterialRequirement | None:
+    """The order's materials record with the purchasing department's id, read once
+    per order object (the order page's section and its due item both ask)."""
+    if not hasattr(order, "_production_materials"):
+        from accounts.models import Department
+        from orders.stages import MATERIALS_COMMITTED_BY
+
+        purchasing = Department.objects.filter(code=MATERIALS_COMMITTED_BY)
+        order._production_materials = (
+            MaterialRequirement.objects.filter(order=order)
+            .select_related("product")
+            .annotate(purchasing_id=Subquery(purchasing.values("pk")[:1]))
+            .first()
+        )
+    return order._production_materials
+
+
+def order_slips(order: Order) -> list[DispatchSlip]:
+    """Every slip of the order's plans, read once per order object (the section and
+    the due items both ask)."""
+    if not hasattr(order, "_production_slips"):
+        order._production_slips = list(
+            DispatchSlip.objects.filter(plan__order=order)
+            .select_related("workshop", "plan", "started_by")
+            .order_by("plan_id", "number")
+        )
+    return order._production_slips
+
+
+def production_section(order: Order) -> ProductionSection:
+    """Plans, slips, progress per workshop, anomalies and materials of one order: a
+    fixed number of queries whatever their number (one before production)."""
+    materials = order_materials(order)
+    if order.stage in PLANNING_STAGES:
+        return ProductionSection(materials=materials)
+    plans = list(
+        ProductionPlan.objects.filter(order=order)
+        .select_related("created_by", "issued_by")
+        .order_by("created_at", "id")
+    )
+    slips = order_slips(order) if plans else []
+    anomalies = []
+    if slips:
+        anomalies = list(
+            SlipReport.objects.filter(slip__plan__order=order, anomaly=True)
+            .select_related("slip__workshop", "reported_by", "handled_by")
+            .order_by("-reported_at", "-id")
+        )
+    workshops: dict[int, WorkshopProgress] = {}
+    for slip in slips:
+        if slip.plan.status == ProductionPlan.Status.CLOSED:
+            continue
+        row = workshops.setdefault(slip.workshop_id, WorkshopProgress(slip.workshop))
+        row.slips += 1
+        row.quantity += slip.quantity
+        row.good += slip.good_qty
+        row.scrap += slip.scrap_qty
+        row.finished += slip.is_finished
+        row.late += slip.is_late
+    return ProductionSection(
+        plans=plans,
+        slips=slips,
+        workshops=sorted(workshops.values(), key=lambda w: w.workshop.name),
+        anomalies=anomalies,
+        materials=materials,
+    )
+
+
+def materials_list(*, show: str = "open") -> QuerySet[MaterialRequirement]:
+    rows = MaterialRequirement.objects.select_related(
+        "order__customer", "updated_by", "product"
+    )
+    if show == "open":
+        rows = rows.exclude(status=MaterialRequirement.Status.READY).filter(
+            order__stage__in=[
+                Stage.REVIEW,
+                Stage.APPROVAL,
+                Stage.QUOTE,
+                Stage.CONTRACT,
+                Stage.DRAWING,
+                Stage.PRODUCTION,
+                Stage.ON_HOLD,
+            ]
+        )
+    return rows.order_by("due_date", "order__number")
 
 
 def reports_of(order) -> list:
+    """The first version's completion reports (still shown on older orders)."""
     return list(
         OrderEvent.objects.filter(order=order, type=REPORTED).select_related("user")
     )
 
 
-def production_load(weeks: int = 4) -> list[dict]:
-    """Orders due out of production per week, for the coming weeks: the load the
-    production reviewer weighs before committing days (by workshop once the
-    dispatch slips exist)."""
+# --- the review sheet: the load the production reviewer weighs ---------------------------
+
+
+def production_load(weeks: int = 4) -> dict:
+    """What production owes in the coming weeks, before the production reviewer
+    commits days: orders due out of production per week, and the dispatch slips
+    still open per workshop and week with their pieces."""
     today = timezone.localdate()
     until = today + timedelta(weeks=weeks)
-    rows = (
+    orders = (
         StageDeadline.objects.filter(
             stage=Stage.PRODUCTION,
             completed_at__isnull=True,
@@ -38,4 +330,54 @@ def production_load(weeks: int = 4) -> list[dict]:
         .annotate(orders=Count("id"))
         .order_by("week")
     )
-    return list(rows)
+    slips = (
+        DispatchSlip.objects.filter(
+            status__in=OPEN_SLIP,
+            due_date__lt=until,
+            plan__status=ProductionPlan.Status.ISSUED,
+        )
+        .values("workshop__name")
+        .annotate(
+            slips=Count("id"),
+            pieces=Sum(F("quantity") - F("good_qty")),
+            late=Count("id", filter=Q(due_date__lt=today)),
+        )
+        .order_by("workshop__name")
+    )
+    return {"orders": list(orders), "workshops": list(slips)}
+
+
+def plans_for_distribution(*, user) -> QuerySet[ProductionPlan]:
+    """The issued plans whose copy a department on the distribution list receives."""
+    return (
+        ProductionPlan.objects.filter(
+            status=ProductionPlan.Status.ISSUED, order__stage=Stage.PRODUCTION
+        )
+        .select_related("order__customer", "created_by")
+        .annotate(
+            slip_count=Count("slips", distinct=True),
+            open_slips=Count(
+                "slips", filter=Q(slips__status__in=OPEN_SLIP), distinct=True
+            ),
+        )
+        .order_by("planned_start", "number")
+    )
+
+
+def distribution(plan: ProductionPlan) -> list[dict]:
+    """The plan's distribution list (分发) with who signed for each copy (uses the
+    prefetched receipts)."""
+    from accounts.models import Department
+
+    from .models import DISTRIBUTION
+
+    names = dict(
+        Department.objects.filter(
+            code__in=[code for code, _c in DISTRIBUTION]
+        ).values_list("code", "name")
+    )
+    receipts = {r.department.code: r for r in plan.receipts.all()}
+    return [
+        {"name": names.get(code, code), "copies": copies, "receipt": receipts.get(code)}
+        for code, copies in DISTRIBUTION
+    ]

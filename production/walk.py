@@ -1,45 +1,38 @@
-"""Everything production brings to the walk, registered from ProductionConfig.ready():
-the precondition and effect of its move (production complete), its queue, its
-panels on the order page and the review sheet, its event type and its due item."""
+"""Everything production brings to the walk, registered from ProductionConfig.ready()
+— no line of `orders` names it:
+
+- the precondition of its move `production_done` (an issued plan, every slip of it
+  finished) and its effect (the QC inspectors are told);
+- an effect on the review's conclusion (`accept`, `accept_direct`): the order's
+  materials record opens with the date purchasing committed;
+- its event types and how the move's own history line reads (production.events);
+- its queues (production.queues);
+- its sections of the order page and of the contract review sheet;
+- its due items: each dispatch slip (the workshop answers for it by the slip's date),
+  and the materials milestone (备料), which it takes over from `orders` because
+  production is where readiness is recorded.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef
-from django.urls import reverse
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import has_role_perm, may
-from core.queues import Queue, QueueItem
-from core.queues import register as register_queue
 from notifications.services import notify
 from orders import registry
-from orders.models import Order, OrderEvent, StageDeadline
 from orders.stages import Stage
 
 from . import selectors
-from .services import APP, REPORTED
+from .events import APP, register_event_types
+from .models import DispatchSlip, MaterialRequirement, ProductionPlan
+from .queues import register_all as register_queues
+from .services import MOVE, materials_open, production_refusal
 
-MOVE = "production_done"
-
-
-def _reported(order: Order):
-    """The reports made since the order last entered its stage."""
-    if order.stage_entered_at is None:
-        return OrderEvent.objects.none()
-    return OrderEvent.objects.filter(
-        order=order, type=REPORTED, created_at__gte=order.stage_entered_at
-    )
-
-
-def reported_complete(order: Order):
-    if order.stage_entered_at is None or not _reported(order).exists():
-        return _("Production has not reported the order complete.")
-    return None
+# --- the move and its effects ---------------------------------------------------------
 
 
 def tell_quality(t) -> None:
-    from django.contrib.auth import get_user_model
-
     inspectors = [
         u
         for u in get_user_model()
@@ -56,54 +49,29 @@ def tell_quality(t) -> None:
     )
 
 
-# --- the planner's queue ---------------------------------------------------------------
+def open_materials(t) -> None:
+    materials_open(order=t.order, now=t.now)
 
 
-def _rows(user):
-    reported = OrderEvent.objects.filter(
-        order=OuterRef("pk"),
-        type=REPORTED,
-        created_at__gte=OuterRef("stage_entered_at"),
-    )
-    return (
-        Order.objects.filter(stage=Stage.PRODUCTION)
-        .exclude(Exists(reported))
-        .select_related("customer")
-        .annotate(due=F("due_date"))
-        .order_by(F("due").asc(nulls_last=True), "number")
-    )
-
-
-def _item(order, calendar) -> QueueItem:
-    return QueueItem(
-        order,
-        _("Report production complete when it is"),
-        order.due,
-        order.get_absolute_url() + "#production",
-    )
-
-
-# --- panels -------------------------------------------------------------------------------
+# --- panels ------------------------------------------------------------------------------
 
 
 def _order_panel(order, user):
-    # Only for an order that has been in production (its deadlines are prefetched
-    # on the order page: no query for any other order).
-    deadline = next(
-        (
-            d
-            for d in order.deadlines.all()
-            if d.stage == Stage.PRODUCTION and d.started_at
-        ),
-        None,
-    )
-    if deadline is None:
+    """The order page's production section, from the day the order could need
+    materials: plan, slips, progress per workshop, anomalies, materials."""
+    if order.stage in (Stage.DRAFT, Stage.DECLINED):
+        return None
+    section = selectors.production_section(order)
+    in_production = order.stage == Stage.PRODUCTION
+    if not (section.plans or section.materials or in_production):
         return None
     return {
-        "production_due": deadline.due_date if deadline else None,
-        "reports": selectors.reports_of(order),
-        "can_report": order.stage == Stage.PRODUCTION
-        and may(user, "production.report_complete", order),
+        "section": section,
+        "in_production": in_production,
+        "production_due": selectors.production_due(order) if in_production else None,
+        "can_plan": in_production and may(user, "production.manage_plan"),
+        "can_record_materials": may(user, "production.manage_materials"),
+        "can_see_slips": may(user, "production.view_plan"),
     }
 
 
@@ -113,67 +81,111 @@ def _review_panel(order, user):
     return {"load": selectors.production_load()}
 
 
-# --- the event type and the due item -----------------------------------------------------
+# --- due items ----------------------------------------------------------------------------
 
 
-def _report_detail(p) -> str:
-    return str(p.get("note") or "")
-
-
-def _items_for(order) -> list[registry.DueItem]:
-    deadline = next(
-        (d for d in order.deadlines.all() if d.stage == Stage.PRODUCTION), None
+def _slip_item(slip) -> registry.DueItem:
+    return registry.DueItem(
+        order_id=slip.plan.order_id,
+        source="dispatch_slip",
+        what=_("%(slip)s %(workshop)s %(operation)s")
+        % {
+            "slip": slip.number,
+            "workshop": slip.workshop.name,
+            "operation": slip.get_operation_display(),
+        },
+        due_date=slip.due_date,
+        department_id=slip.workshop_id,
+        done_at=slip.done_at,
+        stage=Stage.PRODUCTION,
     )
-    if deadline is None:
+
+
+def _slips_for(order) -> list[registry.DueItem]:
+    if order.stage in selectors.PLANNING_STAGES:
         return []
     return [
-        registry.DueItem(
-            order_id=order.pk,
-            source="production_report",
-            what=_("Production reported complete"),
-            due_date=deadline.due_date,
-            department_id=deadline.department_id,
-            # the report moves the order on: done when the stage was completed
-            done_at=deadline.completed_at,
-            stage=Stage.PRODUCTION,
-        )
+        _slip_item(slip)
+        for slip in selectors.order_slips(order)
+        if slip.plan.status == ProductionPlan.Status.ISSUED
     ]
 
 
-def _open_items():
-    for deadline in StageDeadline.objects.filter(
-        stage=Stage.PRODUCTION,
-        completed_at__isnull=True,
-        order__stage=Stage.PRODUCTION,
+def _open_slips():
+    for slip in DispatchSlip.objects.filter(
+        status__in=selectors.OPEN_SLIP,
+        plan__status=ProductionPlan.Status.ISSUED,
+        plan__order__stage=Stage.PRODUCTION,
+    ).select_related("plan", "workshop"):
+        yield _slip_item(slip)
+
+
+def _purchasing_id():
+    from accounts.models import Department
+    from orders.stages import MATERIALS_COMMITTED_BY
+
+    return (
+        Department.objects.filter(code=MATERIALS_COMMITTED_BY)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _materials_item(row: MaterialRequirement, department_id=None) -> registry.DueItem:
+    return registry.DueItem(
+        order_id=row.order_id,
+        source="materials",
+        what=_("Materials ready (备料)"),
+        due_date=row.due_date,
+        department_id=department_id,
+        user_id=row.updated_by_id if row.is_ready else None,
+        done_at=row.ready_at,
+        stage=Stage.DRAWING,
+    )
+
+
+def _materials_for(order) -> list[registry.DueItem]:
+    row = selectors.order_materials(order)
+    return [_materials_item(row, row.purchasing_id)] if row else []
+
+
+def _open_materials():
+    department_id = _purchasing_id()
+    for row in MaterialRequirement.objects.exclude(
+        status=MaterialRequirement.Status.READY
+    ).filter(
+        order__stage__in=[
+            Stage.APPROVAL,
+            Stage.QUOTE,
+            Stage.CONTRACT,
+            Stage.DRAWING,
+            Stage.PRODUCTION,
+        ]
     ):
-        yield registry.DueItem(
-            order_id=deadline.order_id,
-            source="production_report",
-            what=_("Production reported complete"),
-            due_date=deadline.due_date,
-            department_id=deadline.department_id,
-            stage=Stage.PRODUCTION,
-        )
+        yield _materials_item(row, department_id)
 
 
 def register() -> None:
-    registry.precondition(MOVE, app=APP, doc=_("production reported complete"))(
-        reported_complete
-    )
+    registry.precondition(
+        MOVE,
+        app=APP,
+        doc=_(
+            "an issued production plan, every dispatch slip of it finished (or closed "
+            "by the planner); made automatically by the report that finishes the last "
+            "slip"
+        ),
+    )(production_refusal)
     registry.effect(MOVE, app=APP, doc=_("tells the QC inspectors, in their inbox"))(
         tell_quality
     )
-    register_queue(
-        Queue(
-            "production",
-            _("Orders in production"),
-            lambda user: has_role_perm(user, "orders.complete_production"),
-            _rows,
-            _item,
-            lambda user: f"{reverse('orders:list')}?queue=production",
-            position=90,
-        )
-    )
+    for move in ("accept", "accept_direct"):
+        registry.effect(
+            move,
+            app=APP,
+            doc=_("opens the order's materials record (备料) with purchasing's date"),
+        )(open_materials)
+    register_event_types()
+    register_queues()
     registry.panel(
         registry.Panel(
             "production",
@@ -194,23 +206,34 @@ def register() -> None:
             app=APP,
         )
     )
-    registry.event_type(
-        registry.EventType(
-            REPORTED,
-            _("reported production complete"),
-            app=APP,
-            detail=_report_detail,
-            reason_label=_("notes"),
-        )
-    )
     registry.due_source(
         registry.DueSource(
-            "production_report",
-            _("production report"),
+            "dispatch_slip",
+            _("dispatch slip"),
             Stage.PRODUCTION,
             APP,
-            _items_for,
-            _open_items,
-            doc=_("due with the production stage; done when the planner reports"),
+            _slips_for,
+            _open_slips,
+            doc=_(
+                "each slip of an issued plan: its workshop answers for it by the "
+                "slip's date; done when finished or closed"
+            ),
+        )
+    )
+    # Replaces orders' own "materials" source (same key, registered after it: the
+    # apps are ready in INSTALLED_APPS order): production records when materials are
+    # ready, so the milestone closes then.
+    registry.due_source(
+        registry.DueSource(
+            "materials",
+            _("materials (备料)"),
+            Stage.DRAWING,
+            APP,
+            _materials_for,
+            _open_materials,
+            doc=_(
+                "purchasing's committed days after the review's conclusion; runs "
+                "beside the drawings; done when purchasing records the materials ready"
+            ),
         )
     )

@@ -15,6 +15,7 @@ project without an entry here fails `test_every_url_is_in_the_matrix`.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from accounts.models import Department
 from orders.models import (
     ApprovalDelegation,
     ChangeRequest,
@@ -40,7 +42,14 @@ from orders.models import (
     Quote,
     ReviewSignoff,
 )
-from tests.walk import PDF, walk
+from production.models import (
+    DispatchSlip,
+    MaterialRequirement,
+    PlanReceipt,
+    ProductionPlan,
+    SlipReport,
+)
+from tests.walk import PDF, plan_of, slip_of, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -357,10 +366,116 @@ ACTIONS: dict[str, Action] = {
             },
         ),
     ),
-    "production:report_complete": Action(
+    # --- production: purchasing records materials; only the planner plans; a lead
+    # acts on their own workshop's slips; the distribution list signs for plans.
+    "production:materials": Action(
         "production",
+        frozenset({"purchasing"}),
+        lambda o, u: (
+            f"/production/orders/{o.number}/materials/",
+            {
+                "version": str(MaterialRequirement.objects.get(order=o).version),
+                "items": "Q235 钢板 6.0mm × 2t",
+                "product": "",
+                "status": "ordered",
+                "expected_date": (TODAY() + timedelta(days=3)).isoformat(),
+            },
+        ),
+    ),
+    "production:plan_create": Action(
+        "materials_ready",
         frozenset({"planner"}),
-        lambda o, u: (f"/production/orders/{o.number}/complete/", {"note": "完工"}),
+        lambda o, u: (
+            f"/production/orders/{o.number}/plans/new/",
+            {
+                "form_token": "",
+                "line": o.lines.get().pk,
+                "batch_number": "",
+                "model_code": "",
+                "maker": "",
+                "thickness": "6.0",
+                "quantity": "500",
+                "planned_start": TODAY().isoformat(),
+                "planned_finish": (TODAY() + timedelta(days=10)).isoformat(),
+                "notes": "",
+            },
+        ),
+    ),
+    "production:slip_create": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/slips/new/",
+            {
+                "form_token": "",
+                "workshop": Department.objects.get(code="line").pk,
+                "operation": "welding",
+                "quantity": "100",
+                "start_date": "",
+                "due_date": (TODAY() + timedelta(days=8)).isoformat(),
+                "notes": "",
+            },
+        ),
+    ),
+    "production:plan_issue": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (f"/production/plans/{plan_of(o).number}/issue/", {}),
+    ),
+    "production:plan_close": Action(
+        "plan_issued",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/close/",
+            {"reason": "客户改型，重新计划"},
+        ),
+    ),
+    "production:plan_receive": Action(
+        "plan_issued",
+        frozenset(
+            {"qcmgr", "qc1", "techmgr", "lead_cutting", "lead_line1", "lead_maint"}
+        ),
+        lambda o, u: (f"/production/plans/{plan_of(o).number}/receive/", {}),
+        "the plan's distribution list: QC, technical, cutting, maintenance, line",
+    ),
+    "production:slip_start": Action(
+        "plan_issued",
+        frozenset({"lead_cutting"}),
+        lambda o, u: (f"/production/slips/{slip_of(o, 'cutting').number}/start/", {}),
+        "another workshop's lead does not even see the slip (404)",
+    ),
+    "production:slip_report": Action(
+        "slip_started",
+        frozenset({"lead_cutting"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'cutting').number}/report/",
+            {"token": str(uuid.uuid4()), "good": "100", "scrap": "2"},
+        ),
+    ),
+    "production:slip_close": Action(
+        "plan_issued",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'maintenance').number}/close/",
+            {"reason": "模具已外修"},
+        ),
+    ),
+    "production:slip_early_start": Action(
+        "plan_issued",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'line').number}/early-start/",
+            {"reason": "先用库存料试产"},
+        ),
+    ),
+    "production:anomaly_handle": Action(
+        "slip_anomaly",
+        frozenset({"planner", "prodmgr"}),
+        lambda o, u: (
+            f"/production/anomalies/{_anomaly(o).pk}/handle/",
+            {"note": "已联系设备科抢修"},
+        ),
+        "the planner and the production manager hear of anomalies",
     ),
     "orders:delegations:revoke": Action(
         "draft",
@@ -398,6 +513,13 @@ READ_ONLY = {
     # the order page's earlier history and further lines (htmx), for who sees it
     "orders:history_earlier",
     "orders:lines_more",
+    "production:materials_list",
+    "production:plans",
+    "production:plan",
+    "production:plan_print",
+    "production:slips",
+    "production:slip",
+    "production:slip_print",
 }
 EXEMPT = {
     # the user's own session and language (tests/test_browser_signin.py, lockout)
@@ -424,6 +546,10 @@ def _gm_delegation(users):
             "reason": "出差",
         },
     )[0]
+
+
+def _anomaly(order):
+    return SlipReport.objects.get(slip__plan__order=order, anomaly=True)
 
 
 def _url_names(resolver=None, namespace="") -> set[str]:
@@ -461,6 +587,11 @@ MODELS = (
     Customer,
     ApprovalDelegation,
     FormSubmission,
+    MaterialRequirement,
+    ProductionPlan,
+    DispatchSlip,
+    SlipReport,
+    PlanReceipt,
 )
 
 
@@ -483,7 +614,21 @@ def world() -> tuple:
     delegations = tuple(
         ApprovalDelegation.objects.order_by("pk").values_list("pk", "revoked_at")
     )
-    return counts, orders, rows, quotes, changes, drawings, delegations
+    production = (
+        tuple(
+            MaterialRequirement.objects.order_by("pk").values_list(
+                "pk", "status", "version"
+            )
+        ),
+        tuple(ProductionPlan.objects.order_by("pk").values_list("pk", "status")),
+        tuple(
+            DispatchSlip.objects.order_by("pk").values_list(
+                "pk", "status", "good_qty", "scrap_qty", "override_at", "version"
+            )
+        ),
+        tuple(SlipReport.objects.order_by("pk").values_list("pk", "handled_at")),
+    )
+    return counts, orders, rows, quotes, changes, drawings, delegations, production
 
 
 def client_for(user) -> Client:

@@ -35,6 +35,13 @@ SITUATIONS = (
     "drawing",
     "drawing_ready",
     "production",
+    # production's own (tests/walk.py's plan_for): materials ready, a plan of three
+    # slips — cutting → line, and mould repair beside them.
+    "materials_ready",
+    "plan_draft",
+    "plan_issued",
+    "slip_started",
+    "slip_anomaly",
     "change_pending",
     "change_awaiting_gm",
 )
@@ -175,4 +182,104 @@ def walk(users: dict, situation: str, *, amount: str = "3.80"):
     if situation == "drawing_ready":
         order.refresh_from_db()
         return order
-    return services.drawings_issue(actor=techmgr, order=order)
+    order = services.drawings_issue(actor=techmgr, order=order)
+    if situation == "production":
+        return order
+    return production_walk(users, order, situation)
+
+
+PRODUCTION_SITUATIONS = (
+    "materials_ready",
+    "plan_draft",
+    "plan_issued",
+    "slip_started",
+    "slip_anomaly",
+)
+
+
+def production_walk(users: dict, order, situation: str):
+    """From an order in production to `situation`, through production's services
+    as purchasing, the planner and the cutting lead would get it there."""
+    import uuid
+
+    from accounts.models import Department
+    from production import services as production
+
+    production.materials_record(
+        actor=users["purchasing"],
+        order=order,
+        items="Q235 钢板 6.0mm × 2t",
+        status="ready",
+    )
+    if situation == "materials_ready":
+        order.refresh_from_db()
+        return order
+    planner = users["planner"]
+    today = timezone.localdate()
+    plan = production.plan_create(
+        actor=planner,
+        order=order,
+        data=production.PlanData(
+            line=order.lines.get(),
+            quantity=Decimal(1000),
+            planned_start=today,
+            planned_finish=today + timedelta(days=20),
+            thickness=Decimal("6.0"),
+        ),
+    )
+    workshops = {d.code: d for d in Department.objects.filter(kind="workshop")}
+    cutting = production.slip_add(
+        actor=planner,
+        plan=plan,
+        workshop=workshops["cutting"],
+        operation="cutting",
+        quantity=1000,
+        due_date=today + timedelta(days=5),
+    )
+    production.slip_add(
+        actor=planner,
+        plan=plan,
+        workshop=workshops["line"],
+        operation="forming",
+        quantity=1000,
+        due_date=today + timedelta(days=15),
+        predecessors=[cutting],
+    )
+    production.slip_add(
+        actor=planner,
+        plan=plan,
+        workshop=workshops["maintenance"],
+        operation="mould_repair",
+        quantity=1,
+        due_date=today + timedelta(days=5),
+    )
+    if situation == "plan_draft":
+        order.refresh_from_db()
+        return order
+    production.plan_issue(actor=planner, plan=plan)
+    if situation == "plan_issued":
+        order.refresh_from_db()
+        return order
+    production.slip_start(actor=users["lead_cutting"], slip=cutting)
+    if situation == "slip_anomaly":
+        production.slip_report(
+            actor=users["lead_cutting"],
+            slip=cutting,
+            token=uuid.uuid4(),
+            good=100,
+            anomaly=True,
+            cause="equipment",
+            note="剪板机故障",
+        )
+    order.refresh_from_db()
+    return order
+
+
+def plan_of(order):
+    return order.production_plans.get()
+
+
+def slip_of(order, workshop: str):
+    from production.models import DispatchSlip
+
+    return DispatchSlip.objects.get(plan__order=order, workshop__code=workshop)

@@ -235,3 +235,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # (200 allowed) so that an order a little over the limit is refused with its message
 # and the input kept. Past this cap the request is refused with a Chinese 400 page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 3500
+
+# --- production ------------------------------------------------------------------------
+# A dispatch slip takes good + scrapped pieces up to its quantity plus this percentage
+# (over-production tolerance, 超产允差).
+PRODUCTION_OVERRUN_PERCENT = env.int("PRODUCTION_OVERRUN_PERCENT", default=5)

@@ -26,7 +26,13 @@ def expected_actions(orders) -> dict:
         sign = _("Sign your department's row of the review sheet")
         change = _("Change request: %(reason)s") % {"reason": "客户加量"}
         waiting = _("Change request awaiting approval")
-        return {
+        # production: from the review's conclusion purchasing prepares materials
+        from production.models import MaterialRequirement
+
+        materials = _("Materials: %(status)s") % {
+            "status": MaterialRequirement.Status.NEEDED.label
+        }
+        actions = {
             "draft": {"sales1": _("Draft to complete and submit")},
             "draft_over_credit": {
                 "sales1": _("Draft awaiting finance's credit approval"),
@@ -60,6 +66,17 @@ def expected_actions(orders) -> dict:
             "change_pending": {"prodmgr": change, "sales1": waiting},
             "change_awaiting_gm": {"gm": change, "sales1": waiting},
         }
+        for situation in (
+            "approval",
+            "quote",
+            "quote_draft",
+            "quote_submitted",
+            "quote_approved",
+            "contract",
+            "drawing",
+        ):
+            actions[situation]["purchasing"] = materials
+        return actions
 
 
 @pytest.fixture

@@ -376,8 +376,9 @@ def test_the_order_page_runs_a_fixed_number_of_queries(
 
     # the order page as tests/orders/test_queries.py counts it (27), plus the
     # technical engineer's drawings queue in the navigation; the contract and drawings
-    # sections add the same four queries whatever the number of versions
-    with django_assert_max_num_queries(28):
+    # sections add the same four queries whatever the number of versions, and
+    # production's section its materials, plans and slips
+    with django_assert_max_num_queries(30):
         response = client.get(at_drawing.get_absolute_url())
 
     assert response.content.decode().count("data-drawing=") == versions

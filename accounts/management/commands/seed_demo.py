@@ -10,6 +10,7 @@ SEEDERS = (
     "accounts.demo.seed_users",
     "accounts.demo.seed_calendar",
     "orders.demo.seed_orders",
+    "production.demo.seed_production",
 )
 
 

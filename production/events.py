@@ -1,0 +1,143 @@
+"""production's kinds of history line on the order (orders.registry.event_type):
+their codes, their labels and how each reads from its parameters. The services
+write them through orders.events.record; the order page's history reads them."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from orders import registry
+
+APP = "production"
+
+MATERIALS_RECORDED = "materials_recorded"
+PLAN_CREATED = "plan_created"
+PLAN_ISSUED = "plan_issued"
+PLAN_CLOSED = "plan_closed"
+PLAN_RECEIVED = "plan_received"
+SLIP_ADDED = "slip_added"
+SLIP_STARTED = "slip_started"
+SLIP_EARLY_START = "slip_early_start"
+SLIP_DONE = "slip_done"
+SLIP_CLOSED = "slip_closed"
+ANOMALY = "slip_anomaly"
+ANOMALY_HANDLED = "anomaly_handled"
+# The first version's "planner reports production complete": no longer written (the
+# last finished slip moves the order), still read in the history of older orders.
+REPORTED = "production_reported"
+
+
+def _status(code: str):
+    from .models import MaterialRequirement
+
+    return dict(MaterialRequirement.Status.choices).get(code, code)
+
+
+def _operation(code: str):
+    from .models import DispatchSlip
+
+    return dict(DispatchSlip.Operation.choices).get(code, code)
+
+
+def _cause(code: str):
+    from .models import SlipReport
+
+    return dict(SlipReport.Cause.choices).get(code, code)
+
+
+def _materials(p) -> str:
+    text = str(_status(p.get("status", "")))
+    if p.get("expected_date"):
+        text += " · " + str(_("expected %(date)s") % {"date": p["expected_date"]})
+    return text
+
+
+def _plan(p) -> str:
+    parts = [p.get("plan", ""), p.get("model", "")]
+    if p.get("quantity"):
+        parts.append(f"× {p['quantity']}")
+    return " ".join(str(x) for x in parts if x)
+
+
+def _issued(p) -> str:
+    return f"{p.get('plan', '')} → {'、'.join(p.get('distribution', []))}"
+
+
+def _slip(p) -> str:
+    text = f"{p.get('slip', '')} {p.get('workshop', '')} {_operation(p.get('operation', ''))}"
+    if p.get("quantity") is not None:
+        text += f" × {p['quantity']}"
+    return text.strip()
+
+
+def _done(p) -> str:
+    return _("%(slip)s: good %(good)s, scrapped %(scrap)s") % {
+        "slip": _slip({**p, "quantity": None}),
+        "good": p.get("good", 0),
+        "scrap": p.get("scrap", 0),
+    }
+
+
+def _anomaly(p) -> str:
+    return f"{p.get('slip', '')} {_cause(p.get('cause', ''))}"
+
+
+def _received(p) -> str:
+    return f"{p.get('plan', '')} · {p.get('department', '')}"
+
+
+def _note(p) -> str:
+    return str(p.get("note") or "")
+
+
+def _finished_by_slip(p) -> str:
+    """The move production_done, made by the report that finished the last slip."""
+    if not p.get("slip"):
+        return ""
+    return _("last slip finished: %(slip)s (plan %(plan)s)") % {
+        "slip": _slip({**p, "quantity": None}),
+        "plan": p.get("plan", ""),
+    }
+
+
+TYPES = (
+    (MATERIALS_RECORDED, _("recorded the materials (备料)"), _materials, None),
+    (PLAN_CREATED, _("made a production plan"), _plan, None),
+    (PLAN_ISSUED, _("issued the production plan"), _issued, None),
+    (
+        PLAN_CLOSED,
+        _("closed the production plan"),
+        _plan,
+        pgettext_lazy("why it was done", "reason"),
+    ),
+    (PLAN_RECEIVED, _("signed for the production plan"), _received, None),
+    (SLIP_ADDED, _("made a dispatch slip"), _slip, None),
+    (SLIP_STARTED, _("started the dispatch slip"), _slip, None),
+    (
+        SLIP_EARLY_START,
+        _("allowed the slip to start early"),
+        _slip,
+        _("why it may start early"),
+    ),
+    (SLIP_DONE, _("finished the dispatch slip"), _done, None),
+    (
+        SLIP_CLOSED,
+        _("closed the dispatch slip"),
+        _done,
+        pgettext_lazy("why it was done", "reason"),
+    ),
+    (ANOMALY, _("reported an anomaly"), _anomaly, _("anomaly note")),
+    (ANOMALY_HANDLED, _("handled the anomaly"), _anomaly, _("how it was handled")),
+    (REPORTED, _("reported production complete"), _note, _("notes")),
+)
+
+
+def register_event_types() -> None:
+    for code, label, detail, reason_label in TYPES:
+        registry.event_type(
+            registry.EventType(
+                code, label, app=APP, detail=detail, reason_label=reason_label
+            )
+        )
+    registry.move_detail("production_done", _finished_by_slip)

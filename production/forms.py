@@ -1,0 +1,228 @@
+"""Forms of the production pages: they read what was posted; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.models import Department
+from orders.models import Product
+from orders.submissions import new_form_token
+
+from .models import DispatchSlip, MaterialRequirement, SlipReport
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NOT_NEGATIVE = _("The quantity cannot be negative.")
+WHOLE = _("Enter a whole number.")
+STALE = _("This page is out of date or incomplete; nothing was saved. Reload the page.")
+
+
+class TokenMixin(forms.Form):
+    """A hidden one-time token: the same form submitted twice does nothing twice."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", new_form_token())
+
+
+class MaterialsForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    items = forms.CharField(
+        label=_("materials needed"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+        help_text=_("One material per line, e.g. “Q235 steel plate 6.0 mm × 2 t”."),
+    )
+    product = forms.CharField(
+        label=_("catalogue item"),
+        required=False,
+        max_length=64,
+        help_text=_("Optional: the model of a catalogue item, e.g. a mould."),
+    )
+    status = forms.ChoiceField(
+        label=_("materials status"),
+        choices=MaterialRequirement.Status.choices,
+        widget=forms.RadioSelect,
+    )
+    expected_date = forms.DateField(
+        label=_("expected arrival"), required=False, widget=DATE
+    )
+
+    def clean_product(self):
+        """A catalogue item named by its model (型号), or none."""
+        code = (self.cleaned_data.get("product") or "").strip()
+        if not code:
+            return None
+        product = Product.objects.filter(model_code__iexact=code).first()
+        if product is None:
+            raise forms.ValidationError(
+                _("No catalogue item has the model “%(code)s”.") % {"code": code}
+            )
+        return product
+
+    def clean_version(self):
+        """The version the page was opened at: missing means a first record, junk
+        is refused (the page cannot prove what it showed)."""
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field's error is shown with the form's own (the page shows no
+        # hidden field).
+        for error in self.errors.pop("version", []):
+            self.add_error(None, error)
+        return cleaned
+
+
+class PlanForm(TokenMixin, forms.Form):
+    line = forms.ModelChoiceField(label=_("order line"), queryset=None)
+    batch_number = forms.CharField(
+        label=_("batch number"),
+        max_length=32,
+        required=False,
+        help_text=_("Left empty: the plan number."),
+    )
+    model_code = forms.CharField(label=_("model"), max_length=64, required=False)
+    maker = forms.CharField(label=_("maker (customer)"), max_length=128, required=False)
+    thickness = forms.DecimalField(
+        label=_("material thickness (mm)"),
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        error_messages={"min_value": _("Cannot be negative.")},
+    )
+    quantity = forms.DecimalField(
+        label=_("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"min_value": NOT_NEGATIVE},
+    )
+    planned_start = forms.DateField(label=_("planned start"), widget=DATE)
+    planned_finish = forms.DateField(label=_("planned completion"), widget=DATE)
+    notes = forms.CharField(
+        label=_("notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["line"]
+        field.queryset = order.lines.all()
+        field.label_from_instance = lambda line: (
+            f"{line.position}. {line.model_code} {line.spec} × {line.quantity:f}"
+        )
+
+
+class SlipForm(TokenMixin, forms.Form):
+    workshop = forms.ModelChoiceField(
+        label=_("workshop / line"),
+        queryset=Department.objects.filter(kind="workshop").order_by("code"),
+    )
+    operation = forms.ChoiceField(
+        label=_("operation"), choices=DispatchSlip.Operation.choices
+    )
+    quantity = forms.IntegerField(
+        label=_("quantity"),
+        min_value=1,
+        error_messages={"min_value": _("The quantity must be at least 1.")},
+    )
+    start_date = forms.DateField(label=_("start by"), widget=DATE, required=False)
+    due_date = forms.DateField(label=_("finish by"), widget=DATE)
+    predecessors = forms.ModelMultipleChoiceField(
+        label=_("previous operations"),
+        queryset=DispatchSlip.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The slip starts only when these are finished."),
+    )
+    notes = forms.CharField(
+        label=_("notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["predecessors"]
+        field.queryset = (
+            DispatchSlip.objects.filter(plan=plan)
+            .exclude(status=DispatchSlip.Status.CLOSED)
+            .select_related("workshop")
+            .order_by("number")
+        )
+        field.label_from_instance = lambda slip: (
+            f"{slip.number} {slip.workshop.name} {slip.get_operation_display()}"
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=pgettext_lazy("why it was done", "reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class HandleForm(forms.Form):
+    note = forms.CharField(
+        label=_("how it was handled"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+    )
+
+
+class ReportForm(forms.Form):
+    """The phone's report: a number pad for the good pieces, optionally scrapped
+    ones, or an anomaly with its cause. The token is the report's identity."""
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    good = forms.IntegerField(
+        label=_("good"),
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        error_messages={"min_value": NOT_NEGATIVE, "invalid": WHOLE},
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "min": "0"}
+        ),
+    )
+    scrap = forms.IntegerField(
+        label=_("scrapped"),
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        error_messages={"min_value": NOT_NEGATIVE, "invalid": WHOLE},
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "min": "0"}
+        ),
+    )
+    anomaly = forms.BooleanField(required=False)
+    cause = forms.ChoiceField(
+        label=_("anomaly cause"),
+        choices=SlipReport.Cause.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("anomaly note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        # The card holds two report forms (one tap for the rest, the number pad).
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", new_form_token())

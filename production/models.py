@@ -1,0 +1,448 @@
+"""The shop floor's records (生产): the order's materials readiness (备料), its
+production plans (生产计划单, GS/G-SC-03), the dispatch slips that move work between
+workshops (派工单) and the progress reported on them.
+
+Rules live in production.services; the database holds what it can (non-negative
+quantities, one report per token, one number per plan and slip)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+USER = settings.AUTH_USER_MODEL
+
+# The plan's paper copies (分发): 质检 2 份, 技术 1 份, 下料 1 份, 维修 1 份, 生产线统计 1 份.
+# Department codes (accounts.departments) and how many copies each is given.
+DISTRIBUTION: tuple[tuple[str, int], ...] = (
+    ("quality", 2),
+    ("technical", 1),
+    ("cutting", 1),
+    ("maintenance", 1),
+    ("line", 1),
+)
+DISTRIBUTED_TO = tuple(code for code, _copies in DISTRIBUTION)
+
+
+class MaterialRequirement(models.Model):
+    """备料: what the order's production needs from purchasing and how far it is.
+    One per order, opened when the contract review concludes (with the date purchasing
+    committed on the review sheet) or when purchasing first records it."""
+
+    class Status(models.TextChoices):
+        NEEDED = "needed", _("needed")
+        ORDERED = "ordered", _("ordered")
+        ARRIVED = "arrived", _("arrived")
+        READY = "ready", _("ready for production")
+
+    order = models.OneToOneField(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="materials",
+    )
+    items = models.TextField(_("materials needed"), blank=True)
+    product = models.ForeignKey(
+        "orders.Product",
+        verbose_name=_("catalogue item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("materials status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.NEEDED,
+    )
+    due_date = models.DateField(_("materials due"), null=True, blank=True)
+    expected_date = models.DateField(_("expected arrival"), null=True, blank=True)
+    ordered_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        USER,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("materials readiness (备料)")
+        verbose_name_plural = _("materials readiness (备料)")
+        ordering = ["due_date", "id"]
+        permissions = [
+            ("manage_materials", _("Can record materials readiness")),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} {self.status}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_late(self) -> bool:
+        """Not ready, and past its due date or expected after it."""
+        if self.is_ready or self.due_date is None:
+            return False
+        if timezone.localdate() > self.due_date:
+            return True
+        return self.expected_date is not None and self.expected_date > self.due_date
+
+    @property
+    def item_lines(self) -> list[str]:
+        return [line.strip() for line in self.items.splitlines() if line.strip()]
+
+
+class ProductionPlan(models.Model):
+    """生产计划单 (GS/G-SC-03): one order line made as one batch, issued to the
+    departments on the distribution list. Only production (the planner) makes,
+    issues or closes a plan."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("plan", "draft")
+        ISSUED = "issued", pgettext_lazy("plan", "issued")
+        CLOSED = "closed", pgettext_lazy("plan", "closed")
+
+    number = models.CharField(_("plan number"), max_length=32, unique=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="production_plans",
+    )
+    line = models.ForeignKey(
+        "orders.OrderLine",
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    batch_number = models.CharField(_("batch number"), max_length=32)
+    model_code = models.CharField(_("model"), max_length=64)
+    maker = models.CharField(_("maker (customer)"), max_length=128)
+    thickness = models.DecimalField(
+        _("material thickness (mm)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_finish = models.DateField(_("planned completion"))
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("plan status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        USER,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_reason = models.TextField(_("why it was closed"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("production plan (生产计划单)")
+        verbose_name_plural = _("production plans")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="plan_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_finish__gte=models.F("planned_start")),
+                name="plan_finish_not_before_start",
+            ),
+        ]
+        permissions = [
+            ("manage_plans", _("Can make, issue and close production plans and slips")),
+            ("view_plans", _("Can see every production plan and slip")),
+            ("receive_plan", _("Can sign for a distributed production plan")),
+            ("handle_anomalies", _("Can handle anomalies reported on slips")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("production:plan", kwargs={"number": self.number})
+
+
+class PlanReceipt(models.Model):
+    """分发签收: a department on the plan's distribution list signed for its copy."""
+
+    plan = models.ForeignKey(
+        ProductionPlan,
+        verbose_name=_("production plan"),
+        on_delete=models.PROTECT,
+        related_name="receipts",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_by = models.ForeignKey(
+        USER, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan receipt")
+        verbose_name_plural = _("plan receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "department"], name="plan_receipt_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.department_id}"
+
+
+class DispatchSlip(models.Model):
+    """派工单: one operation of a plan given to one workshop or line — how many, by
+    when, after which slips — with the drawings' key requirements carried over. Its
+    QR code opens it on the workshop lead's phone."""
+
+    class Operation(models.TextChoices):
+        CUTTING = "cutting", _("cutting (下料)")
+        STAMPING = "stamping", _("stamping (冲压)")
+        FORMING = "forming", _("forming (成型)")
+        WELDING = "welding", _("welding (焊接)")
+        MACHINING = "machining", _("machining (机加工)")
+        SURFACE = "surface", _("surface treatment (表面处理)")
+        ASSEMBLY = "assembly", _("assembly (装配)")
+        MOULD_REPAIR = "mould_repair", _("mould repair (模具维修)")
+        OTHER = "other", _("other operation")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("not started")
+        STARTED = "started", _("in progress")
+        DONE = "done", _("finished")
+        CLOSED = "closed", _("closed by the planner")
+
+    number = models.CharField(_("slip number"), max_length=32, unique=True)
+    plan = models.ForeignKey(
+        ProductionPlan,
+        verbose_name=_("production plan"),
+        on_delete=models.PROTECT,
+        related_name="slips",
+    )
+    workshop = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("workshop / line"),
+        on_delete=models.PROTECT,
+        related_name="dispatch_slips",
+    )
+    operation = models.CharField(
+        _("operation"), max_length=16, choices=Operation.choices
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1)]
+    )
+    start_date = models.DateField(_("start by"), null=True, blank=True)
+    due_date = models.DateField(_("finish by"))
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("previous operations"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+    )
+    requirements = models.TextField(
+        _("key quality and process requirements"), blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("slip status"), max_length=16, choices=Status.choices, default=Status.WAITING
+    )
+    good_qty = models.PositiveIntegerField(_("good quantity"), default=0)
+    scrap_qty = models.PositiveIntegerField(_("scrapped quantity"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        USER,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_reason = models.TextField(_("why it was closed"), blank=True)
+    override_reason = models.TextField(_("why it may start early"), blank=True)
+    override_by = models.ForeignKey(
+        USER,
+        verbose_name=_("early start allowed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(
+        _("early start allowed at"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("dispatch slip (派工单)")
+        verbose_name_plural = _("dispatch slips")
+        ordering = ["due_date", "number"]
+        indexes = [models.Index(fields=["workshop", "status", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="slip_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(good_qty__gte=0, scrap_qty__gte=0),
+                name="slip_quantities_not_negative",
+            ),
+        ]
+        permissions = [
+            ("report_slips", _("Can start and report on the own workshop's slips")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("production:slip", kwargs={"number": self.number})
+
+    @property
+    def is_finished(self) -> bool:
+        """Done, or closed by the planner: what successors and the order wait for."""
+        return self.status in (self.Status.DONE, self.Status.CLOSED)
+
+    @property
+    def is_open(self) -> bool:
+        return not self.is_finished
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quantity - self.good_qty, 0)
+
+    @property
+    def percent(self) -> int:
+        return (
+            min(int(self.good_qty * 100 / self.quantity), 100) if self.quantity else 0
+        )
+
+    @property
+    def is_late(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+
+class SlipReport(models.Model):
+    """报工: one report of progress on a slip — good and scrapped pieces and, when
+    something is wrong, an anomaly (异常) with its cause. Reports add up; the token
+    the report screen carries makes a double tap count once."""
+
+    class Cause(models.TextChoices):
+        # GS/G-SC-02's cause codes.
+        MATERIAL = "material", _("materials not arrived (材料未到)")
+        EQUIPMENT = "equipment", _("equipment failure (设备故障)")
+        STAFF = "staff", _("not enough staff (人员不足)")
+        DESIGN = "design", _("design or drawing change (设计/图纸变更)")
+        CUSTOMER = "customer", _("customer change (客户变更)")
+        QUALITY = "quality", _("quality problem (质量问题)")
+        UPSTREAM = "upstream", _("previous operation late (上工序延误)")
+        OTHER = "other", _("other cause (其他)")
+
+    slip = models.ForeignKey(
+        DispatchSlip,
+        verbose_name=_("dispatch slip"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    token = models.UUIDField(_("report token"), unique=True)
+    good = models.PositiveIntegerField(_("good"), default=0)
+    scrap = models.PositiveIntegerField(_("scrapped"), default=0)
+    anomaly = models.BooleanField(_("anomaly"), default=False)
+    cause = models.CharField(
+        _("anomaly cause"), max_length=16, choices=Cause.choices, blank=True
+    )
+    note = models.CharField(_("anomaly note"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(
+        USER, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    handled_by = models.ForeignKey(
+        USER,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_note = models.CharField(_("how it was handled"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("progress report (报工)")
+        verbose_name_plural = _("progress reports")
+        ordering = ["reported_at", "id"]
+        indexes = [models.Index(fields=["anomaly", "handled_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(good__gte=0, scrap__gte=0),
+                name="report_quantities_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(anomaly=True, cause=""),
+                name="report_anomaly_has_cause",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.slip_id}: +{self.good}/{self.scrap}"

@@ -1,0 +1,349 @@
+"""production's "what needs whom now" queues (core.queues), registered from
+ProductionConfig.ready().
+
+- purchasing: the orders whose materials are not ready, by the date purchasing
+  committed on the review sheet;
+- the planner: orders in production awaiting a plan; anomalies (with the production
+  manager); slips past their date;
+- each workshop lead: their workshop's open slips, the ones that may start first,
+  then by date;
+- the plan's distribution list (QC, technical, cutting, maintenance, line): issued
+  plans to sign for.
+
+A row is one thing to do (an order, a slip, an anomaly); one person never finds the
+same row in two queues: a late slip with an open anomaly is under "anomalies", a
+plan whose workshop also has a slip reaches the lead through the slip.
+"""
+
+from __future__ import annotations
+
+from django.db.models import DateField, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import has_role_perm
+from core.queues import Queue, QueueItem, register
+from orders.models import Order
+from orders.stages import Stage
+
+from .models import (
+    DISTRIBUTED_TO,
+    DispatchSlip,
+    MaterialRequirement,
+    PlanReceipt,
+    ProductionPlan,
+    SlipReport,
+)
+from .selectors import OPEN_SLIP
+
+
+def _holds(permission):
+    return lambda user: has_role_perm(user, permission)
+
+
+def _slips_url(show: str):
+    def url(user) -> str:
+        return f"{reverse('production:slips')}?show={show}"
+
+    return url
+
+
+def _orders_url(key: str):
+    def url(user) -> str:
+        return f"{reverse('orders:list')}?queue={key}"
+
+    return url
+
+
+# --- purchasing: materials due ------------------------------------------------------------
+
+
+def _materials_rows(user) -> QuerySet:
+    return (
+        MaterialRequirement.objects.exclude(status=MaterialRequirement.Status.READY)
+        .filter(
+            order__stage__in=[
+                Stage.APPROVAL,
+                Stage.QUOTE,
+                Stage.CONTRACT,
+                Stage.DRAWING,
+                Stage.PRODUCTION,
+            ]
+        )
+        .select_related("order__customer")
+        .annotate(due=F("due_date"))
+        .order_by(F("due").asc(nulls_last=True), "order__number")
+    )
+
+
+def _materials_item(row, calendar) -> QueueItem:
+    what = _("Materials: %(status)s") % {"status": row.get_status_display()}
+    if row.expected_date:
+        what += " · " + _("expected %(date)s") % {"date": row.expected_date.isoformat()}
+    return QueueItem(
+        row.order,
+        what,
+        row.due,
+        reverse("production:materials", kwargs={"number": row.order.number}),
+    )
+
+
+# --- the planner: orders awaiting a plan --------------------------------------------------
+
+
+def _plan_rows(user) -> QuerySet:
+    plans = ProductionPlan.objects.filter(order=OuterRef("pk"))
+    issued = plans.filter(status=ProductionPlan.Status.ISSUED)
+    draft = plans.filter(status=ProductionPlan.Status.DRAFT).order_by("id")
+    return (
+        Order.objects.filter(stage=Stage.PRODUCTION)
+        .exclude(Exists(issued))
+        .annotate(draft_plan=Subquery(draft.values("number")[:1]), due=F("due_date"))
+        .select_related("customer")
+        .order_by(F("due").asc(nulls_last=True), "number")
+    )
+
+
+def _plan_item(order, calendar) -> QueueItem:
+    if order.draft_plan:
+        what = _("Issue plan %(plan)s (draft)") % {"plan": order.draft_plan}
+        url = reverse("production:plan", kwargs={"number": order.draft_plan})
+    else:
+        what = _("Make the production plan")
+        url = reverse("production:plan_create", kwargs={"number": order.number})
+    return QueueItem(order, what, order.due, url)
+
+
+# --- the planner and the production manager: anomalies ------------------------------------
+
+
+def _open_anomalies():
+    return SlipReport.objects.filter(anomaly=True, handled_at__isnull=True)
+
+
+def _anomaly_rows(user) -> QuerySet:
+    return (
+        _open_anomalies()
+        .select_related("slip__plan__order__customer", "slip__workshop")
+        .annotate(due=Cast(TruncDate("reported_at"), DateField()))
+        .order_by("reported_at", "id")
+    )
+
+
+def _anomaly_item(report, calendar) -> QueueItem:
+    slip = report.slip
+    return QueueItem(
+        slip.plan.order,
+        _("Anomaly on %(slip)s (%(workshop)s): %(cause)s")
+        % {
+            "slip": slip.number,
+            "workshop": slip.workshop.name,
+            "cause": report.get_cause_display(),
+        },
+        report.due,
+        slip.get_absolute_url() + "#anomalies",
+    )
+
+
+# --- the planner: late slips ---------------------------------------------------------------
+
+
+def _late_rows(user) -> QuerySet:
+    anomaly = _open_anomalies().filter(slip=OuterRef("pk"))
+    return (
+        DispatchSlip.objects.filter(
+            status__in=OPEN_SLIP,
+            plan__status=ProductionPlan.Status.ISSUED,
+            plan__order__stage=Stage.PRODUCTION,
+            due_date__lt=timezone.localdate(),
+        )
+        .exclude(Exists(anomaly))
+        .select_related("plan__order__customer", "workshop")
+        .annotate(due=F("due_date"))
+        .order_by("due_date", "number")
+    )
+
+
+def _late_item(slip, calendar) -> QueueItem:
+    return QueueItem(
+        slip.plan.order,
+        _("Late: %(slip)s %(workshop)s %(operation)s, %(good)s of %(quantity)s")
+        % {
+            "slip": slip.number,
+            "workshop": slip.workshop.name,
+            "operation": slip.get_operation_display(),
+            "good": slip.good_qty,
+            "quantity": slip.quantity,
+        },
+        slip.due,
+        slip.get_absolute_url(),
+    )
+
+
+# --- each workshop lead: their slips ---------------------------------------------------------
+
+
+def _leads(user) -> bool:
+    return (
+        has_role_perm(user, "production.report_slips")
+        and user.department_id is not None
+    )
+
+
+def _my_slip_rows(user) -> QuerySet:
+    waiting_on = DispatchSlip.objects.filter(
+        successors=OuterRef("pk"), status__in=OPEN_SLIP
+    )
+    return (
+        DispatchSlip.objects.filter(
+            workshop_id=user.department_id,
+            status__in=OPEN_SLIP,
+            plan__status=ProductionPlan.Status.ISSUED,
+            # an order on hold or cancelled takes no report: its slips wait off
+            # the workbench
+            plan__order__stage=Stage.PRODUCTION,
+        )
+        .select_related("plan__order__customer", "workshop")
+        .annotate(blocked=Exists(waiting_on), due=F("due_date"))
+        .order_by("blocked", "due_date", "number")
+    )
+
+
+def _my_slip_item(slip, calendar) -> QueueItem:
+    values = {
+        "slip": slip.number,
+        "operation": slip.get_operation_display(),
+        "good": slip.good_qty,
+        "quantity": slip.quantity,
+    }
+    if slip.status == DispatchSlip.Status.STARTED:
+        what = _("Report on %(slip)s %(operation)s: %(good)s of %(quantity)s") % values
+    elif slip.blocked and slip.override_at is None:
+        what = (
+            _(
+                "%(slip)s %(operation)s × %(quantity)s: waiting for the previous operation"
+            )
+            % values
+        )
+    else:
+        what = _("Start %(slip)s %(operation)s × %(quantity)s") % values
+    return QueueItem(slip.plan.order, what, slip.due, slip.get_absolute_url())
+
+
+# --- the distribution list: issued plans to sign for ----------------------------------------
+
+
+def _receives(user) -> bool:
+    if not has_role_perm(user, "production.receive_plan") or not user.department_id:
+        return False
+    return getattr(user.department, "code", None) in DISTRIBUTED_TO
+
+
+def _receive_rows(user) -> QuerySet:
+    signed = PlanReceipt.objects.filter(
+        plan=OuterRef("pk"), department_id=user.department_id
+    )
+    own_slip = DispatchSlip.objects.filter(
+        plan=OuterRef("pk"), workshop_id=user.department_id
+    )
+    return (
+        ProductionPlan.objects.filter(
+            status=ProductionPlan.Status.ISSUED, order__stage=Stage.PRODUCTION
+        )
+        .exclude(Exists(signed))
+        .exclude(Exists(own_slip))
+        .select_related("order__customer")
+        .annotate(due=F("planned_start"))
+        .order_by("planned_start", "number")
+    )
+
+
+def _receive_item(plan, calendar) -> QueueItem:
+    return QueueItem(
+        plan.order,
+        _("Sign for production plan %(plan)s (%(model)s × %(quantity)s)")
+        % {
+            "plan": plan.number,
+            "model": plan.model_code,
+            "quantity": _plain(plan.quantity),
+        },
+        plan.due,
+        reverse("production:plan_print", kwargs={"number": plan.number}),
+    )
+
+
+def _plain(value) -> str:
+    from orders.money import plain
+
+    return plain(value)
+
+
+QUEUES = (
+    Queue(
+        "materials_due",
+        gettext_lazy("Materials due (备料)"),
+        _holds("production.manage_materials"),
+        _materials_rows,
+        _materials_item,
+        _orders_url("materials_due"),
+        position=85,
+        order_field="order",
+    ),
+    Queue(
+        "production_plans",
+        gettext_lazy("Orders awaiting a production plan"),
+        _holds("production.manage_plans"),
+        _plan_rows,
+        _plan_item,
+        _orders_url("production_plans"),
+        position=90,
+    ),
+    Queue(
+        "production_anomalies",
+        gettext_lazy("Anomalies reported from the workshops"),
+        _holds("production.handle_anomalies"),
+        _anomaly_rows,
+        _anomaly_item,
+        _slips_url("anomalies"),
+        position=91,
+        order_field="slip__plan__order",
+    ),
+    Queue(
+        "late_slips",
+        gettext_lazy("Late dispatch slips"),
+        _holds("production.manage_plans"),
+        _late_rows,
+        _late_item,
+        _slips_url("late"),
+        position=92,
+        order_field="plan__order",
+    ),
+    Queue(
+        "my_slips",
+        gettext_lazy("My workshop's dispatch slips"),
+        _leads,
+        _my_slip_rows,
+        _my_slip_item,
+        _slips_url("open"),
+        position=93,
+        order_field="plan__order",
+    ),
+    Queue(
+        "plans_to_receive",
+        gettext_lazy("Production plans issued to my department"),
+        _receives,
+        _receive_rows,
+        _receive_item,
+        lambda user: reverse("production:plans"),
+        position=94,
+        order_field="order",
+    ),
+)
+
+
+def register_all() -> None:
+    for queue in QUEUES:
+        register(queue)
