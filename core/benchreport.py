@@ -18,6 +18,10 @@ from django.utils import timezone
 DOCS = Path(settings.BASE_DIR) / "docs"
 FOLDER = DOCS / "benchmarks"
 MARKDOWN = DOCS / "benchmarks.md"
+# Under FOLDER: the runs before the optimisations of issue 11, kept to compare
+# against; and what the figures mean and where the time goes, written by hand.
+BASELINE = "baseline"
+ANALYSIS = "analysis.md"
 CROSS_SIZE_LIMIT = 1.5
 
 
@@ -142,9 +146,52 @@ def save_run(
 # --- the document ----------------------------------------------------------------------
 
 
-def _load() -> list[dict]:
-    runs = [json.loads(p.read_text(encoding="utf-8")) for p in FOLDER.glob("*.json")]
+def _load(folder: Path | None = None) -> list[dict]:
+    folder = FOLDER if folder is None else folder
+    runs = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")]
     return sorted(runs, key=lambda r: r["data"]["orders"])
+
+
+def _before_after(runs: list[dict]) -> list[str]:
+    """Each size's figures now against the same figures of the baseline run."""
+    before = {size_label(r["data"]["orders"]): r for r in _load(FOLDER / BASELINE)}
+    out = []
+    for run in runs:
+        label = size_label(run["data"]["orders"])
+        old = before.get(label)
+        if old is None:
+            continue
+        names = [
+            n
+            for n in _names_in_order(run)
+            if n in old["lines"] and run["lines"][n].get("group") != "throughput"
+        ]
+        if not names:
+            continue
+        out += [
+            f"## Before and after, {label}",
+            "",
+            "Median ms and queries of the baseline (the code before issue 11, same "
+            "data) against this run.",
+            "",
+            "| figure | before ms | after ms | after / before | before queries "
+            "| after queries |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name in names:
+            a, b = old["lines"][name], run["lines"][name]
+            was, now = a.get("median_ms"), b.get("median_ms")
+            out.append(
+                f"| `{name}` | {_n(was)} | {_n(now)} | "
+                f"{_n(now / was if was and now is not None else None, 2)} | "
+                f"{_n(a.get('queries'), 0)} | {_n(b.get('queries'), 0)} |"
+            )
+        out.append("")
+    return out
+
+
+def _names_in_order(run: dict) -> list[str]:
+    return [line["name"] for line in _in_declared_order(list(run["lines"].values()))]
 
 
 def _n(value, digits=1) -> str:
@@ -377,6 +424,10 @@ def write_markdown() -> Path:
     notes = [r["note"] for run in runs for r in run["runs"] if r.get("note")]
     if notes:
         out += [*(f"> {note}" for note in dict.fromkeys(notes)), ""]
+    analysis = FOLDER / ANALYSIS
+    if analysis.exists():
+        out += [analysis.read_text(encoding="utf-8").rstrip(), ""]
+    out += _before_after(runs)
     for run in runs:
         out += _size_section(run)
     out += _cross_size(runs)

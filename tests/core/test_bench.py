@@ -93,3 +93,11 @@ def test_write_saves_the_run_and_regenerates_the_document(
     assert "> baseline" in text
     assert "| `order_list.gm.all.p1` | general_manager001 | 1 |" in text
     assert "### Workbench" in text
+    # a baseline kept under benchmarks/baseline/ is compared figure by figure
+    baseline = tmp_path / "benchmarks" / "baseline"
+    baseline.mkdir()
+    (baseline / "1k.json").write_text((tmp_path / "benchmarks" / "1k.json").read_text())
+    bench("workbench.sales", write=True, note="after")
+    text = (tmp_path / "benchmarks.md").read_text()
+    assert "## Before and after, 1k" in text
+    assert "| `workbench.sales` |" in text.split("## Before and after, 1k")[1]
