@@ -349,7 +349,10 @@ def lines_preview(data) -> dict:
                 },
             )
             filled = [
-                form[name].as_widget(attrs={"hx-swap-oob": "true"})
+                # filled only while still empty in the browser (static/js/app.js)
+                form[name].as_widget(
+                    attrs={"hx-swap-oob": "true", "data-fill-if-empty": ""}
+                )
                 for name in ("product", "spec", "unit", "unit_price")
             ]
         unit_price = get("unit_price") or (plain(product.unit_price) if product else "")

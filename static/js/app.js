@@ -1,6 +1,15 @@
-/* 订单管理 — the one thing htmx cannot do: add a row to a formset (the order's lines).
-   Everything else — suggestions, the new-customer form, the line totals — is the
-   server's, through htmx partials. */
+/* 订单管理 — the two things htmx cannot do: add a row to a formset (the order's lines),
+   and fill a field the server proposes (a catalogue price, unit, specification) only
+   while the user has not typed into it — an answer that arrives after they did never
+   overwrites them. Everything else — suggestions, the new-customer form, the line
+   totals — is the server's, through htmx partials. */
+document.addEventListener("htmx:oobBeforeSwap", function (event) {
+  const incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
+  if (incoming && incoming.hasAttribute("data-fill-if-empty") && event.detail.target.value) {
+    event.detail.shouldSwap = false;
+  }
+});
+
 (function () {
   "use strict";
 

@@ -67,3 +67,45 @@ def test_the_totals_shown_while_typing_are_the_ones_saved(page, demo_users):
     )
     # and the order page says the same
     expect(page.locator("[data-test=gross]")).to_have_text(shown["gross"])
+
+
+def test_a_late_catalogue_answer_never_overwrites_what_was_typed(page, demo_users):
+    # given a catalogue product with its own price
+    from orders.models import Product
+
+    Product.objects.create(
+        model_code="GB-SLOW-1", spec="料厚8.0", unit="片", unit_price="50.00"
+    )
+    sign_in(page, "sales1")
+    page.goto("/orders/new/")
+    page.fill("[name=lines-0-quantity]", "10")
+    # and a server slow to answer once the model is typed: the answer to the model
+    # (price still empty when it was asked) is held until the price is typed
+    held = []
+
+    def hold(route):
+        if not held and "GB-SLOW-1" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/orders/lines/preview/", hold)
+    page.fill("[name=lines-0-model_code]", "GB-SLOW-1")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the model's totals were never asked"
+    assert "lines-0-unit_price=&" in held[0].request.post_data
+    # when the clerk types the price the customer negotiated and moves on, and only
+    # then the server's answer (with the catalogue's 50.00) arrives
+    page.fill("[name=lines-0-unit_price]", "42.50")
+    page.press("[name=lines-0-unit_price]", "Tab")
+    held[0].continue_()
+    # then the catalogue fills what was left empty and keeps the typed price, and
+    # the total is computed from it: 10 × 42.50
+    expect(page.locator("[name=lines-0-spec]")).to_have_value("料厚8.0")
+    expect(page.locator("#lines-0-total")).to_have_text("¥425.00")
+    page.wait_for_timeout(1000)  # every answer has arrived
+    expect(page.locator("[name=lines-0-unit_price]")).to_have_value("42.50")
+    expect(page.locator("#lines-0-total")).to_have_text("¥425.00")
