@@ -27,9 +27,9 @@ MON = date(2030, 1, 7)
 
 
 def test_a_slip_starting_and_due_on_the_same_day_puts_everything_on_it():
-    assert load.slip_days(
-        pieces=30, start=MON, due=MON, today=MON, calendar=WEEK
-    ) == {MON: 30}
+    assert load.slip_days(pieces=30, start=MON, due=MON, today=MON, calendar=WEEK) == {
+        MON: 30
+    }
 
 
 def test_pieces_are_spread_evenly_over_the_working_days_remainder_first():
