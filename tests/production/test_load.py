@@ -223,3 +223,26 @@ def test_setup_gives_each_workshop_a_capacity_and_keeps_the_admins(demo_users):
 
     departments_sync()
     assert WorkshopCapacity.objects.get(department__code="line").daily_capacity == 7
+
+
+def test_the_system_administrator_keeps_the_capacities_in_the_admin(make_user):
+    from accounts.services import departments_sync
+
+    departments_sync()
+    admin = make_user("system_admin", is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    row = WorkshopCapacity.objects.get(department__code="cutting")
+    url = f"/admin/production/workshopcapacity/{row.pk}/change/"
+    assert client.get("/admin/production/workshopcapacity/").status_code == 200
+    response = client.post(
+        url,
+        {"department": row.department_id, "daily_capacity": "120", "unit": "pcs"},
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.daily_capacity == 120
+    # a planner has no admin console
+    planner = Client()
+    planner.force_login(make_user("production_planner", is_staff=True))
+    assert planner.get(url).status_code in (302, 403)
