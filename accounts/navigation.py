@@ -89,6 +89,17 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
+        "board",
+        _("Plan board"),
+        "production:board",
+        "fa-table-cells",
+        (
+            "production.manage_plans",
+            "production.view_plans",
+            "production.report_slips",
+        ),
+    ),
+    NavItem(
         "materials",
         _("Materials"),
         "production:materials_list",

@@ -42,6 +42,14 @@ def plan_issued(user, plan) -> bool:
     return plan.status != "draft"
 
 
+@rules.predicate
+def own_department(user, workshop) -> bool:
+    """The workshop is the user's own department (车间主任's own shop)."""
+    if workshop is None:
+        return True
+    return user.department_id is not None and workshop.pk == user.department_id
+
+
 manages = holds("production.manage_plans")
 reads_all = holds("production.view_plans") | manages
 reports = holds("production.report_slips")
@@ -67,6 +75,13 @@ RULES = {
     # Make, issue and close plans and slips; allow an early start (only production
     # changes a plan).
     "production.manage_plan": manages,
+    # The plan board (计划看板): readers see every workshop, a lead their own.
+    "production.view_board": reads_all | reports,
+    # obj: a workshop (Department). Its shop-floor screen (车间看板) on the wall TV:
+    # production's readers (planner, production manager, GM, QC, technical) for any
+    # workshop; a lead for their own only — another workshop's screen does not
+    # exist for them (404).
+    "production.view_screen": reads_all | (reports & own_department),
     "production.handle_anomaly": holds("production.handle_anomalies"),
     "production.manage_materials": holds("production.manage_materials"),
     "production.view_materials": holds("production.manage_materials") | reads_all,

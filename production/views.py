@@ -22,7 +22,7 @@ from orders import selectors as order_selectors
 from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
 from orders.models import Order
 
-from . import qr, selectors, services
+from . import load, qr, selectors, services
 from .forms import (
     HandleForm,
     MaterialsForm,
@@ -273,6 +273,28 @@ def _warn_if_late(request, plan) -> None:
         )
 
 
+def _warn_if_overloaded(request, overloads) -> None:
+    """A warning, not a refusal: the planner may know the workshop will work
+    overtime; the board shows the day in red until it is not."""
+    if not overloads:
+        return
+    days = "；".join(
+        _("%(workshop)s %(day)s: %(load)s %(unit)s planned, capacity %(capacity)s")
+        % {
+            "workshop": o.workshop.name,
+            "day": o.day.day.isoformat(),
+            "load": o.day.load,
+            "unit": o.unit,
+            "capacity": o.day.capacity,
+        }
+        for o in overloads[:5]
+    )
+    messages.warning(
+        request,
+        _("Over a workshop's daily capacity: %(days)s.") % {"days": days},
+    )
+
+
 @require_GET
 def plan_detail(request, number):
     require(request.user, "production.view_plan")
@@ -370,6 +392,7 @@ def slip_create(request, number):
                 request,
                 _("Dispatch slip %(slip)s added.") % {"slip": slip.number},
             )
+            _warn_if_overloaded(request, load.plan_overloads(plan, only=[slip]))
     else:
         messages.error(request, _form_errors(form))
     return redirect(plan.get_absolute_url() + "#slips")
@@ -388,6 +411,7 @@ def plan_issue(request, number):
         messages.error(request, _refusal_text(exc))
     else:
         messages.success(request, _("Plan issued."))
+        _warn_if_overloaded(request, load.plan_overloads(plan))
     return redirect(plan)
 
 
