@@ -125,3 +125,28 @@ def report_post(bench: Bench) -> dict:
 def plan_list(bench: Bench) -> dict:
     planner = role_user(bench, "production_planner")
     return bench.page(planner, reverse("production:plans"), explain=True)
+
+
+@register(
+    "board.planner",
+    group="shop floor",
+    goal="≤ 3× floor, the same at 1k and 1M",
+    check=ratio_at_most(3),
+)
+def board(bench: Bench) -> dict:
+    """The plan board: every workshop's open slips (bounded) and its load strip."""
+    planner = role_user(bench, "production_planner")
+    return bench.page(planner, reverse("production:board"), explain=True)
+
+
+@register(
+    "screen.live",
+    group="shop floor",
+    goal="≤ 3× floor, the same at 1k and 1M",
+    check=ratio_at_most(3),
+)
+def screen(bench: Bench) -> dict:
+    """What the wall TV asks for every 30 s: its workshop's part of the screen."""
+    lead = role_user(bench, "workshop_lead")
+    url = reverse("production:screen_live", args=[lead.department.code])
+    return bench.page(lead, url, explain=True)

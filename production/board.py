@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -257,15 +257,25 @@ def screen(*, workshop: Department) -> Screen:
         slip.behind = slip.percent < slip.planned
     midnight = timezone.make_aware(datetime.combine(today, time.min))
     open_anomaly = Q(anomaly=True, handled_at__isnull=True)
-    reports = SlipReport.objects.filter(slip__workshop=workshop).filter(
-        open_anomaly | Q(reported_at__gte=midnight)
+    # The factory's open anomalies and today's reports are few whatever the
+    # years behind them (read down their indexes); which of them are this
+    # workshop's is asked of their slips by key, not by joining every slip the
+    # workshop ever had.
+    recent = list(
+        SlipReport.objects.filter(open_anomaly | Q(reported_at__gte=midnight))
+        .order_by()
+        .values_list("pk", "slip_id", "anomaly", "handled_at", "good", "reported_at")
     )
-    totals = reports.order_by().aggregate(
-        anomalies=Count("id", filter=open_anomaly),
-        good=Sum("good", filter=Q(reported_at__gte=midnight)),
+    ours = set(
+        DispatchSlip.objects.filter(
+            pk__in={r[1] for r in recent}, workshop=workshop
+        ).values_list("pk", flat=True)
     )
+    recent = [r for r in recent if r[1] in ours]
+    open_ids = [r[0] for r in recent if r[2] and r[3] is None]
+    good_today = sum(r[4] for r in recent if r[5] >= midnight)
     anomalies = list(
-        reports.filter(open_anomaly)
+        SlipReport.objects.filter(pk__in=open_ids)
         .select_related("slip")
         .order_by("-reported_at", "-id")[:SCREEN_ANOMALIES]
     )
@@ -278,6 +288,6 @@ def screen(*, workshop: Department) -> Screen:
         count=stats["n"],
         late=stats["late"],
         anomalies=anomalies,
-        open_anomalies=totals["anomalies"],
-        good_today=totals["good"] or 0,
+        open_anomalies=len(open_ids),
+        good_today=good_today,
     )

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import Department
@@ -146,19 +146,23 @@ def _workshops(workshop_ids, today):
     workshops = Department.objects.filter(kind=Department.Kind.WORKSHOP)
     if workshop_ids is not None:
         workshops = workshops.filter(pk__in=list(workshop_ids))
-    late = Q(
-        dispatch_slips__status__in=OPEN_SLIP,
-        dispatch_slips__plan__status=ProductionPlan.Status.ISSUED,
-        dispatch_slips__due_date__lt=today,
+    # the pieces of late slips, summed over the open slips alone (read down the
+    # open-slip index, not over every slip the workshop ever had)
+    late = (
+        DispatchSlip.objects.filter(
+            workshop=OuterRef("pk"),
+            status__in=OPEN_SLIP,
+            plan__status=ProductionPlan.Status.ISSUED,
+            due_date__lt=today,
+        )
+        .order_by()
+        .values("workshop")
+        .annotate(pieces=Sum(F("quantity") - F("good_qty")))
+        .values("pieces")
     )
     return list(
         workshops.select_related("capacity")
-        .annotate(
-            late_pieces=Sum(
-                F("dispatch_slips__quantity") - F("dispatch_slips__good_qty"),
-                filter=late,
-            )
-        )
+        .annotate(late_pieces=Subquery(late))
         .order_by("sort_order", "code")
     )
 

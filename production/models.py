@@ -386,6 +386,13 @@ class DispatchSlip(models.Model):
             models.Index(
                 fields=["workshop", "due_date", "number"], name="slip_workshop_due"
             ),
+            # the open slips — the few the board, the screens and the load read,
+            # among every slip of ten years
+            models.Index(
+                fields=["workshop", "due_date", "number"],
+                condition=models.Q(status__in=["waiting", "started"]),
+                name="slip_open_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -479,7 +486,11 @@ class SlipReport(models.Model):
         verbose_name = _("progress report (报工)")
         verbose_name_plural = _("progress reports")
         ordering = ["reported_at", "id"]
-        indexes = [models.Index(fields=["anomaly", "handled_at"])]
+        indexes = [
+            models.Index(fields=["anomaly", "handled_at"]),
+            # the day's reports (the wall screen's good pieces today)
+            models.Index(fields=["reported_at"], name="report_reported_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(good__gte=0, scrap__gte=0),

@@ -145,10 +145,11 @@ QUERIES = {
     "board": 14,
     # + one workshop chosen: its bounded count and a page in two steps
     "board_workshop": 16,
-    # + the workshop, its slips' counts, its first slips, the reports' totals, the
-    # open anomalies, the load (workshop and slips)
-    "screen": 14,
-    "screen_live": 14,
+    # + the workshop, its slips' counts, its first slips, the factory's open
+    # anomalies and today's reports, which of them are the workshop's, its open
+    # anomalies, the load (workshop and slips)
+    "screen": 15,
+    "screen_live": 15,
     # the review sheet (measured 16 before issue 13) with production's load panel,
     # + 2 for its strip: the workshops with capacity and late pieces, the slips
     "review": 18,
