@@ -487,7 +487,12 @@ class SlipReport(models.Model):
         verbose_name_plural = _("progress reports")
         ordering = ["reported_at", "id"]
         indexes = [
-            models.Index(fields=["anomaly", "handled_at"]),
+            # the open anomalies, oldest first: the few among every report
+            models.Index(
+                fields=["reported_at"],
+                condition=models.Q(anomaly=True, handled_at__isnull=True),
+                name="report_open_anomaly",
+            ),
             # the day's reports (the wall screen's good pieces today)
             models.Index(fields=["reported_at"], name="report_reported_at"),
         ]
