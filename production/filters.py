@@ -1,5 +1,6 @@
-"""The plan board's filters (django-filter): by workshop, by order, by due date,
-late only."""
+"""The shop floor's list filters (django-filter): the plan board (by workshop, by order,
+by due date, late only) and the slip, plan and materials lists (by order, by date or
+status, beside the tabs each list keeps)."""
 
 import django_filters
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Department
 from core.filters import YesNoAllWidget
 
-from .models import DispatchSlip
+from .models import DispatchSlip, MaterialRequirement, ProductionPlan
 
 
 class BoardFilter(django_filters.FilterSet):
@@ -56,3 +57,66 @@ class BoardFilter(django_filters.FilterSet):
         if value is False:
             return queryset.filter(due_date__gte=today)
         return queryset
+
+
+class _Keep(django_filters.CharFilter):
+    """A parameter the page reads itself (the tab it shows), kept through the
+    filter form as a hidden field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            widget=forms.HiddenInput, method=lambda queryset, name, value: queryset
+        )
+
+
+def _order_filter(field_name: str):
+    return django_filters.CharFilter(
+        label=pgettext_lazy("list filter", "order"),
+        field_name=field_name,
+        lookup_expr="icontains",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("order number"), "type": "search"}
+        ),
+    )
+
+
+class SlipFilter(django_filters.FilterSet):
+    """The slip list's filters, beside its tabs (open, late, anomalies, finished)."""
+
+    show = _Keep()
+    order = _order_filter("plan__order__number")
+    due_date = django_filters.DateFromToRangeFilter(
+        label=pgettext_lazy("board filter", "finish by"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = DispatchSlip
+        fields = ["show", "order", "due_date"]
+
+
+class PlanFilter(django_filters.FilterSet):
+    show = _Keep()
+    order = _order_filter("order__number")
+    planned_finish = django_filters.DateFromToRangeFilter(
+        label=pgettext_lazy("list filter", "planned completion"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = ProductionPlan
+        fields = ["show", "order", "planned_finish"]
+
+
+class MaterialsFilter(django_filters.FilterSet):
+    show = _Keep()
+    order = _order_filter("order__number")
+    status = django_filters.ChoiceFilter(
+        label=pgettext_lazy("list filter", "materials status"),
+        choices=MaterialRequirement.Status.choices,
+        empty_label=pgettext_lazy("filter choice", "all"),
+    )
+
+    class Meta:
+        model = MaterialRequirement
+        fields = ["show", "order", "status"]

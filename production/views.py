@@ -23,6 +23,7 @@ from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
 from orders.models import Order
 
 from . import load, qr, selectors, services
+from .filters import MaterialsFilter, PlanFilter, SlipFilter
 from .forms import (
     HandleForm,
     MaterialsForm,
@@ -100,14 +101,32 @@ def materials_list(request):
     require(request.user, "production.view_materials")
     show = request.GET.get("show", "open")
     rows = selectors.materials_list(show="all" if show == "all" else "open")
-    page = BoundedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    filterset = MaterialsFilter(request.GET or None, queryset=rows)
+    return _list_page(
         request,
         "production/materials_list.html",
+        filterset,
+        show=show,
+        can_record=may(request.user, "production.manage_materials"),
+    )
+
+
+def _list_page(request, template: str, filterset, *, show: str, **context):
+    """A list with its tabs (`show`), its filters and its bounded pages."""
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["show"] = show
+    return render(
+        request,
+        template,
         {
             "page": page,
             "show": show,
-            "can_record": may(request.user, "production.manage_materials"),
+            "filter": filterset,
+            "query": query.urlencode(),
+            "clear_url": f"?show={show}",
+            **context,
         },
     )
 
@@ -173,15 +192,13 @@ def plan_list(request):
         plans = selectors.plan_list(user=request.user, show=show)
     else:
         plans = selectors.plans_for_distribution(user=request.user)
-    page = BoundedPaginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    filterset = PlanFilter(request.GET or None, queryset=plans)
+    return _list_page(
         request,
         "production/plan_list.html",
-        {
-            "page": page,
-            "show": show,
-            "full": may(request.user, "production.view_plan"),
-        },
+        filterset,
+        show=show,
+        full=may(request.user, "production.view_plan"),
     )
 
 
@@ -467,8 +484,18 @@ def slip_list(request):
     else:
         show = show if show in ("open", "finished") else "open"
         slips = selectors.slip_list(user=request.user, show=show)
-    page = BoundedPaginator(slips, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "production/slip_list.html", {"page": page, "show": show})
+    filterset = SlipFilter(request.GET or None, queryset=slips)
+    return _list_page(
+        request,
+        "production/slip_list.html",
+        filterset,
+        show=show,
+        # on the lead's phone: the order search at once, the dates folded
+        primary_filters=["order"],
+        more_filters_used=any(
+            request.GET.get(k) for k in ("due_date_after", "due_date_before")
+        ),
+    )
 
 
 def _card_context(request, slip, *, form=None, notice="", error="") -> dict:
