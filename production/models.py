@@ -396,21 +396,27 @@ class DispatchSlip(models.Model):
         return self.committed_due != self.due_date
 
     @property
+    def late_from(self):
+        """The date the slip is late after: the one first committed, or an earlier
+        one a plan change asked for (a later one never excuses it)."""
+        return min(self.committed_due, self.due_date)
+
+    @property
     def days_late(self) -> int:
-        """Calendar days past the date first committed: until today while the slip
-        is open, until it finished once it is."""
+        """Calendar days past `late_from`: until today while the slip is open,
+        until it finished once it is."""
         end = timezone.localdate()
         if self.is_finished:
             if self.done_at is None:
                 return 0
             end = timezone.localdate(self.done_at)
-        return max((end - self.committed_due).days, 0)
+        return max((end - self.late_from).days, 0)
 
     @property
     def is_late(self) -> bool:
-        """Open past the date first committed: a later date agreed through a plan
-        change does not erase the lateness."""
-        return self.is_open and self.committed_due < timezone.localdate()
+        """Open past its date: a later date agreed through a plan change does not
+        erase the lateness against the one first committed."""
+        return self.is_open and self.late_from < timezone.localdate()
 
 
 class SlipReport(models.Model):

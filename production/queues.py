@@ -18,7 +18,7 @@ plan whose workshop also has a slip reaches the lead through the slip.
 from __future__ import annotations
 
 from django.db.models import DateField, Exists, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,9 +154,12 @@ def _anomaly_item(report, calendar) -> QueueItem:
 
 def _late_rows(user) -> QuerySet:
     anomaly = _open_anomalies().filter(slip=OuterRef("pk"))
-    # Late against the date first committed: a plan change does not excuse it.
+    # Late against the date first committed (or an earlier one a change asked
+    # for): a plan change to a later date does not excuse it.
     return (
-        DispatchSlip.objects.annotate(due=Coalesce("committed_due_date", "due_date"))
+        DispatchSlip.objects.annotate(
+            due=Least("due_date", Coalesce("committed_due_date", "due_date"))
+        )
         .filter(
             status__in=OPEN_SLIP,
             plan__status=ProductionPlan.Status.ISSUED,

@@ -20,7 +20,7 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce, Least, TruncWeek
 from django.utils import timezone
 
 from accounts.permissions import has_role_perm
@@ -87,12 +87,14 @@ def slip_list(*, user, show: str = "open") -> QuerySet[DispatchSlip]:
 
 
 def late_slips(*, user) -> QuerySet[DispatchSlip]:
-    """The open slips past the date first committed (a plan change that moved the
-    date does not take a slip off this list)."""
+    """The open slips past their date or the one first committed (a plan change
+    that moved the date later does not take a slip off this list)."""
     return (
         slip_list(user=user, show="open")
-        .annotate(committed=Coalesce("committed_due_date", "due_date"))
-        .filter(committed__lt=timezone.localdate())
+        .annotate(
+            late_since=Least("due_date", Coalesce("committed_due_date", "due_date"))
+        )
+        .filter(late_since__lt=timezone.localdate())
     )
 
 
