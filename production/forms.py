@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department
 from orders.models import Product
+from orders.money import plain
 from orders.submissions import new_form_token
 
 from .models import DispatchSlip, MaterialRequirement, SlipReport
@@ -282,7 +283,7 @@ class PlanChangeForm(VersionMixin, TokenMixin, forms.Form):
             self.initial.update(
                 version=plan.version,
                 plan_model_code=plan.model_code,
-                plan_quantity=plan.quantity,
+                plan_quantity=plain(plan.quantity),
                 plan_planned_start=plan.planned_start,
                 plan_planned_finish=plan.planned_finish,
             )
