@@ -367,14 +367,25 @@ def slip_add(
     notes: str = "",
     form_token=None,
 ) -> DispatchSlip:
-    """A dispatch slip for one operation of the plan in one workshop, after the
-    given slips of the same plan, with the drawings' key requirements carried over."""
+    """A dispatch slip for one operation of a draft plan in one workshop, after the
+    given slips of the same plan, with the drawings' key requirements carried over.
+    An issued plan takes no new slip: it changes only through a plan change."""
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     order, plan = _locked_plan(plan)
     _in_production(order)
     if plan.status == ProductionPlan.Status.CLOSED:
         raise InvalidMove(_("The plan is closed: no slip can be added to it."))
+    if plan.status == ProductionPlan.Status.ISSUED:
+        # Once issued, the plan's work changes only through a plan change form
+        # (计划更改单), approved by the production manager.
+        raise InvalidMove(
+            _(
+                "Plan %(plan)s is issued: no slip is added to it any more; it changes "
+                "only through a plan change form (计划更改单)."
+            )
+            % {"plan": plan.number}
+        )
     errors: dict[str, list] = {}
     if workshop is None or workshop.kind != "workshop":
         errors["workshop"] = [_("Choose a workshop or line.")]

@@ -303,7 +303,9 @@ def plan_detail(request, number):
             "late_finish": selectors.finish_warning(plan, plan.production_due),
             "can_manage": can_manage and open_plan and in_production,
             "slip_form": SlipForm(plan=plan, initial=_slip_initial(plan))
-            if can_manage and open_plan and in_production
+            if can_manage
+            and in_production
+            and plan.status == ProductionPlan.Status.DRAFT
             else None,
             "reason_form": ReasonForm(),
             "can_receive": may(request.user, "production.receive_plan", plan)

@@ -381,3 +381,28 @@ def test_the_list_filters_by_status_and_plan(users):
     for username in ("sales1", "lead_cutting"):
         response = signed_in(users[username]).get("/production/plan-changes/")
         assert response.status_code == 403, username
+
+
+def test_an_issued_plan_takes_no_new_slip_outside_a_plan_change(users):
+    # given an issued plan
+    order = walk(users, "plan_issued")
+    plan = plan_of(order)
+    planner = signed_in(users["planner"])
+    # the plan page offers no slip form, only the plan change
+    page = planner.get(plan.get_absolute_url()).content.decode()
+    assert 'data-test="add-slip"' not in page and 'data-test="raise-change"' in page
+    # and a slip posted anyway is refused, nothing saved
+    from accounts.models import Department
+
+    before = world()
+    response = planner.post(
+        f"/production/plans/{plan.number}/slips/new/",
+        {
+            "workshop": Department.objects.get(code="line").pk,
+            "operation": "welding",
+            "quantity": "100",
+            "due_date": (timezone.localdate() + timedelta(8)).isoformat(),
+        },
+    )
+    assert "只能通过计划更改单更改" in messages_of(response)
+    assert world() == before
