@@ -96,6 +96,17 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("production.manage_plans", "production.approve_plan_changes"),
     ),
     NavItem(
+        "board",
+        _("Plan board"),
+        "production:board",
+        "fa-table-cells",
+        (
+            "production.manage_plans",
+            "production.view_plans",
+            "production.report_slips",
+        ),
+    ),
+    NavItem(
         "materials",
         _("Materials"),
         "production:materials_list",

@@ -13,6 +13,7 @@ from .calendar_library import LIBRARY, library_days, library_years
 from .departments import DEPARTMENTS
 from .models import CalendarDay, CalendarSource, CalendarYear, WorkingWeek
 from .roles import ROLES
+from .signals import departments_synced
 from .workdays import CALENDAR
 
 
@@ -48,6 +49,7 @@ def departments_sync() -> dict:
             department.kind, department.sort_order = spec.kind, position
             department.save(update_fields=["kind", "sort_order"])
         result[spec.code] = department
+    departments_synced.send(sender=departments_sync, departments=result)
     return result
 
 

@@ -10,7 +10,12 @@ class ProductionConfig(AppConfig):
     verbose_name = _("Production")
 
     def ready(self):
+        from accounts.signals import departments_synced
+
         from . import permissions  # noqa: F401 (declares its rules)
+        from .capacity import on_departments_synced
         from .walk import register
+
+        departments_synced.connect(on_departments_synced, dispatch_uid="capacity")
 
         register()

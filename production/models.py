@@ -33,6 +33,47 @@ DISTRIBUTION: tuple[tuple[str, int], ...] = (
 DISTRIBUTED_TO = tuple(code for code, _copies in DISTRIBUTION)
 
 
+class WorkshopCapacity(models.Model):
+    """车间产能: how much a workshop or line makes in one working day, in its own
+    unit (pieces for the cutting shop and the lines, jobs for maintenance). The plan
+    board, the shop-floor screen and the contract review sheet weigh the planned
+    load of each working day against it (production.load). Kept by the admin; a
+    workshop without one shows its load with nothing to weigh it against."""
+
+    class Unit(models.TextChoices):
+        PIECES = "pcs", pgettext_lazy("capacity unit", "pieces")
+        JOBS = "jobs", pgettext_lazy("capacity unit", "jobs")
+        KG = "kg", pgettext_lazy("capacity unit", "kg")
+
+    department = models.OneToOneField(
+        "accounts.Department",
+        verbose_name=_("workshop / line"),
+        on_delete=models.CASCADE,
+        related_name="capacity",
+        limit_choices_to={"kind": "workshop"},
+    )
+    daily_capacity = models.PositiveIntegerField(
+        _("daily capacity"), validators=[MinValueValidator(1)]
+    )
+    unit = models.CharField(
+        _("unit"), max_length=8, choices=Unit.choices, default=Unit.PIECES
+    )
+
+    class Meta:
+        verbose_name = _("workshop capacity (车间产能)")
+        verbose_name_plural = _("workshop capacities")
+        ordering = ["department__sort_order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(daily_capacity__gt=0),
+                name="capacity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.daily_capacity} {self.get_unit_display()}"
+
+
 class MaterialRequirement(models.Model):
     """备料: what the order's production needs from purchasing and how far it is.
     One per order, opened when the contract review concludes (with the date purchasing
@@ -346,7 +387,13 @@ class DispatchSlip(models.Model):
         verbose_name = _("dispatch slip (派工单)")
         verbose_name_plural = _("dispatch slips")
         ordering = ["due_date", "number"]
-        indexes = [models.Index(fields=["workshop", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["workshop", "status", "due_date"]),
+            # a workshop's finished slips, newest first, page after page
+            models.Index(
+                fields=["workshop", "due_date", "number"], name="slip_workshop_due"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity__gt=0), name="slip_quantity_positive"
@@ -417,6 +464,15 @@ class DispatchSlip(models.Model):
         """Open past its date: a later date agreed through a plan change does not
         erase the lateness against the one first committed."""
         return self.is_open and self.late_from < timezone.localdate()
+
+
+def late_on(today, prefix: str = "") -> models.Q:
+    """The slips late on `today` (DispatchSlip.is_late in a query): past their date
+    or the one first committed — a plan change to a later date does not excuse
+    them. `prefix` reaches the slip from another model ("dispatch_slips__")."""
+    return models.Q(**{f"{prefix}due_date__lt": today}) | models.Q(
+        **{f"{prefix}committed_due_date__lt": today}
+    )
 
 
 class SlipReport(models.Model):

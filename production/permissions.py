@@ -52,6 +52,14 @@ def salesperson_of_change(user, change) -> bool:
     return change.plan.order.salesperson_id == user.pk
 
 
+@rules.predicate
+def own_department(user, workshop) -> bool:
+    """The workshop is the user's own department (车间主任's own shop)."""
+    if workshop is None:
+        return True
+    return user.department_id is not None and workshop.pk == user.department_id
+
+
 manages = holds("production.manage_plans")
 approves_changes = holds("production.approve_plan_changes")
 reads_all = holds("production.view_plans") | manages
@@ -86,6 +94,13 @@ RULES = {
     "production.view_plan_change": reads_all
     | approves_changes
     | (holds("orders.enter_order") & salesperson_of_change),
+    # The plan board (计划看板): readers see every workshop, a lead their own.
+    "production.view_board": reads_all | reports,
+    # obj: a workshop (Department). Its shop-floor screen (车间看板) on the wall TV:
+    # production's readers (planner, production manager, GM, QC, technical) for any
+    # workshop; a lead for their own only — another workshop's screen does not
+    # exist for them (404).
+    "production.view_screen": reads_all | (reports & own_department),
     "production.handle_anomaly": holds("production.handle_anomalies"),
     "production.manage_materials": holds("production.manage_materials"),
     "production.view_materials": holds("production.manage_materials") | reads_all,

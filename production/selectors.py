@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Least, TruncWeek
@@ -73,14 +74,19 @@ def _unfinished_predecessors():
 def slip_list(*, user, show: str = "open") -> QuerySet[DispatchSlip]:
     """The slips a person works from, most urgent first: the started ones and those
     that may start before the ones still waiting for an earlier operation, each by
-    its due date."""
+    its due date. Finished slips, the newest first (read down the workshop's
+    due-date index, however many years of them there are)."""
     slips = slips_visible_to(user).select_related(
         "plan__order__customer", "workshop", "started_by"
     )
+    if show == "finished":
+        return (
+            slips.exclude(status__in=OPEN_SLIP)
+            .annotate(blocked=Value(False))
+            .order_by("-due_date", "-number")
+        )
     if show == "open":
         slips = slips.filter(status__in=OPEN_SLIP)
-    elif show == "finished":
-        slips = slips.exclude(status__in=OPEN_SLIP)
     return slips.annotate(
         blocked=Exists(_unfinished_predecessors()),
     ).order_by("blocked", "due_date", "number")

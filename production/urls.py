@@ -1,10 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import board_views, views
 
 app_name = "production"
 
 urlpatterns = [
+    path("board/", board_views.plan_board, name="board"),
+    path(
+        "workshops/<slug:code>/screen/",
+        board_views.workshop_screen,
+        name="screen",
+    ),
+    path(
+        "workshops/<slug:code>/screen/live/",
+        board_views.workshop_screen_live,
+        name="screen_live",
+    ),
     path("materials/", views.materials_list, name="materials_list"),
     path("orders/<str:number>/materials/", views.materials, name="materials"),
     path("orders/<str:number>/plans/new/", views.plan_create, name="plan_create"),

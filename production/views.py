@@ -23,7 +23,7 @@ from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
 from orders.models import Order
 from orders.views.common import run
 
-from . import qr, selectors, services
+from . import load, qr, selectors, services
 from .forms import (
     DecideForm,
     HandleForm,
@@ -283,6 +283,28 @@ def _warn_if_late(request, plan) -> None:
         )
 
 
+def _warn_if_overloaded(request, overloads) -> None:
+    """A warning, not a refusal: the planner may know the workshop will work
+    overtime; the board shows the day in red until it is not."""
+    if not overloads:
+        return
+    days = "；".join(
+        _("%(workshop)s %(day)s: %(load)s %(unit)s planned, capacity %(capacity)s")
+        % {
+            "workshop": o.workshop.name,
+            "day": o.day.day.isoformat(),
+            "load": o.day.load,
+            "unit": o.unit,
+            "capacity": o.day.capacity,
+        }
+        for o in overloads[:5]
+    )
+    messages.warning(
+        request,
+        _("Over a workshop's daily capacity: %(days)s.") % {"days": days},
+    )
+
+
 @require_GET
 def plan_detail(request, number):
     require(request.user, "production.view_plan")
@@ -382,6 +404,7 @@ def slip_create(request, number):
                 request,
                 _("Dispatch slip %(slip)s added.") % {"slip": slip.number},
             )
+            _warn_if_overloaded(request, load.plan_overloads(plan, only=[slip]))
     else:
         messages.error(request, _form_errors(form))
     return redirect(plan.get_absolute_url() + "#slips")
@@ -400,6 +423,7 @@ def plan_issue(request, number):
         messages.error(request, _refusal_text(exc))
     else:
         messages.success(request, _("Plan issued."))
+        _warn_if_overloaded(request, load.plan_overloads(plan))
     return redirect(plan)
 
 

@@ -25,6 +25,7 @@ from orders.stages import Stage
 
 from . import selectors
 from .events import APP, register_event_types
+from .load import workshop_loads
 from .models import DispatchSlip, MaterialRequirement, ProductionPlan
 from .queues import register_all as register_queues
 from .services import MOVE, materials_open, production_refusal
@@ -78,7 +79,7 @@ def _order_panel(order, user):
 def _review_panel(order, user):
     if order.stage != Stage.REVIEW:
         return None
-    return {"load": selectors.production_load()}
+    return {"load": selectors.production_load(), "strip": workshop_loads()}
 
 
 # --- due items ----------------------------------------------------------------------------

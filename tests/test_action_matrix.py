@@ -550,6 +550,11 @@ READ_ONLY = {
     "production:plan_changes",
     "production:plan_change",
     "production:plan_change_print",
+    # the plan board and the shop-floor screen with its polled partial
+    # (tests/production/test_board.py)
+    "production:board",
+    "production:screen",
+    "production:screen_live",
 }
 EXEMPT = {
     # the user's own session and language (tests/test_browser_signin.py, lockout)

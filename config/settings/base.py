@@ -240,3 +240,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 3500
 # A dispatch slip takes good + scrapped pieces up to its quantity plus this percentage
 # (over-production tolerance, 超产允差).
 PRODUCTION_OVERRUN_PERCENT = env.int("PRODUCTION_OVERRUN_PERCENT", default=5)
+# The workshop load (production.load): how many working days ahead the plan board and
+# the review sheet show; how many slips per workshop the plan board lists before its
+# "more" link; how often the shop-floor screen (车间看板) refreshes itself.
+PRODUCTION_LOAD_DAYS = env.int("PRODUCTION_LOAD_DAYS", default=15)
+PRODUCTION_BOARD_ROWS = env.int("PRODUCTION_BOARD_ROWS", default=10)
+PRODUCTION_SCREEN_POLL_SECONDS = env.int("PRODUCTION_SCREEN_POLL_SECONDS", default=30)

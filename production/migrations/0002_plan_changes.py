@@ -16,7 +16,7 @@ def commit_the_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('production', '0001_initial'),
+        ('production', '0003_merge'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

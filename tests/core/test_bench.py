@@ -101,3 +101,24 @@ def test_write_saves_the_run_and_regenerates_the_document(
     text = (tmp_path / "benchmarks.md").read_text()
     assert "## Before and after, 1k" in text
     assert "| `workbench.sales` |" in text.split("## Before and after, 1k")[1]
+
+
+def test_the_shop_floor_figures(seeded, db):
+    lines = {x["name"]: x for x in bench("slips", "slip_report", "plans")}
+    assert set(lines) == {
+        "slips.lead.p1",
+        "slips.lead.finished.deep",
+        "slip_report.screen",
+        "slip_report.post",
+        "plans.planner.p1",
+    }
+    for line in lines.values():
+        assert line.keys() >= KEYS
+        assert "error" not in line, line.get("error")
+        assert line["queries"] > 0 and line["bytes"] > 0
+    # the lead reads the own workshop's slips; the report screen is a phone's page
+    assert lines["slips.lead.p1"]["user"].startswith("workshop_lead")
+    assert lines["slip_report.screen"]["bytes"] < 60_000
+    # a report posted through htmx is answered with the slip card alone
+    assert lines["slip_report.post"]["writes"] > 0
+    assert lines["slip_report.post"]["bytes"] < lines["slip_report.screen"]["bytes"]

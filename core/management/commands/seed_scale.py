@@ -17,6 +17,7 @@ from core.scale import ScaleContext
 SEEDERS = (
     "accounts.scale.seed_scale_users",
     "orders.scale.seed_scale_orders",
+    "production.scale.seed_scale_production",
 )
 
 
@@ -27,7 +28,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--orders", type=int, required=True, help="how many")
+        parser.add_argument("--orders", type=int, default=0, help="how many")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="APP",
+            help="run only this app's seeder (repeatable), e.g. --only production "
+            "over orders seeded earlier",
+        )
         parser.add_argument(
             "--seed", type=int, default=11, help="random seed (same seed, same data)"
         )
@@ -43,7 +52,7 @@ class Command(BaseCommand):
             help="add to a database that already holds orders",
         )
 
-    def handle(self, *args, orders, seed, batch, force, append, **options):
+    def handle(self, *args, orders, seed, batch, force, append, only, **options):
         from orders.models import Order
 
         if not settings.DEBUG and not force:
@@ -51,10 +60,13 @@ class Command(BaseCommand):
                 "DEBUG is off: refusing to write scale data. Use --force if you mean "
                 "it (a database of its own, never a real company's)."
             )
-        if orders < 1 or batch < 1:
+        seeders = [p for p in SEEDERS if not only or p.split(".")[0] in only]
+        if not seeders:
+            raise CommandError(f"No seeder for {', '.join(only)}.")
+        if batch < 1 or (orders < 1 and not only):
             raise CommandError("--orders and --batch must be at least 1.")
         call_command("migrate", verbosity=0, interactive=False)
-        if Order.objects.exists() and not append:
+        if Order.objects.exists() and not append and not only:
             raise CommandError(
                 "This database already holds orders: refusing to mix scale data into "
                 "them. Use a database of its own, or --append if you mean it."
@@ -72,7 +84,7 @@ class Command(BaseCommand):
             out=self.stdout.write,
         )
         started = time.monotonic()
-        for path in SEEDERS:
+        for path in seeders:
             step = time.monotonic()
             self.stdout.write(f"{path} …")
             import_string(path)(ctx)
@@ -87,9 +99,11 @@ class Command(BaseCommand):
         total = time.monotonic() - started
         for label, count in sorted(ctx.counts.items()):
             self.stdout.write(f"  {label:<28} {count:>12,}")
-        self.stdout.write(
-            self.style.SUCCESS(
+        if orders:
+            done = (
                 f"Seeded {orders:,} orders in {total:.1f} s "
                 f"({orders / max(total, 1e-9):,.0f} orders/s)."
             )
-        )
+        else:
+            done = f"Seeded {', '.join(only)} in {total:.1f} s."
+        self.stdout.write(self.style.SUCCESS(done))
