@@ -89,6 +89,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
+        "plan_changes",
+        _("Plan changes"),
+        "production:plan_changes",
+        "fa-pen-to-square",
+        ("production.manage_plans", "production.approve_plan_changes"),
+    ),
+    NavItem(
         "board",
         _("Plan board"),
         "production:board",

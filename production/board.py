@@ -19,7 +19,7 @@ from core.pagination import BoundedPaginator
 
 from .filters import BoardFilter
 from .load import WorkshopLoad, workshop_loads
-from .models import DispatchSlip, ProductionPlan, SlipReport
+from .models import DispatchSlip, ProductionPlan, SlipReport, late_on
 from .selectors import OPEN_SLIP, plan_list, reads_all, slips_visible_to
 
 BOARD_PAGE_SIZE = 25
@@ -109,7 +109,7 @@ def board(*, user, filters=None, page_number=None) -> Board:
         row["workshop_id"]: row
         for row in slips.order_by()
         .values("workshop_id")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+        .annotate(n=Count("id"), late=Count("id", filter=late_on(today)))
     }
     anomalies = dict(
         SlipReport.objects.filter(
@@ -245,7 +245,7 @@ def screen(*, workshop: Department) -> Screen:
         plan__status=ProductionPlan.Status.ISSUED,
     ).filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
     stats = base.order_by().aggregate(
-        n=Count("id"), late=Count("id", filter=Q(due_date__lt=today))
+        n=Count("id"), late=Count("id", filter=late_on(today))
     )
     slips = list(
         base.select_related("plan__order")

@@ -23,6 +23,9 @@ SLIP_DONE = "slip_done"
 SLIP_CLOSED = "slip_closed"
 ANOMALY = "slip_anomaly"
 ANOMALY_HANDLED = "anomaly_handled"
+PLAN_CHANGE_RAISED = "plan_change_raised"
+PLAN_CHANGED = "plan_changed"
+PLAN_CHANGE_REJECTED = "plan_change_rejected"
 # The first version's "planner reports production complete": no longer written (the
 # last finished slip moves the order), still read in the history of older orders.
 REPORTED = "production_reported"
@@ -101,6 +104,36 @@ def _finished_by_slip(p) -> str:
     }
 
 
+def _field(code: str):
+    from .models import PlanChangeItem
+
+    return dict(PlanChangeItem.Field.choices).get(code, code)
+
+
+def _value(field: str, value: str) -> str:
+    if not value:
+        return "-"
+    return str(_operation(value)) if field == "operation" else value
+
+
+def changes_text(changes) -> str:
+    """A plan change's lines in words: "plan quantity 1000 → 800; PG-… finish by
+    2026-12-01 → 2026-12-05" (the stored codes read in the reader's language)."""
+    return "；".join(
+        f"{c.get('target') or _('plan')} {_field(c.get('field', ''))} "
+        f"{_value(c.get('field', ''), c.get('old', ''))} → "
+        f"{_value(c.get('field', ''), c.get('new', ''))}"
+        for c in changes or ()
+    )
+
+
+def _plan_change(p) -> str:
+    text = f"{p.get('change', '')} · {p.get('plan', '')}"
+    if p.get("changes"):
+        text += "：" + changes_text(p["changes"])
+    return text
+
+
 TYPES = (
     (MATERIALS_RECORDED, _("recorded the materials (备料)"), _materials, None),
     (PLAN_CREATED, _("made a production plan"), _plan, None),
@@ -130,6 +163,24 @@ TYPES = (
     (ANOMALY, _("reported an anomaly"), _anomaly, _("anomaly note")),
     (ANOMALY_HANDLED, _("handled the anomaly"), _anomaly, _("how it was handled")),
     (REPORTED, _("reported production complete"), _note, _("notes")),
+    (
+        PLAN_CHANGE_RAISED,
+        _("raised a plan change (计划更改单)"),
+        _plan_change,
+        _("why the plan changes"),
+    ),
+    (
+        PLAN_CHANGED,
+        _("approved and applied the plan change"),
+        _plan_change,
+        _("why the plan changes"),
+    ),
+    (
+        PLAN_CHANGE_REJECTED,
+        _("rejected the plan change"),
+        _plan_change,
+        _("why it was rejected"),
+    ),
 )
 
 

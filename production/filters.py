@@ -1,9 +1,12 @@
 """The shop floor's list filters (django-filter): the plan board (by workshop, by order,
-by due date, late only) and the slip, plan and materials lists (by order, by date or
-status, beside the tabs each list keeps)."""
+by due date, late only), the slip, plan and materials lists (by order, by date or
+status, beside the tabs each list keeps) and the plan changes (by number, status,
+date)."""
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Department
 from core.filters import YesNoAllWidget
 
-from .models import DispatchSlip, MaterialRequirement, ProductionPlan
+from .models import DispatchSlip, MaterialRequirement, PlanChange, ProductionPlan
 
 
 class BoardFilter(django_filters.FilterSet):
@@ -51,12 +54,17 @@ class BoardFilter(django_filters.FilterSet):
             self.form.fields["workshop"].queryset = workshops
 
     def filter_late(self, queryset, name, value):
+        if value is None:
+            return queryset
         today = timezone.localdate()
+        # Late after the earlier of the slip's date and the one first committed (a
+        # plan change to a later date does not excuse it): DispatchSlip.late_from.
+        queryset = queryset.annotate(
+            late_since=Least("due_date", Coalesce("committed_due_date", "due_date"))
+        )
         if value is True:
-            return queryset.filter(due_date__lt=today)
-        if value is False:
-            return queryset.filter(due_date__gte=today)
-        return queryset
+            return queryset.filter(late_since__lt=today)
+        return queryset.filter(late_since__gte=today)
 
 
 class _Keep(django_filters.CharFilter):
@@ -120,3 +128,40 @@ class MaterialsFilter(django_filters.FilterSet):
     class Meta:
         model = MaterialRequirement
         fields = ["show", "order", "status"]
+
+
+class PlanChangeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("change, plan or order number"),
+                "type": "search",
+            }
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("change status"), choices=PlanChange.Status.choices
+    )
+    plan = django_filters.CharFilter(
+        field_name="plan__number", widget=forms.HiddenInput
+    )
+    raised_at = django_filters.DateFromToRangeFilter(
+        label=_("raised on"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = PlanChange
+        fields = ["q", "status", "plan", "raised_at"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:64]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(plan__number__icontains=value)
+            | Q(plan__order__number__icontains=value)
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department
 from orders.models import Product
+from orders.money import plain
 from orders.submissions import new_form_token
 
 from .models import DispatchSlip, MaterialRequirement, SlipReport
@@ -226,3 +227,137 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("token", new_form_token())
+
+
+class VersionMixin(forms.Form):
+    """The version of the record the page showed: missing or junk means the page
+    cannot prove what it showed, and nothing is done."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+    def clean(self):
+        cleaned = super().clean()
+        for error in self.errors.pop("version", []):
+            self.add_error(None, error)
+        return cleaned
+
+
+class PlanChangeForm(VersionMixin, TokenMixin, forms.Form):
+    """计划更改单: the plan's model, quantity and dates and each open slip's
+    operation, quantity and dates, prefilled with today's values; the planner
+    edits what changes and says why. The service keeps only what differs."""
+
+    reason = forms.CharField(
+        label=_("why the plan changes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    plan_model_code = forms.CharField(label=_("model"), max_length=64)
+    plan_quantity = forms.DecimalField(
+        label=_("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"min_value": NOT_NEGATIVE},
+    )
+    plan_planned_start = forms.DateField(label=_("planned start"), widget=DATE)
+    plan_planned_finish = forms.DateField(label=_("planned completion"), widget=DATE)
+
+    PLAN_INPUTS = (
+        "plan_model_code",
+        "plan_quantity",
+        "plan_planned_start",
+        "plan_planned_finish",
+    )
+
+    def __init__(self, *args, plan, slips, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slips = list(slips)
+        if not self.is_bound:
+            self.initial.update(
+                version=plan.version,
+                plan_model_code=plan.model_code,
+                plan_quantity=plain(plan.quantity),
+                plan_planned_start=plan.planned_start,
+                plan_planned_finish=plan.planned_finish,
+            )
+        for slip in self.slips:
+            prefix = f"slip_{slip.pk}_"
+            self.fields[prefix + "operation"] = forms.ChoiceField(
+                label=_("operation"), choices=DispatchSlip.Operation.choices
+            )
+            self.fields[prefix + "quantity"] = forms.IntegerField(
+                label=_("quantity"),
+                min_value=1,
+                max_value=10_000_000,
+                error_messages={
+                    "min_value": _("The quantity must be at least 1."),
+                    "invalid": WHOLE,
+                },
+                widget=forms.NumberInput(attrs={"min": "1"}),
+            )
+            self.fields[prefix + "start_date"] = forms.DateField(
+                label=_("start by"), widget=DATE, required=False
+            )
+            self.fields[prefix + "due_date"] = forms.DateField(
+                label=_("finish by"), widget=DATE
+            )
+            if not self.is_bound:
+                self.initial.update(
+                    {
+                        prefix + "operation": slip.operation,
+                        prefix + "quantity": slip.quantity,
+                        prefix + "start_date": slip.start_date,
+                        prefix + "due_date": slip.due_date,
+                    }
+                )
+
+    @property
+    def plan_fields(self):
+        return [self[name] for name in self.PLAN_INPUTS]
+
+    @property
+    def slip_rows(self):
+        """Each open slip with its four inputs, for the form's table."""
+        return [
+            (
+                slip,
+                [
+                    self[f"slip_{slip.pk}_{name}"]
+                    for name in ("operation", "quantity", "start_date", "due_date")
+                ],
+            )
+            for slip in self.slips
+        ]
+
+    def plan_values(self) -> dict:
+        data = self.cleaned_data
+        return {name.removeprefix("plan_"): data[name] for name in self.PLAN_INPUTS}
+
+    def slip_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            slip.pk: {
+                name: data[f"slip_{slip.pk}_{name}"]
+                for name in ("operation", "quantity", "start_date", "due_date")
+            }
+            for slip in self.slips
+        }
+
+
+class DecideForm(VersionMixin, TokenMixin, forms.Form):
+    """Approve a plan change: the page's version of it and a one-time token."""
+
+
+class RejectForm(VersionMixin, forms.Form):
+    reason = forms.CharField(
+        label=pgettext_lazy("why it was done", "reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

@@ -38,7 +38,7 @@ from django.utils import timezone
 from accounts.models import Department
 from accounts.workdays import WorkCalendar, get_calendar
 
-from .models import DispatchSlip, ProductionPlan
+from .models import DispatchSlip, ProductionPlan, late_on
 
 OPEN_SLIP = (DispatchSlip.Status.WAITING, DispatchSlip.Status.STARTED)
 
@@ -153,8 +153,8 @@ def _workshops(workshop_ids, today):
             workshop=OuterRef("pk"),
             status__in=OPEN_SLIP,
             plan__status=ProductionPlan.Status.ISSUED,
-            due_date__lt=today,
         )
+        .filter(late_on(today))
         .order_by()
         .values("workshop")
         .annotate(pieces=Sum(F("quantity") - F("good_qty")))

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.stamps import Stamp, stamp, stamp_fields
+
 USER = settings.AUTH_USER_MODEL
 
 # The plan's paper copies (分发): 质检 2 份, 技术 1 份, 下料 1 份, 维修 1 份, 生产线统计 1 份.
@@ -323,6 +325,11 @@ class DispatchSlip(models.Model):
     )
     start_date = models.DateField(_("start by"), null=True, blank=True)
     due_date = models.DateField(_("finish by"))
+    # The date first committed when the slip was made: a plan change (GS/G-SC-04)
+    # moves due_date, never this one, so how late the workshop is stays on record.
+    committed_due_date = models.DateField(
+        _("finish by (first committed)"), null=True, blank=True
+    )
     predecessors = models.ManyToManyField(
         "self",
         verbose_name=_("previous operations"),
@@ -433,8 +440,46 @@ class DispatchSlip(models.Model):
         )
 
     @property
+    def committed_due(self):
+        """The date first committed (slips made before it was kept: their date)."""
+        return self.committed_due_date or self.due_date
+
+    @property
+    def date_moved(self) -> bool:
+        """A plan change moved the slip's date away from the one first committed."""
+        return self.committed_due != self.due_date
+
+    @property
+    def late_from(self):
+        """The date the slip is late after: the one first committed, or an earlier
+        one a plan change asked for (a later one never excuses it)."""
+        return min(self.committed_due, self.due_date)
+
+    @property
+    def days_late(self) -> int:
+        """Calendar days past `late_from`: until today while the slip is open,
+        until it finished once it is."""
+        end = timezone.localdate()
+        if self.is_finished:
+            if self.done_at is None:
+                return 0
+            end = timezone.localdate(self.done_at)
+        return max((end - self.late_from).days, 0)
+
+    @property
     def is_late(self) -> bool:
-        return self.is_open and self.due_date < timezone.localdate()
+        """Open past its date: a later date agreed through a plan change does not
+        erase the lateness against the one first committed."""
+        return self.is_open and self.late_from < timezone.localdate()
+
+
+def late_on(today, prefix: str = "") -> models.Q:
+    """The slips late on `today` (DispatchSlip.is_late in a query): past their date
+    or the one first committed — a plan change to a later date does not excuse
+    them. `prefix` reaches the slip from another model ("dispatch_slips__")."""
+    return models.Q(**{f"{prefix}due_date__lt": today}) | models.Q(
+        **{f"{prefix}committed_due_date__lt": today}
+    )
 
 
 class SlipReport(models.Model):
@@ -509,3 +554,157 @@ class SlipReport(models.Model):
 
     def __str__(self):
         return f"{self.slip_id}: +{self.good}/{self.scrap}"
+
+
+class PlanChange(models.Model):
+    """计划更改单 (GS/G-SC-04): the only way a plan or its slips change once made.
+    The planner raises it (提出人) with the reason and the old → new values of the
+    plan and the slips it affects; the production manager approves it (生产部批准)
+    and it applies at once, or rejects it with the reason. Applying tells the
+    order's salesperson (通知业务部) and keeps when."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", pgettext_lazy("plan change", "awaiting approval")
+        APPLIED = "applied", pgettext_lazy("plan change", "approved and applied")
+        REJECTED = "rejected", pgettext_lazy("plan change", "rejected")
+
+    # Tag colours for the UI: orange waiting, green applied, grey rejected.
+    COLOURS = {Status.RAISED: "orange", Status.APPLIED: "green"}
+
+    number = models.CharField(_("change number"), max_length=32, unique=True)
+    plan = models.ForeignKey(
+        ProductionPlan,
+        verbose_name=_("production plan"),
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    reason = models.TextField(_("why the plan changes"))
+    status = models.CharField(
+        _("change status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.RAISED,
+    )
+    raised_by = models.ForeignKey(
+        USER, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    approved_by, approved_on_behalf_of, approved_at = stamp_fields(
+        _("approved by production"), _("approved at")
+    )
+    rejected_by = models.ForeignKey(
+        USER,
+        verbose_name=_("rejected by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejected_reason = models.TextField(_("why it was rejected"), blank=True)
+    notified_to = models.ForeignKey(
+        USER,
+        verbose_name=_("sales notified"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notified_at = models.DateTimeField(_("sales notified at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("plan change (计划更改单)")
+        verbose_name_plural = _("plan changes")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["status", "raised_at"])]
+        permissions = [
+            ("approve_plan_changes", _("Can approve plan changes (生产部批准)")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("production:plan_change", kwargs={"number": self.number})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.RAISED
+
+    @property
+    def status_colour(self) -> str:
+        return self.COLOURS.get(self.status, "grey")
+
+    @property
+    def approval_stamp(self) -> Stamp:
+        return stamp(self, "approved_")
+
+
+class PlanChangeItem(models.Model):
+    """One line of 更改内容: a field of the plan (slip empty) or of one of its slips,
+    its value before and the value asked for, kept as text in the stored form
+    (ISO dates, plain quantities, operation codes)."""
+
+    class Field(models.TextChoices):
+        QUANTITY = "quantity", pgettext_lazy("plan change field", "quantity")
+        MODEL = "model_code", pgettext_lazy("plan change field", "model")
+        PLANNED_START = "planned_start", pgettext_lazy("plan change field", "start")
+        PLANNED_FINISH = (
+            "planned_finish",
+            pgettext_lazy("plan change field", "completion"),
+        )
+        OPERATION = "operation", pgettext_lazy("plan change field", "operation")
+        START_DATE = "start_date", pgettext_lazy("plan change field", "start by")
+        DUE_DATE = "due_date", pgettext_lazy("plan change field", "finish by")
+
+    change = models.ForeignKey(
+        PlanChange,
+        verbose_name=_("plan change"),
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    slip = models.ForeignKey(
+        DispatchSlip,
+        verbose_name=_("dispatch slip"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_items",
+    )
+    field = models.CharField(_("what changes"), max_length=16, choices=Field.choices)
+    old_value = models.CharField(_("before"), max_length=64, blank=True)
+    new_value = models.CharField(_("after"), max_length=64, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("plan change line")
+        verbose_name_plural = _("plan change lines")
+        ordering = ["change", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "slip", "field"], name="plan_change_item_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.change_id} {self.field}: {self.old_value} → {self.new_value}"
+
+    @staticmethod
+    def input_name(slip_id: int | None, field: str) -> str:
+        """The change form's input for a field of the plan or of one of its slips
+        (the service names its refusals by it)."""
+        return f"plan_{field}" if slip_id is None else f"slip_{slip_id}_{field}"
+
+    def _shown(self, value: str):
+        if self.field == self.Field.OPERATION:
+            return dict(DispatchSlip.Operation.choices).get(value, value)
+        return value or "-"
+
+    @property
+    def old_shown(self):
+        return self._shown(self.old_value)
+
+    @property
+    def new_shown(self):
+        return self._shown(self.new_value)

@@ -6,7 +6,9 @@ closes plans and slips and is the only one who may allow a slip to start early; 
 workshop lead (车间主任) sees and reports on their own workshop's slips only — another
 workshop's slip does not exist for them (404); purchasing records the materials; the
 production manager, the GM, QC and the technical department read every plan and
-slip. Asked without an object, a relation holds (the view's first check).
+slip. A plan changes only through a plan change form: the planner raises it, the
+production manager approves it, the order's salesperson reads it. Asked without an
+object, a relation holds (the view's first check).
 """
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ def plan_issued(user, plan) -> bool:
 
 
 @rules.predicate
+def salesperson_of_change(user, change) -> bool:
+    """The change's order is the user's own (the salesperson it is notified to)."""
+    if change is None:
+        return True
+    return change.plan.order.salesperson_id == user.pk
+
+
+@rules.predicate
 def own_department(user, workshop) -> bool:
     """The workshop is the user's own department (车间主任's own shop)."""
     if workshop is None:
@@ -51,6 +61,7 @@ def own_department(user, workshop) -> bool:
 
 
 manages = holds("production.manage_plans")
+approves_changes = holds("production.approve_plan_changes")
 reads_all = holds("production.view_plans") | manages
 reports = holds("production.report_slips")
 
@@ -75,6 +86,14 @@ RULES = {
     # Make, issue and close plans and slips; allow an early start (only production
     # changes a plan).
     "production.manage_plan": manages,
+    # Plans and slips change only through a plan change (计划更改单, GS/G-SC-04):
+    # the planner raises it, the production manager approves or rejects it.
+    "production.raise_plan_change": manages,
+    "production.approve_plan_change": approves_changes,
+    # obj: a change. Readers of plans, and the order's salesperson it is told to.
+    "production.view_plan_change": reads_all
+    | approves_changes
+    | (holds("orders.enter_order") & salesperson_of_change),
     # The plan board (计划看板): readers see every workshop, a lead their own.
     "production.view_board": reads_all | reports,
     # obj: a workshop (Department). Its shop-floor screen (车间看板) on the wall TV:

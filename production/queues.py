@@ -18,7 +18,7 @@ plan whose workshop also has a slip reaches the lead through the slip.
 from __future__ import annotations
 
 from django.db.models import DateField, Exists, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast, Coalesce, Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from .models import (
     DISTRIBUTED_TO,
     DispatchSlip,
     MaterialRequirement,
+    PlanChange,
     PlanReceipt,
     ProductionPlan,
     SlipReport,
@@ -153,17 +154,21 @@ def _anomaly_item(report, calendar) -> QueueItem:
 
 def _late_rows(user) -> QuerySet:
     anomaly = _open_anomalies().filter(slip=OuterRef("pk"))
+    # Late against the date first committed (or an earlier one a change asked
+    # for): a plan change to a later date does not excuse it.
     return (
-        DispatchSlip.objects.filter(
+        DispatchSlip.objects.annotate(
+            due=Least("due_date", Coalesce("committed_due_date", "due_date"))
+        )
+        .filter(
             status__in=OPEN_SLIP,
             plan__status=ProductionPlan.Status.ISSUED,
             plan__order__stage=Stage.PRODUCTION,
-            due_date__lt=timezone.localdate(),
+            due__lt=timezone.localdate(),
         )
         .exclude(Exists(anomaly))
         .select_related("plan__order__customer", "workshop")
-        .annotate(due=F("due_date"))
-        .order_by("due_date", "number")
+        .order_by("due", "number")
     )
 
 
@@ -275,6 +280,32 @@ def _receive_item(plan, calendar) -> QueueItem:
     )
 
 
+# --- the production manager: plan changes to approve ----------------------------------------
+
+
+def _change_rows(user) -> QuerySet:
+    return (
+        PlanChange.objects.filter(status=PlanChange.Status.RAISED)
+        .select_related("plan__order__customer", "raised_by")
+        .annotate(due=Cast(TruncDate("raised_at"), DateField()))
+        .order_by("raised_at", "id")
+    )
+
+
+def _change_item(change, calendar) -> QueueItem:
+    return QueueItem(
+        change.plan.order,
+        _("Approve plan change %(change)s of %(plan)s (raised by %(who)s)")
+        % {
+            "change": change.number,
+            "plan": change.plan.number,
+            "who": change.raised_by,
+        },
+        change.due,
+        change.get_absolute_url(),
+    )
+
+
 def _plain(value) -> str:
     from orders.money import plain
 
@@ -282,6 +313,16 @@ def _plain(value) -> str:
 
 
 QUEUES = (
+    Queue(
+        "plan_changes",
+        gettext_lazy("Plan changes awaiting approval"),
+        _holds("production.approve_plan_changes"),
+        _change_rows,
+        _change_item,
+        lambda user: f"{reverse('production:plan_changes')}?status=raised",
+        position=89,
+        order_field="plan__order",
+    ),
     Queue(
         "materials_due",
         gettext_lazy("Materials due (备料)"),

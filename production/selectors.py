@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -17,8 +19,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, Least, TruncWeek
 from django.utils import timezone
 
 from accounts.permissions import has_role_perm
@@ -29,6 +32,8 @@ from .events import REPORTED
 from .models import (
     DispatchSlip,
     MaterialRequirement,
+    PlanChange,
+    PlanChangeItem,
     PlanReceipt,
     ProductionPlan,
     SlipReport,
@@ -87,6 +92,18 @@ def slip_list(*, user, show: str = "open") -> QuerySet[DispatchSlip]:
     ).order_by("blocked", "due_date", "number")
 
 
+def late_slips(*, user) -> QuerySet[DispatchSlip]:
+    """The open slips past their date or the one first committed (a plan change
+    that moved the date later does not take a slip off this list)."""
+    return (
+        slip_list(user=user, show="open")
+        .annotate(
+            late_since=Least("due_date", Coalesce("committed_due_date", "due_date"))
+        )
+        .filter(late_since__lt=timezone.localdate())
+    )
+
+
 def slip_for_page(*, user, number: str) -> DispatchSlip:
     """The slip's report screen: the slip with its plan and order, its previous
     operations with who answers for them, and its newest reports."""
@@ -142,6 +159,68 @@ def plan_list(*, user, show: str = "open") -> QuerySet[ProductionPlan]:
         slip_count=Count("slips", distinct=True),
         open_slips=Count("slips", filter=Q(slips__status__in=OPEN_SLIP), distinct=True),
     ).order_by("planned_finish", "number")
+
+
+# --- plan changes (计划更改单) -----------------------------------------------------------
+
+
+def plan_changes_visible_to(user) -> QuerySet[PlanChange]:
+    """Every plan change for the readers of plans and the production manager who
+    approves them; none for anyone else (a salesperson opens their order's change
+    from the notice, one by one)."""
+    if reads_all(user) or has_role_perm(user, "production.approve_plan_changes"):
+        return PlanChange.objects.all()
+    return PlanChange.objects.none()
+
+
+def plan_change_list(*, user, filters=None) -> tuple[QuerySet[PlanChange], object]:
+    """The plan changes the user may read, filtered, those waiting first."""
+    from .filters import PlanChangeFilter
+
+    rows = plan_changes_visible_to(user).select_related(
+        "plan__order__customer", "raised_by", "approved_by", "rejected_by"
+    )
+    filterset = PlanChangeFilter(filters or None, queryset=rows)
+    waiting_first = Case(
+        When(status=PlanChange.Status.RAISED, then=0),
+        default=1,
+        output_field=IntegerField(),
+    )
+    return filterset.qs.order_by(waiting_first, "-raised_at", "-id"), filterset
+
+
+def plan_change_for_page(*, number: str) -> PlanChange:
+    """A plan change with its plan and order, who raised, approved or rejected it
+    and whom it was told to, and its lines with their slips."""
+    return (
+        PlanChange.objects.select_related(
+            "plan__order__customer",
+            "plan__order__salesperson",
+            "raised_by",
+            "approved_by",
+            "approved_on_behalf_of",
+            "rejected_by",
+            "notified_to",
+        )
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=PlanChangeItem.objects.select_related(
+                    "slip__workshop"
+                ).order_by("position", "id"),
+            )
+        )
+        .get(number=number)
+    )
+
+
+def open_slips_of(plan: ProductionPlan) -> list[DispatchSlip]:
+    """The plan's slips a change may still alter (not finished, not closed)."""
+    return list(
+        DispatchSlip.objects.filter(plan=plan, status__in=OPEN_SLIP)
+        .select_related("workshop")
+        .order_by("number")
+    )
 
 
 def plan_for_page(*, number: str, queryset=None) -> ProductionPlan:

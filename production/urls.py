@@ -26,6 +26,28 @@ urlpatterns = [
     path("plans/<str:number>/issue/", views.plan_issue, name="plan_issue"),
     path("plans/<str:number>/close/", views.plan_close, name="plan_close"),
     path("plans/<str:number>/receive/", views.plan_receive, name="plan_receive"),
+    path(
+        "plans/<str:number>/changes/new/",
+        views.plan_change_create,
+        name="plan_change_create",
+    ),
+    path("plan-changes/", views.plan_change_list, name="plan_changes"),
+    path("plan-changes/<str:number>/", views.plan_change_detail, name="plan_change"),
+    path(
+        "plan-changes/<str:number>/approve/",
+        views.plan_change_approve,
+        name="plan_change_approve",
+    ),
+    path(
+        "plan-changes/<str:number>/reject/",
+        views.plan_change_reject,
+        name="plan_change_reject",
+    ),
+    path(
+        "plan-changes/<str:number>/print/",
+        views.plan_change_print,
+        name="plan_change_print",
+    ),
     path("slips/", views.slip_list, name="slips"),
     path("slips/<str:number>/", views.slip_detail, name="slip"),
     path("slips/<str:number>/print/", views.slip_print, name="slip_print"),

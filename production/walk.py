@@ -95,7 +95,9 @@ def _slip_item(slip) -> registry.DueItem:
             "workshop": slip.workshop.name,
             "operation": slip.get_operation_display(),
         },
-        due_date=slip.due_date,
+        # the date first committed (or an earlier one): a plan change does not erase
+        # the lateness
+        due_date=slip.late_from,
         department_id=slip.workshop_id,
         done_at=slip.done_at,
         stage=Stage.PRODUCTION,

@@ -45,6 +45,7 @@ from orders.models import (
 from production.models import (
     DispatchSlip,
     MaterialRequirement,
+    PlanChange,
     PlanReceipt,
     ProductionPlan,
     SlipReport,
@@ -477,6 +478,32 @@ ACTIONS: dict[str, Action] = {
         ),
         "the planner and the production manager hear of anomalies",
     ),
+    "production:plan_change_create": Action(
+        "plan_issued",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/changes/new/",
+            _plan_change_form(o),
+        ),
+        "only the planner changes a plan (计划更改单)",
+    ),
+    "production:plan_change_approve": Action(
+        "plan_change_raised",
+        frozenset({"prodmgr"}),
+        lambda o, u: (
+            f"/production/plan-changes/{_plan_change(o).number}/approve/",
+            {"version": str(_plan_change(o).version), "form_token": ""},
+        ),
+        "生产部批准: the production manager",
+    ),
+    "production:plan_change_reject": Action(
+        "plan_change_raised",
+        frozenset({"prodmgr"}),
+        lambda o, u: (
+            f"/production/plan-changes/{_plan_change(o).number}/reject/",
+            {"version": str(_plan_change(o).version), "reason": "交期不能再推"},
+        ),
+    ),
     "orders:delegations:revoke": Action(
         "draft",
         frozenset({"gm"}),
@@ -520,6 +547,9 @@ READ_ONLY = {
     "production:slips",
     "production:slip",
     "production:slip_print",
+    "production:plan_changes",
+    "production:plan_change",
+    "production:plan_change_print",
     # the plan board and the shop-floor screen with its polled partial
     # (tests/production/test_board.py)
     "production:board",
@@ -551,6 +581,38 @@ def _gm_delegation(users):
             "reason": "出差",
         },
     )[0]
+
+
+def _plan_change(order):
+    return PlanChange.objects.filter(plan__order=order).latest("id")
+
+
+def _plan_change_form(order, **changes) -> dict:
+    """The plan change form as the planner posts it: every value as shown, the
+    line's slip moved three days later and cut to 900 (or `changes`)."""
+    plan = plan_of(order)
+    data = {
+        "form_token": "",
+        "version": str(plan.version),
+        "reason": "客户要求分批交货",
+        "plan_model_code": plan.model_code,
+        "plan_quantity": str(plan.quantity),
+        "plan_planned_start": plan.planned_start.isoformat(),
+        "plan_planned_finish": plan.planned_finish.isoformat(),
+    }
+    for slip in plan.slips.filter(status__in=["waiting", "started"]):
+        prefix = f"slip_{slip.pk}_"
+        data[prefix + "operation"] = slip.operation
+        data[prefix + "quantity"] = str(slip.quantity)
+        data[prefix + "start_date"] = (
+            slip.start_date.isoformat() if slip.start_date else ""
+        )
+        data[prefix + "due_date"] = slip.due_date.isoformat()
+        if slip.workshop.code == "line":
+            data[prefix + "quantity"] = "900"
+            data[prefix + "due_date"] = (slip.due_date + timedelta(3)).isoformat()
+    data.update(changes)
+    return data
 
 
 def _anomaly(order):
@@ -597,6 +659,7 @@ MODELS = (
     DispatchSlip,
     SlipReport,
     PlanReceipt,
+    PlanChange,
 )
 
 
@@ -632,6 +695,17 @@ def world() -> tuple:
             )
         ),
         tuple(SlipReport.objects.order_by("pk").values_list("pk", "handled_at")),
+        tuple(
+            DispatchSlip.objects.order_by("pk").values_list(
+                "pk", "quantity", "due_date", "committed_due_date"
+            )
+        ),
+        tuple(
+            ProductionPlan.objects.order_by("pk").values_list(
+                "pk", "quantity", "planned_finish", "version"
+            )
+        ),
+        tuple(PlanChange.objects.order_by("pk").values_list("pk", "status")),
     )
     return counts, orders, rows, quotes, changes, drawings, delegations, production
 

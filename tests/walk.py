@@ -42,6 +42,8 @@ SITUATIONS = (
     "plan_issued",
     "slip_started",
     "slip_anomaly",
+    # a plan change (GS/G-SC-04) of the issued plan awaiting the production manager
+    "plan_change_raised",
     "change_pending",
     "change_awaiting_gm",
 )
@@ -194,6 +196,7 @@ PRODUCTION_SITUATIONS = (
     "plan_issued",
     "slip_started",
     "slip_anomaly",
+    "plan_change_raised",
 )
 
 
@@ -258,6 +261,19 @@ def production_walk(users: dict, order, situation: str):
         return order
     production.plan_issue(actor=planner, plan=plan)
     if situation == "plan_issued":
+        order.refresh_from_db()
+        return order
+    if situation == "plan_change_raised":
+        line = plan.slips.get(workshop=workshops["line"])
+        production.plan_change_raise(
+            actor=planner,
+            plan=plan,
+            reason="客户要求分批交货",
+            plan_values={},
+            slip_values={
+                line.pk: {"quantity": 900, "due_date": line.due_date + timedelta(3)}
+            },
+        )
         order.refresh_from_db()
         return order
     production.slip_start(actor=users["lead_cutting"], slip=cutting)
