@@ -72,6 +72,8 @@ def test_an_order_past_production_has_every_slip_done_and_reported(scale):
         assert slip.good_qty == slip.quantity == slip.g, slip.number
         assert slip.scrap_qty == slip.s
         assert slip.started_by_id and slip.done_at and slip.started_at <= slip.done_at
+        # no plan change in the scale data: each slip's date is the one committed
+        assert slip.committed_due_date == slip.due_date
 
 
 def test_open_production_is_spread_over_the_states_a_shop_floor_holds(scale):
