@@ -144,8 +144,10 @@ def board(*, user, filters=None, page_number=None) -> Board:
             section.slips = list(page)
     elif sections:
         limit = settings.PRODUCTION_BOARD_ROWS
-        first = (
-            rows.annotate(
+        # each workshop's first rows ranked on the slips alone, then read with
+        # their order and anomalies: the joins for a few rows, not every open one
+        ranked = (
+            slips.annotate(
                 rank=Window(
                     RowNumber(),
                     partition_by=[F("workshop_id")],
@@ -153,7 +155,10 @@ def board(*, user, filters=None, page_number=None) -> Board:
                 )
             )
             .filter(rank__lte=limit)
-            .order_by("workshop_id", "due_date", "number")
+            .values_list("pk", flat=True)
+        )
+        first = rows.filter(pk__in=list(ranked)).order_by(
+            "workshop_id", "due_date", "number"
         )
         by_workshop: dict[int, list] = {}
         for slip in first:
@@ -162,10 +167,14 @@ def board(*, user, filters=None, page_number=None) -> Board:
             section.slips = by_workshop.get(section.workshop.pk, [])
     plans, more_plans = [], False
     if reads_all(user) and chosen is None:
-        plans = plan_list(user=user, show="open")
+        # the first plans picked before their slips are counted (only theirs)
+        picked = plan_list(user=user, show="open", counts=False)
         if cleaned.get("order"):
-            plans = plans.filter(order__number__icontains=cleaned["order"])
-        plans = list(plans[: settings.PRODUCTION_BOARD_ROWS + 1])
+            picked = picked.filter(order__number__icontains=cleaned["order"])
+        ids = list(
+            picked.values_list("pk", flat=True)[: settings.PRODUCTION_BOARD_ROWS + 1]
+        )
+        plans = list(plan_list(user=user, show="all").filter(pk__in=ids))
         more_plans = len(plans) > settings.PRODUCTION_BOARD_ROWS
         plans = plans[: settings.PRODUCTION_BOARD_ROWS]
         for plan in plans:

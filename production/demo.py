@@ -1,6 +1,7 @@
 """Demo production: plans and dispatch slips in every state — waiting, started with
 progress, done, closed by the planner, one with an anomaly, one started early by the
-planner's leave, materials late — made through the services as purchasing, the
+planner's leave, materials late, a plan change waiting for the production manager
+and one applied — made through the services as purchasing, the
 planner and the workshop leads would. Idempotent (keyed by the customer PO)."""
 
 from __future__ import annotations
@@ -141,6 +142,10 @@ def _three_slips(users, plan, *, cutting_due=3, line_due=9):
     return cutting, forming, mould
 
 
+def shops_of() -> dict:
+    return {d.code: d for d in Department.objects.filter(kind="workshop")}
+
+
 def _report(user, slip, good=0, scrap=0, **anomaly):
     return services.slip_report(
         actor=user, slip=slip, token=uuid.uuid4(), good=good, scrap=scrap, **anomaly
@@ -194,6 +199,21 @@ def seed_production():
 
     services.plan_issue(actor=users["planner"], plan=plan)
 
+    # the customer wants the line's part later: a plan change waits for prodmgr
+    line_slip = plan.slips.get(workshop=shops_of()["line"])
+    services.plan_change_raise(
+        actor=users["planner"],
+        plan=plan,
+        reason="客户要求分两批交货，第二批顺延一周",
+        plan_values={},
+        slip_values={
+            line_slip.pk: {
+                "quantity": line_slip.quantity,
+                "due_date": line_slip.due_date + timedelta(days=7),
+            }
+        },
+    )
+
     # a draft plan waiting for its slips and its issue
     draft = _to_production(users, wanda, products, "DEMO-SC-03", (("GB-D1367", 5000),))
     _ready(users, draft, "arrived")
@@ -209,6 +229,19 @@ def seed_production():
         actor=users["planner"], slip=mould, reason="模具维修不需要订单钢材，先修模"
     )
     services.slip_start(actor=users["lead_maint"], slip=mould)
+    # the line's date moved three days by an approved plan change (its first
+    # committed date stays on record), and sales1 was told
+    line_slip = plan.slips.get(workshop=shops_of()["line"])
+    change = services.plan_change_raise(
+        actor=users["planner"],
+        plan=plan,
+        reason="钢材到货推迟，成型顺延",
+        plan_values={},
+        slip_values={
+            line_slip.pk: {"due_date": line_slip.due_date + timedelta(days=3)}
+        },
+    )
+    services.plan_change_approve(actor=users["prodmgr"], change=change)
 
     # done: every slip finished or closed short — the order went on to inspection
     done = _to_production(users, wanda, products, "DEMO-SC-05", (("GB-D1060", 3000),))

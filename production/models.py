@@ -129,6 +129,15 @@ class MaterialRequirement(models.Model):
         permissions = [
             ("manage_materials", _("Can record materials readiness")),
         ]
+        indexes = [
+            # what purchasing still waits for, by due date: the few among every
+            # order's materials
+            models.Index(
+                fields=["due_date", "id"],
+                condition=~models.Q(status="ready"),
+                name="materials_not_ready",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.order_id} {self.status}"

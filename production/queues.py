@@ -38,7 +38,7 @@ from .models import (
     ProductionPlan,
     SlipReport,
 )
-from .selectors import OPEN_SLIP
+from .selectors import OPEN_SLIP, waits_for_earlier
 
 
 def _holds(permission):
@@ -199,9 +199,6 @@ def _leads(user) -> bool:
 
 
 def _my_slip_rows(user) -> QuerySet:
-    waiting_on = DispatchSlip.objects.filter(
-        successors=OuterRef("pk"), status__in=OPEN_SLIP
-    )
     return (
         DispatchSlip.objects.filter(
             workshop_id=user.department_id,
@@ -212,7 +209,7 @@ def _my_slip_rows(user) -> QuerySet:
             plan__order__stage=Stage.PRODUCTION,
         )
         .select_related("plan__order__customer", "workshop")
-        .annotate(blocked=Exists(waiting_on), due=F("due_date"))
+        .annotate(blocked=waits_for_earlier(), due=F("due_date"))
         .order_by("blocked", "due_date", "number")
     )
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -22,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least, TruncWeek
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from accounts.permissions import has_role_perm
@@ -71,6 +72,20 @@ def _unfinished_predecessors():
     return DispatchSlip.objects.filter(successors=OuterRef("pk"), status__in=OPEN_SLIP)
 
 
+def waits_for_earlier():
+    """Whether the slip still waits for an unfinished previous operation, as an
+    expression to annotate (`blocked`). Asked slip by slip down the predecessors'
+    index: a scalar subquery with LIMIT 1, not EXISTS — PostgreSQL turns an EXISTS
+    in ORDER BY into one hash of every predecessor link ever made (900k at 1M
+    orders, 100 ms), for the few open slips of a page."""
+    first = Subquery(_unfinished_predecessors().values("pk")[:1])
+    return Case(
+        When(IsNull(first, True), then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
 def slip_list(*, user, show: str = "open") -> QuerySet[DispatchSlip]:
     """The slips a person works from, most urgent first: the started ones and those
     that may start before the ones still waiting for an earlier operation, each by
@@ -87,9 +102,9 @@ def slip_list(*, user, show: str = "open") -> QuerySet[DispatchSlip]:
         )
     if show == "open":
         slips = slips.filter(status__in=OPEN_SLIP)
-    return slips.annotate(
-        blocked=Exists(_unfinished_predecessors()),
-    ).order_by("blocked", "due_date", "number")
+    return slips.annotate(blocked=waits_for_earlier()).order_by(
+        "blocked", "due_date", "number"
+    )
 
 
 def late_slips(*, user) -> QuerySet[DispatchSlip]:
@@ -149,12 +164,18 @@ def plans_visible_to(user) -> QuerySet[ProductionPlan]:
     return ProductionPlan.objects.none()
 
 
-def plan_list(*, user, show: str = "open") -> QuerySet[ProductionPlan]:
+def plan_list(
+    *, user, show: str = "open", counts: bool = True
+) -> QuerySet[ProductionPlan]:
+    """The plans, by planned completion; with each plan's slip counts unless
+    `counts` is off (to pick a page's plans before counting only theirs)."""
     plans = plans_visible_to(user).select_related("order__customer", "created_by")
     if show == "open":
         plans = plans.exclude(status=ProductionPlan.Status.CLOSED).filter(
             order__stage=Stage.PRODUCTION
         )
+    if not counts:
+        return plans.order_by("planned_finish", "number")
     return plans.annotate(
         slip_count=Count("slips", distinct=True),
         open_slips=Count("slips", filter=Q(slips__status__in=OPEN_SLIP), distinct=True),

@@ -140,9 +140,10 @@ SIZES = [2, 40]
 # Every page: session, user, 2 for the roles' permissions, 2 for the calendar.
 QUERIES = {
     # + the workshops with their capacity and late pieces, the load's slips, the
-    # counts per workshop, the anomalies per workshop, each workshop's first rows,
-    # the open plans, and the filter's workshop choices
-    "board": 14,
+    # counts per workshop, the anomalies per workshop, each workshop's first rows
+    # (ranked, then read), the open plans (picked, then counted), and the filter's
+    # workshop choices
+    "board": 16,
     # + one workshop chosen: its bounded count and a page in two steps
     "board_workshop": 16,
     # + the workshop, its slips' counts, its first slips, the factory's open

@@ -52,3 +52,19 @@ def test_seed_demo_has_plans_and_slips_in_every_state(settings):
     done = Order.objects.get(customer_po="DEMO-SC-05")
     assert done.stage == "inspection"
     assert done.events.get(type="moved", to_stage="inspection").automatic
+
+
+def test_seed_demo_has_a_plan_change_waiting_and_one_applied(settings):
+    from production.models import PlanChange
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    changes = {c.status: c for c in PlanChange.objects.select_related("plan__order")}
+    assert set(changes) == {"raised", "applied"}
+    assert PlanChange.objects.count() == 2
+    applied = changes["applied"]
+    moved = DispatchSlip.objects.get(plan=applied.plan, workshop__code="line")
+    # the date moved, the one first committed stays on record
+    assert moved.due_date > moved.committed_due_date
+    assert applied.plan.order.events.filter(type="plan_changed").exists()
