@@ -319,6 +319,7 @@ class ProductionSection:
     workshops: list = field(default_factory=list)
     anomalies: list = field(default_factory=list)
     materials: MaterialRequirement | None = None
+    changes: list = field(default_factory=list)
 
 
 def order_materials(order: Order) -> MaterialRequirement | None:
@@ -350,6 +351,9 @@ def order_slips(order: Order) -> list[DispatchSlip]:
     return order._production_slips
 
 
+ORDER_PAGE_CHANGES = 10
+
+
 def production_section(order: Order) -> ProductionSection:
     """Plans, slips, progress per workshop, anomalies and materials of one order: a
     fixed number of queries whatever their number (one before production)."""
@@ -369,6 +373,16 @@ def production_section(order: Order) -> ProductionSection:
             .select_related("slip__workshop", "reported_by", "handled_by")
             .order_by("-reported_at", "-id")
         )
+    # the plan changes (计划更改单) of its plans, the newest first
+    changes = (
+        list(
+            PlanChange.objects.filter(plan__order=order)
+            .select_related("plan", "raised_by")
+            .order_by("-raised_at", "-id")[:ORDER_PAGE_CHANGES]
+        )
+        if plans
+        else []
+    )
     workshops: dict[int, WorkshopProgress] = {}
     for slip in slips:
         if slip.plan.status == ProductionPlan.Status.CLOSED:
@@ -386,6 +400,7 @@ def production_section(order: Order) -> ProductionSection:
         workshops=sorted(workshops.values(), key=lambda w: w.workshop.name),
         anomalies=anomalies,
         materials=materials,
+        changes=changes,
     )
 
 

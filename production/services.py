@@ -519,6 +519,32 @@ def plan_close(*, actor, plan: ProductionPlan, reason: str) -> ProductionPlan:
         reason=reason,
         parameters={"plan": plan.number, "model": plan.model_code},
     )
+    # A change still waiting for approval has nothing left to apply to: it ends
+    # with the plan (not left in the production manager's queue).
+    for change in PlanChange.objects.select_for_update().filter(
+        plan=plan, status=PlanChange.Status.RAISED
+    ):
+        ended = _("the plan was closed: %(reason)s") % {"reason": reason}
+        change.status = PlanChange.Status.REJECTED
+        change.rejected_by, change.rejected_at = actor, now
+        change.rejected_reason = ended
+        change.version += 1
+        change.save(
+            update_fields=[
+                "status",
+                "rejected_by",
+                "rejected_at",
+                "rejected_reason",
+                "version",
+            ]
+        )
+        events.record(
+            order=order,
+            type_=types.PLAN_CHANGE_REJECTED,
+            user=actor,
+            reason=ended,
+            parameters={"change": change.number, "plan": plan.number},
+        )
     _finish_if_complete(actor=actor, order=order, finished=None, plan=plan)
     return plan
 

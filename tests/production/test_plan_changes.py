@@ -406,3 +406,40 @@ def test_an_issued_plan_takes_no_new_slip_outside_a_plan_change(users):
     )
     assert "只能通过计划更改单更改" in messages_of(response)
     assert world() == before
+
+
+def test_closing_the_plan_ends_its_waiting_change(users):
+    order = walk(users, "plan_change_raised")
+    change = change_of(order)
+    prodmgr = signed_in(users["prodmgr"])
+    queue = prodmgr.get("/").content.decode()
+    assert change.number in queue
+    planner = signed_in(users["planner"])
+    planner.post(
+        f"/production/plans/{plan_of(order).number}/close/",
+        {"reason": "客户取消该批次", "version": str(plan_of(order).version)},
+    )
+    change.refresh_from_db()
+    assert change.status == PlanChange.Status.REJECTED
+    assert "客户取消该批次" in change.rejected_reason
+    assert change.rejected_by == users["planner"]
+    # nothing left for the production manager to approve, and the history says why
+    assert change.number not in prodmgr.get("/").content.decode()
+    response = prodmgr.post(
+        f"/production/plan-changes/{change.number}/approve/",
+        {"version": str(change.version)},
+    )
+    assert response.status_code in (200, 302, 409, 422)
+    change.refresh_from_db()
+    assert change.status == PlanChange.Status.REJECTED
+    assert order.events.filter(
+        type="plan_change_rejected", reason__contains="客户取消该批次"
+    ).exists()
+
+
+def test_the_order_page_lists_the_plans_changes(users):
+    order = walk(users, "plan_change_raised")
+    change = change_of(order)
+    page = signed_in(users["sales1"]).get(order.get_absolute_url()).content.decode()
+    assert f'data-change="{change.number}"' in page
+    assert "客户要求分批交货" in page
