@@ -109,7 +109,7 @@ def _slip(request, number, action: str | None = None) -> DispatchSlip:
 @require_GET
 def materials_list(request):
     require(request.user, "production.view_materials")
-    show = request.GET.get("show", "open")
+    show = "all" if request.GET.get("show") == "all" else "open"
     rows = selectors.materials_list(show="all" if show == "all" else "open")
     filterset = MaterialsFilter(request.GET or None, queryset=rows)
     return _list_page(
@@ -197,7 +197,7 @@ def materials(request, number):
 @require_GET
 def plan_list(request):
     require(request.user, "production.view_production")
-    show = request.GET.get("show", "open")
+    show = "all" if request.GET.get("show") == "all" else "open"
     if may(request.user, "production.view_plan"):
         plans = selectors.plan_list(user=request.user, show=show)
     else:
