@@ -129,8 +129,8 @@ def changes_text(changes) -> str:
 
 def _plan_change(p) -> str:
     text = f"{p.get('change', '')} · {p.get('plan', '')}"
-    if p.get("changes"):
-        text += "：" + changes_text(p["changes"])
+    if p.get("lines"):
+        text += "：" + changes_text(p["lines"])
     return text
 
 

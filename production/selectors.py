@@ -383,6 +383,8 @@ def production_section(order: Order) -> ProductionSection:
         if plans
         else []
     )
+    for change in changes:
+        change.plan.order = order  # who may read it asks the order's salesperson
     workshops: dict[int, WorkshopProgress] = {}
     for slip in slips:
         if slip.plan.status == ProductionPlan.Status.CLOSED:

@@ -545,6 +545,16 @@ def plan_close(*, actor, plan: ProductionPlan, reason: str) -> ProductionPlan:
             reason=ended,
             parameters={"change": change.number, "plan": plan.number},
         )
+        if change.raised_by_id != actor.pk:
+            notify(
+                users=[change.raised_by_id],
+                message=_(
+                    "Plan change %(change)s of plan %(plan)s was rejected: %(reason)s"
+                )
+                % {"change": change.number, "plan": plan.number, "reason": ended},
+                link=change.get_absolute_url(),
+                kind="plan_change",
+            )
     _finish_if_complete(actor=actor, order=order, finished=None, plan=plan)
     return plan
 
@@ -874,7 +884,9 @@ def plan_change_raise(
         parameters={
             "change": change.number,
             "plan": plan.number,
-            "changes": _line_parameters(lines),
+            # not "changes": that key is the orders history's own diff of
+            # an order's fields
+            "lines": _line_parameters(lines),
         },
     )
     record_result(submission, change.get_absolute_url())
@@ -980,7 +992,9 @@ def plan_change_approve(
         parameters={
             "change": change.number,
             "plan": plan.number,
-            "changes": _line_parameters(lines),
+            # not "changes": that key is the orders history's own diff of
+            # an order's fields
+            "lines": _line_parameters(lines),
         },
     )
     notify(

@@ -63,6 +63,11 @@ def _order_panel(order, user):
     if order.stage in (Stage.DRAFT, Stage.DECLINED):
         return None
     section = selectors.production_section(order)
+    # a plan change is read by production's readers and the order's salesperson
+    # only, not by everyone who may open the order
+    section.changes = [
+        c for c in section.changes if may(user, "production.view_plan_change", c)
+    ]
     in_production = order.stage == Stage.PRODUCTION
     if not (section.plans or section.materials or in_production):
         return None

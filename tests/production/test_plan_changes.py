@@ -437,9 +437,18 @@ def test_closing_the_plan_ends_its_waiting_change(users):
     ).exists()
 
 
-def test_the_order_page_lists_the_plans_changes(users):
+def test_the_order_page_lists_the_plans_changes_to_who_may_read_them(users):
     order = walk(users, "plan_change_raised")
     change = change_of(order)
-    page = signed_in(users["sales1"]).get(order.get_absolute_url()).content.decode()
-    assert f'data-change="{change.number}"' in page
-    assert "客户要求分批交货" in page
+    for reader in ("sales1", "planner", "prodmgr"):
+        page = signed_in(users[reader]).get(order.get_absolute_url())
+        html = page.content.decode()
+        assert f'data-change="{change.number}"' in html, reader
+        assert "客户要求分批交货" in html, reader
+        assert change.get_absolute_url() in html, reader
+        # the history says the slip's own fields, not an order's stage due date
+        assert "本环节到期日" not in html, reader
+    # finance sees every order (and its history), not the plan changes' section
+    page = signed_in(users["finance"]).get(order.get_absolute_url())
+    assert page.status_code == 200
+    assert f'data-change="{change.number}"' not in page.content.decode()
