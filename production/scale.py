@@ -225,8 +225,13 @@ class ProductionSeeder:
         # materials: ready before the cutting started, or still on their way
         busy_order = row["busy"] and in_production
         waiting_materials = in_production and not busy_order and rng.random() < 0.15
+        if row["has_materials"]:
+            # purchasing recorded them already (demo data): keep theirs
+            waiting_materials = False
         ready_at = started - timedelta(hours=rng.uniform(2, 72))
-        if waiting_materials:
+        if row["has_materials"]:
+            pass
+        elif waiting_materials:
             status, expected = rng.choice((M.ORDERED, M.NEEDED)), None
             if status == M.ORDERED:
                 expected = self.today + timedelta(days=rng.randint(-3, 20))
@@ -395,6 +400,8 @@ class ProductionSeeder:
                 amount = remaining if part == parts - 1 else remaining // 2
                 remaining -= amount
                 waste = int(amount * rng.uniform(0, 0.01))
+                if not amount and not waste:
+                    continue  # nothing made yet: no report
                 at = self._between(begun, end)
                 anomaly = rng.random() < (0.08 if in_production else 0.02)
                 reports.append((amount, waste, at, anomaly))
@@ -453,12 +460,14 @@ class ProductionSeeder:
             )
 
     def finish(self) -> None:
-        # the counters past the numbers handed out here
+        """Run in each batch's transaction, so that a run stopped halfway leaves
+        counters and id sequences past what it wrote (and can be run again)."""
         for key, last in self.sequences.items():
             if key.startswith(("plan:", "slip:")):
                 NumberSequence.objects.update_or_create(
                     key=key, defaults={"last": last}
                 )
+        self.writer.reset_sequences()
         if getattr(self, "busy_slip", None):
             DispatchSlip.objects.filter(pk=self.busy_slip).update(notes=BUSY_SLIP)
 
@@ -482,6 +491,11 @@ def _order_rows(after: int, batch: int) -> tuple[int | None, list[dict]]:
         ).values("order_id", "due_date", "started_at", "completed_at")
     }
     busy = [o["id"] for o in orders if o["customer_po"] == BUSY_PO]
+    with_materials = set(
+        MaterialRequirement.objects.filter(order_id__in=ids).values_list(
+            "order_id", flat=True
+        )
+    )
     first_lines: dict[int, tuple] = {}
     lines = defaultdict(list)
     for line in OrderLine.objects.filter(order_id__in=ids).values_list(
@@ -504,6 +518,7 @@ def _order_rows(after: int, batch: int) -> tuple[int | None, list[dict]]:
                 "id": o["id"],
                 "stage": o["stage"],
                 "busy": o["customer_po"] == BUSY_PO,
+                "has_materials": o["id"] in with_materials,
                 "created_at": o["created_at"],
                 "customer": o["customer__name"],
                 "line_id": line[2],
@@ -532,10 +547,8 @@ def seed_scale_production(ctx: ScaleContext) -> None:
             for row in rows:
                 seeder.order(row)
             writer.flush()
+            seeder.finish()
             after = last
         ctx.out(f"  production up to order id {after:,}")
-    with transaction.atomic():
-        writer.reset_sequences()
-        seeder.finish()
     for label, count in writer.written().items():
         ctx.counts[label] = ctx.counts.get(label, 0) + count

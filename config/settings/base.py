@@ -114,7 +114,8 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     # No JIT compiling: a page's queries take milliseconds, and a planner estimate
     # over a few aggregates over ten years' rows made PostgreSQL spend 160 ms
     # compiling a 1 ms query (the plan board). The usual setting for OLTP.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -170,3 +170,17 @@ def test_only_production_runs_over_orders_seeded_earlier(scale):
         ProductionPlan.objects.count()
         == Order.objects.filter(stage__in=PRODUCED).count()
     )
+
+
+def test_only_refuses_an_unknown_app_and_orders_stay_guarded(scale):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="prodution"):
+        call_command(
+            "seed_scale", only=["production", "prodution"], force=True, stdout=StringIO()
+        )
+    # writing orders into a database that holds orders still needs --append
+    with pytest.raises(CommandError, match="already holds orders"):
+        call_command(
+            "seed_scale", only=["orders"], orders=5, force=True, stdout=StringIO()
+        )

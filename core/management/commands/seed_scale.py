@@ -61,12 +61,14 @@ class Command(BaseCommand):
                 "it (a database of its own, never a real company's)."
             )
         seeders = [p for p in SEEDERS if not only or p.split(".")[0] in only]
-        if not seeders:
-            raise CommandError(f"No seeder for {', '.join(only)}.")
+        unknown = set(only) - {p.split(".")[0] for p in SEEDERS}
+        if unknown or not seeders:
+            raise CommandError(f"No seeder for {', '.join(sorted(unknown or only))}.")
         if batch < 1 or (orders < 1 and not only):
             raise CommandError("--orders and --batch must be at least 1.")
         call_command("migrate", verbosity=0, interactive=False)
-        if Order.objects.exists() and not append and not only:
+        writes_orders = "orders.scale.seed_scale_orders" in seeders
+        if Order.objects.exists() and not append and writes_orders:
             raise CommandError(
                 "This database already holds orders: refusing to mix scale data into "
                 "them. Use a database of its own, or --append if you mean it."
