@@ -177,7 +177,10 @@ def test_only_refuses_an_unknown_app_and_orders_stay_guarded(scale):
 
     with pytest.raises(CommandError, match="prodution"):
         call_command(
-            "seed_scale", only=["production", "prodution"], force=True, stdout=StringIO()
+            "seed_scale",
+            only=["production", "prodution"],
+            force=True,
+            stdout=StringIO(),
         )
     # writing orders into a database that holds orders still needs --append
     with pytest.raises(CommandError, match="already holds orders"):
