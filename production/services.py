@@ -524,37 +524,15 @@ def plan_close(*, actor, plan: ProductionPlan, reason: str) -> ProductionPlan:
     for change in PlanChange.objects.select_for_update().filter(
         plan=plan, status=PlanChange.Status.RAISED
     ):
-        ended = _("the plan was closed: %(reason)s") % {"reason": reason}
-        change.status = PlanChange.Status.REJECTED
-        change.rejected_by, change.rejected_at = actor, now
-        change.rejected_reason = ended
-        change.version += 1
-        change.save(
-            update_fields=[
-                "status",
-                "rejected_by",
-                "rejected_at",
-                "rejected_reason",
-                "version",
-            ]
-        )
-        events.record(
+        _end_change(
+            change,
+            actor=actor,
             order=order,
-            type_=types.PLAN_CHANGE_REJECTED,
-            user=actor,
-            reason=ended,
-            parameters={"change": change.number, "plan": plan.number},
+            plan=plan,
+            reason=_("the plan was closed: %(reason)s") % {"reason": reason},
+            at=now,
+            tell_raiser=change.raised_by_id != actor.pk,
         )
-        if change.raised_by_id != actor.pk:
-            notify(
-                users=[change.raised_by_id],
-                message=_(
-                    "Plan change %(change)s of plan %(plan)s was rejected: %(reason)s"
-                )
-                % {"change": change.number, "plan": plan.number, "reason": ended},
-                link=change.get_absolute_url(),
-                kind="plan_change",
-            )
     _finish_if_complete(actor=actor, order=order, finished=None, plan=plan)
     return plan
 
@@ -1029,8 +1007,24 @@ def plan_change_reject(
     reason = _text(reason)
     if not reason:
         raise ValidationError({"reason": [_("Please give the reason.")]})
+    _end_change(
+        change,
+        actor=actor,
+        order=order,
+        plan=plan,
+        reason=reason,
+        at=timezone.now(),
+        tell_raiser=True,
+    )
+    return change
+
+
+def _end_change(change, *, actor, order, plan, reason, at, tell_raiser) -> None:
+    """A waiting change ends rejected with its reason — by the production manager,
+    or because its plan was closed: the history says why, and the planner who
+    raised it is told."""
     change.status = PlanChange.Status.REJECTED
-    change.rejected_by, change.rejected_at = actor, timezone.now()
+    change.rejected_by, change.rejected_at = actor, at
     change.rejected_reason = reason
     change.version += 1
     change.save(
@@ -1049,14 +1043,16 @@ def plan_change_reject(
         reason=reason,
         parameters={"change": change.number, "plan": plan.number},
     )
-    notify(
-        users=[change.raised_by_id],
-        message=_("Plan change %(change)s of plan %(plan)s was rejected: %(reason)s")
-        % {"change": change.number, "plan": plan.number, "reason": reason},
-        link=change.get_absolute_url(),
-        kind="plan_change",
-    )
-    return change
+    if tell_raiser:
+        notify(
+            users=[change.raised_by_id],
+            message=_(
+                "Plan change %(change)s of plan %(plan)s was rejected: %(reason)s"
+            )
+            % {"change": change.number, "plan": plan.number, "reason": reason},
+            link=change.get_absolute_url(),
+            kind="plan_change",
+        )
 
 
 # --- slips (派工单) --------------------------------------------------------------------
