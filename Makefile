@@ -34,7 +34,7 @@ test: $(VENV)/.installed-dev
 
 # Needs GNU gettext (developers only); the compiled .mo files are committed.
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --no-obsolete
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: $(VENV)/.installed-dev

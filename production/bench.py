@@ -22,7 +22,7 @@ from core.bench import Bench, ratio_at_most, register
 from . import selectors
 from .models import DispatchSlip
 from .scale import BUSY_SLIP
-from .views import PAGE_SIZE
+from .views.common import PAGE_SIZE
 
 PAGE_GOAL = "≤ 3× floor"
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Department
 from accounts.permissions import may, require
 
-from . import board as boards
+from .. import board as boards
 
 
 @require_GET

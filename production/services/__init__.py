@@ -1,0 +1,55 @@
+"""Writes of the production app, one module per subject: materials readiness
+(`materials`), plans and their slips (`plans`), plan changes (`plan_changes`),
+starting and closing slips (`slips`), the progress reported on them (`reports`) and
+the order's move out of production (`completion`). Each function takes keyword
+arguments, checks the actor (production.permissions), locks the order's row first
+and then the plan's or slip's, and writes the order's history
+(orders.events.record). Callers import from here.
+
+An order moves on only through the orders service for the move production owns:
+the report (or the planner's close) that finishes the last slip makes the move
+`production_done` in the same transaction, automatically, on behalf of that person.
+"""
+
+from .common import (
+    APP,
+    MATERIALS_STAGES,
+    MOVE,
+    PlanData,
+    overrun_limit,
+    planned_quantity,
+)
+from .completion import production_refusal
+from .materials import materials_due, materials_open, materials_record
+from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
+from .plans import plan_close, plan_create, plan_issue, plan_receive, slip_add
+from .reports import ReportOutcome, anomaly_handle, slip_report
+from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
+
+__all__ = [
+    "APP",
+    "MATERIALS_STAGES",
+    "MOVE",
+    "PlanData",
+    "ReportOutcome",
+    "anomaly_handle",
+    "materials_due",
+    "materials_open",
+    "materials_record",
+    "overrun_limit",
+    "plan_change_approve",
+    "plan_change_raise",
+    "plan_change_reject",
+    "plan_close",
+    "plan_create",
+    "plan_issue",
+    "plan_receive",
+    "planned_quantity",
+    "production_refusal",
+    "slip_add",
+    "slip_allow_early_start",
+    "slip_close",
+    "slip_report",
+    "slip_start",
+    "start_blockers",
+]

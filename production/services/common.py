@@ -1,0 +1,136 @@
+"""What every part of production's writes shares: who may, the text and number
+rules, the locks (the order's row first, then the plan's or slip's — always in that
+order, so two writers never wait on each other in a circle) and the numbers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import may
+from orders.concurrency import lock_order
+from orders.exceptions import InvalidMove, PermissionDenied
+from orders.models import Order, OrderLine
+from orders.services import number_next
+from orders.stages import Stage
+
+from .. import events as types
+from ..models import (
+    DispatchSlip,
+    ProductionPlan,
+)
+
+APP = types.APP
+MOVE = "production_done"
+# Materials are recorded from the contract review onwards, while the order is open.
+MATERIALS_STAGES = frozenset(
+    {
+        Stage.REVIEW,
+        Stage.APPROVAL,
+        Stage.QUOTE,
+        Stage.CONTRACT,
+        Stage.DRAWING,
+        Stage.PRODUCTION,
+        Stage.ON_HOLD,
+    }
+)
+TEXT_MAX = 2000
+
+
+def _require(actor, action: str, obj=None) -> None:
+    if not may(actor, action, obj):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def _text(value, limit: int = TEXT_MAX) -> str:
+    return (value or "").strip()[:limit]
+
+
+def _in_production(order: Order) -> None:
+    if order.stage != Stage.PRODUCTION:
+        raise InvalidMove(
+            _(
+                "The order is at “%(stage)s”, not in production: nothing can change here."
+            )
+            % {"stage": order.get_stage_display()}
+        )
+
+
+def overrun_limit(quantity: int) -> int:
+    """The most good + scrapped pieces a slip of `quantity` takes: over-production up
+    to PRODUCTION_OVERRUN_PERCENT."""
+    percent = Decimal(str(settings.PRODUCTION_OVERRUN_PERCENT))
+    return int(math.floor(quantity * (1 + percent / 100)))
+
+
+@dataclass
+class PlanData:
+    line: OrderLine
+    quantity: Decimal
+    planned_start: date
+    planned_finish: date
+    batch_number: str = ""
+    model_code: str = ""
+    maker: str = ""
+    thickness: Decimal | None = None
+    notes: str = ""
+
+
+def planned_quantity(line: OrderLine, *, exclude=None) -> Decimal:
+    """How much of an order line the plans that are not closed already make."""
+    plans = ProductionPlan.objects.filter(line=line).exclude(
+        status=ProductionPlan.Status.CLOSED
+    )
+    if exclude is not None:
+        plans = plans.exclude(pk=exclude.pk)
+    return plans.aggregate(q=Sum("quantity"))["q"] or Decimal(0)
+
+
+def _plan_number(today: date) -> str:
+    yyyymm = today.strftime("%Y%m")
+    return f"JH-{yyyymm}-{number_next(key=f'plan:{yyyymm}'):04d}"
+
+
+def _slip_number(today: date) -> str:
+    yyyymm = today.strftime("%Y%m")
+    return f"PG-{yyyymm}-{number_next(key=f'slip:{yyyymm}'):05d}"
+
+
+def _plain(value) -> str:
+    from orders.money import plain
+
+    return plain(value)
+
+
+def _locked_plan(plan: ProductionPlan) -> tuple[Order, ProductionPlan]:
+    order = lock_order(plan.order_id)
+    return order, ProductionPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _slip_parameters(slip: DispatchSlip, **extra) -> dict:
+    return {
+        "slip": slip.number,
+        "plan": slip.plan.number,
+        "workshop": slip.workshop.name,
+        "operation": slip.operation,
+        **extra,
+    }
+
+
+def _locked_slip(slip: DispatchSlip) -> tuple[Order, DispatchSlip]:
+    order_id = (
+        DispatchSlip.objects.filter(pk=slip.pk).values_list("plan__order_id").get()[0]
+    )
+    order = lock_order(order_id)
+    locked = (
+        DispatchSlip.objects.select_for_update(of=("self",))
+        .select_related("plan", "workshop")
+        .get(pk=slip.pk)
+    )
+    return order, locked

@@ -1,0 +1,333 @@
+"""生产计划单 (GS/G-SC-03): the planner makes a plan for an order line as a draft,
+adds its dispatch slips, issues it to the distribution list (who sign for their
+copy) and closes it when it is withdrawn or replaced."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from orders import events
+from orders.concurrency import lock_order
+from orders.exceptions import InvalidMove, ValidationError
+from orders.models import Order
+from orders.submissions import claim_token, record_result
+
+from .. import events as types
+from ..models import (
+    DISTRIBUTION,
+    DispatchSlip,
+    PlanChange,
+    PlanReceipt,
+    ProductionPlan,
+)
+from .common import (
+    PlanData,
+    _in_production,
+    _locked_plan,
+    _plain,
+    _plan_number,
+    _require,
+    _slip_number,
+    _slip_parameters,
+    _text,
+    planned_quantity,
+)
+from .completion import (
+    _finish_if_complete,
+)
+from .plan_changes import (
+    _end_change,
+)
+
+
+@transaction.atomic
+def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
+    """The planner turns an order in production into a plan for one of its lines
+    (GS/G-SC-03), as a draft: slips are added, then it is issued."""
+    _require(actor, "production.manage_plan")
+    submission = claim_token(form_token, actor)
+    locked = lock_order(order, related=("customer",))
+    _in_production(locked)
+    errors: dict[str, list] = {}
+    line = data.line
+    if line is None or line.order_id != locked.pk:
+        errors["line"] = [_("Choose one of this order's lines.")]
+    quantity = data.quantity
+    if quantity is None or quantity <= 0:
+        errors["quantity"] = [_("The quantity must be more than zero.")]
+    elif line is not None and line.order_id == locked.pk:
+        left = line.quantity - planned_quantity(line)
+        if quantity > left:
+            errors["quantity"] = [
+                _(
+                    "Line %(line)s orders %(ordered)s; plans already make %(planned)s, "
+                    "so at most %(left)s can be planned."
+                )
+                % {
+                    "line": line.position,
+                    "ordered": _plain(line.quantity),
+                    "planned": _plain(line.quantity - left),
+                    "left": _plain(max(left, Decimal(0))),
+                }
+            ]
+    if (
+        data.planned_start
+        and data.planned_finish
+        and (data.planned_finish < data.planned_start)
+    ):
+        errors["planned_finish"] = [
+            _("The completion date cannot be before the start.")
+        ]
+    if data.thickness is not None and data.thickness <= 0:
+        errors["thickness"] = [_("The material thickness must be more than zero.")]
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    number = _plan_number(today)
+    plan = ProductionPlan(
+        number=number,
+        order=locked,
+        line=line,
+        batch_number=_text(data.batch_number, 32) or number.removeprefix("JH-"),
+        model_code=_text(data.model_code, 64) or line.model_code,
+        maker=_text(data.maker, 128) or locked.customer.name[:128],
+        thickness=data.thickness,
+        quantity=quantity,
+        planned_start=data.planned_start,
+        planned_finish=data.planned_finish,
+        notes=_text(data.notes),
+        created_by=actor,
+    )
+    plan.full_clean(exclude=["order", "line", "created_by"])
+    plan.save()
+    events.record(
+        order=locked,
+        type_=types.PLAN_CREATED,
+        user=actor,
+        parameters={
+            "plan": plan.number,
+            "model": plan.model_code,
+            "quantity": _plain(plan.quantity),
+        },
+    )
+    record_result(submission, plan.get_absolute_url())
+    return plan
+
+
+def _requirements_text(order: Order) -> str:
+    """The drawings' key quality and process requirements, carried onto a slip."""
+    from orders.models import KeyRequirement
+
+    labels = dict(KeyRequirement.Kind.choices)
+    return "\n".join(
+        f"{labels.get(r.kind, r.kind)}：{r.text}"
+        for r in KeyRequirement.objects.filter(order=order).order_by(
+            "kind", "position", "id"
+        )
+    )
+
+
+@transaction.atomic
+def slip_add(
+    *,
+    actor,
+    plan: ProductionPlan,
+    workshop: Department | None,
+    operation: str,
+    quantity: int | None,
+    due_date: date | None,
+    start_date: date | None = None,
+    predecessors=(),
+    notes: str = "",
+    form_token=None,
+) -> DispatchSlip:
+    """A dispatch slip for one operation of a draft plan in one workshop, after the
+    given slips of the same plan, with the drawings' key requirements carried over.
+    An issued plan takes no new slip: it changes only through a plan change."""
+    _require(actor, "production.manage_plan")
+    submission = claim_token(form_token, actor)
+    order, plan = _locked_plan(plan)
+    _in_production(order)
+    if plan.status == ProductionPlan.Status.CLOSED:
+        raise InvalidMove(_("The plan is closed: no slip can be added to it."))
+    if plan.status == ProductionPlan.Status.ISSUED:
+        # Once issued, the plan's work changes only through a plan change form
+        # (计划更改单), approved by the production manager.
+        raise InvalidMove(
+            _(
+                "Plan %(plan)s is issued: no slip is added to it any more; it changes "
+                "only through a plan change form (计划更改单)."
+            )
+            % {"plan": plan.number}
+        )
+    errors: dict[str, list] = {}
+    if workshop is None or workshop.kind != "workshop":
+        errors["workshop"] = [_("Choose a workshop or line.")]
+    if operation not in DispatchSlip.Operation.values:
+        errors["operation"] = [_("Choose one of the listed operations.")]
+    if quantity is None or quantity < 1:
+        errors["quantity"] = [_("The quantity must be at least 1.")]
+    elif quantity > plan.quantity:
+        errors["quantity"] = [
+            _("A slip cannot make more than its plan (%(quantity)s).")
+            % {"quantity": _plain(plan.quantity)}
+        ]
+    if due_date is None:
+        errors["due_date"] = [_("Give the date the slip must be finished by.")]
+    elif start_date and due_date < start_date:
+        errors["due_date"] = [_("The finish date cannot be before the start date.")]
+    predecessors = list(predecessors)
+    if any(p.plan_id != plan.pk for p in predecessors):
+        errors["predecessors"] = [_("Previous operations must be slips of this plan.")]
+    if errors:
+        raise ValidationError(errors)
+    slip = DispatchSlip(
+        number=_slip_number(timezone.localdate()),
+        plan=plan,
+        workshop=workshop,
+        operation=operation,
+        quantity=quantity,
+        start_date=start_date,
+        due_date=due_date,
+        committed_due_date=due_date,
+        requirements=_requirements_text(order),
+        notes=_text(notes),
+        created_by=actor,
+    )
+    slip.save()
+    if predecessors:
+        slip.predecessors.set(predecessors)
+    events.record(
+        order=order,
+        type_=types.SLIP_ADDED,
+        user=actor,
+        parameters=_slip_parameters(slip, quantity=quantity),
+    )
+    record_result(submission, plan.get_absolute_url())
+    return slip
+
+
+@transaction.atomic
+def plan_issue(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPlan:
+    """Issue (下发) the plan to its distribution list: QC, technical, cutting,
+    maintenance and line statistics find it in their queue; its slips reach their
+    workshops."""
+    _require(actor, "production.manage_plan")
+    submission = claim_token(form_token, actor)
+    order, plan = _locked_plan(plan)
+    _in_production(order)
+    if plan.status != ProductionPlan.Status.DRAFT:
+        raise InvalidMove(
+            _("Plan %(plan)s is %(status)s: only a draft is issued.")
+            % {"plan": plan.number, "status": plan.get_status_display()}
+        )
+    if not plan.slips.exclude(status=DispatchSlip.Status.CLOSED).exists():
+        raise ValidationError(_("Add at least one dispatch slip before issuing."))
+    plan.status = ProductionPlan.Status.ISSUED
+    plan.issued_by = actor
+    plan.issued_at = timezone.now()
+    plan.version += 1
+    plan.save(update_fields=["status", "issued_by", "issued_at", "version"])
+    names = dict(
+        Department.objects.filter(
+            code__in=[code for code, _n in DISTRIBUTION]
+        ).values_list("code", "name")
+    )
+    events.record(
+        order=order,
+        type_=types.PLAN_ISSUED,
+        user=actor,
+        parameters={
+            "plan": plan.number,
+            "distribution": [
+                f"{names.get(code, code)}×{copies}" for code, copies in DISTRIBUTION
+            ],
+        },
+    )
+    record_result(submission, plan.get_absolute_url())
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, actor, plan: ProductionPlan, reason: str) -> ProductionPlan:
+    """Close a plan (withdrawn, replaced) with the reason; its open slips close
+    with it. If what is left of the order's production is finished, the order moves
+    on."""
+    _require(actor, "production.manage_plan")
+    order, plan = _locked_plan(plan)
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"reason": [_("Please give the reason.")]})
+    if plan.status == ProductionPlan.Status.CLOSED:
+        raise InvalidMove(_("The plan is already closed."))
+    _in_production(order)
+    now = timezone.now()
+    plan.status = ProductionPlan.Status.CLOSED
+    plan.closed_by, plan.closed_at, plan.closed_reason = actor, now, reason
+    plan.version += 1
+    plan.save(
+        update_fields=["status", "closed_by", "closed_at", "closed_reason", "version"]
+    )
+    plan.slips.exclude(
+        status__in=[DispatchSlip.Status.DONE, DispatchSlip.Status.CLOSED]
+    ).update(
+        status=DispatchSlip.Status.CLOSED,
+        closed_by=actor,
+        closed_reason=reason,
+        done_at=now,
+    )
+    events.record(
+        order=order,
+        type_=types.PLAN_CLOSED,
+        user=actor,
+        reason=reason,
+        parameters={"plan": plan.number, "model": plan.model_code},
+    )
+    # A change still waiting for approval has nothing left to apply to: it ends
+    # with the plan (not left in the production manager's queue).
+    for change in PlanChange.objects.select_for_update().filter(
+        plan=plan, status=PlanChange.Status.RAISED
+    ):
+        _end_change(
+            change,
+            actor=actor,
+            order=order,
+            plan=plan,
+            reason=_("the plan was closed: %(reason)s") % {"reason": reason},
+            at=now,
+            tell_raiser=change.raised_by_id != actor.pk,
+        )
+    _finish_if_complete(actor=actor, order=order, finished=None, plan=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_receive(*, actor, plan: ProductionPlan) -> PlanReceipt:
+    """A department on the distribution list signs for its copy (分发签收); the
+    second signature of the same department is the first one."""
+    _require(actor, "production.receive_plan")
+    order, plan = _locked_plan(plan)
+    if plan.status != ProductionPlan.Status.ISSUED:
+        raise InvalidMove(_("Only an issued plan is signed for."))
+    _require(actor, "production.receive_plan", plan)
+    receipt = PlanReceipt.objects.filter(
+        plan=plan, department_id=actor.department_id
+    ).first()
+    if receipt is not None:
+        return receipt
+    receipt = PlanReceipt.objects.create(
+        plan=plan, department_id=actor.department_id, received_by=actor
+    )
+    events.record(
+        order=order,
+        type_=types.PLAN_RECEIVED,
+        user=actor,
+        parameters={"plan": plan.number, "department": actor.department.name},
+    )
+    return receipt

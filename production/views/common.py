@@ -1,0 +1,98 @@
+"""What the production pages share: finding the object a user asked for (403 when
+their roles never allow the action, 404 when they do not see it), a list with its
+tabs and bounded pages, and a refusal put into words."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.permissions import require
+from core.pagination import BoundedPaginator
+from orders import selectors as order_selectors
+from orders.exceptions import ValidationError
+from orders.models import Order
+
+from .. import selectors
+from ..models import (
+    DispatchSlip,
+    ProductionPlan,
+)
+
+PAGE_SIZE = 25
+
+
+def _refusal_text(exc) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    )
+
+
+def _service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _order(request, number, action: str) -> Order:
+    require(request.user, action)
+    try:
+        return order_selectors.orders_visible_to(request.user).get(number=number)
+    except Order.DoesNotExist:
+        raise Http404 from None
+
+
+def _plan(request, number, action: str | None = None) -> ProductionPlan:
+    if action:
+        require(request.user, action)
+    try:
+        plan = selectors.plans_visible_to(request.user).get(number=number)
+    except ProductionPlan.DoesNotExist:
+        raise Http404 from None
+    if action:
+        require(request.user, action, plan)
+    return plan
+
+
+def _slip(request, number, action: str | None = None) -> DispatchSlip:
+    if action:
+        require(request.user, action)
+    try:
+        slip = (
+            selectors.slips_visible_to(request.user)
+            .select_related("plan", "workshop")
+            .get(number=number)
+        )
+    except DispatchSlip.DoesNotExist:
+        raise Http404 from None
+    if action:
+        require(request.user, action, slip)
+    return slip
+
+
+def _list_page(request, template: str, filterset, *, show: str, **context):
+    """A list with its tabs (`show`), its filters and its bounded pages."""
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["show"] = show
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "show": show,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "clear_url": f"?show={show}",
+            **context,
+        },
+    )

@@ -1,0 +1,317 @@
+"""生产计划单: the plan list, a new plan, the plan's page and printed copy, its
+slips added, issued, closed and signed for."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import may, require
+from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from orders.models import Order
+
+from .. import load, selectors, services
+from ..filters import PlanFilter
+from ..forms import (
+    PlanForm,
+    ReasonForm,
+    SlipForm,
+)
+from ..models import (
+    ProductionPlan,
+)
+from .common import (
+    _form_errors,
+    _list_page,
+    _order,
+    _plan,
+    _refusal_text,
+    _service_errors,
+)
+
+
+@require_GET
+def plan_list(request):
+    require(request.user, "production.view_production")
+    show = "all" if request.GET.get("show") == "all" else "open"
+    if may(request.user, "production.view_plan"):
+        plans = selectors.plan_list(user=request.user, show=show)
+    else:
+        plans = selectors.plans_for_distribution(user=request.user)
+    filterset = PlanFilter(request.GET or None, queryset=plans)
+    return _list_page(
+        request,
+        "production/plan_list.html",
+        filterset,
+        show=show,
+        full=may(request.user, "production.view_plan"),
+    )
+
+
+def plan_create(request, number):
+    order = _order(request, number, "production.manage_plan")
+    if request.method == "POST":
+        form = PlanForm(request.POST, order=order)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan = services.plan_create(
+                    actor=request.user,
+                    order=order,
+                    data=services.PlanData(
+                        line=data["line"],
+                        quantity=data["quantity"],
+                        planned_start=data["planned_start"],
+                        planned_finish=data["planned_finish"],
+                        batch_number=data["batch_number"],
+                        model_code=data["model_code"],
+                        maker=data["maker"],
+                        thickness=data["thickness"],
+                        notes=data["notes"],
+                    ),
+                    form_token=data.get("form_token"),
+                )
+            except DuplicateSubmission as dup:
+                messages.info(
+                    request, _("This form was already submitted; it was saved once.")
+                )
+                return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
+            except (ValidationError, InvalidMove) as exc:
+                if isinstance(exc, ValidationError):
+                    _service_errors(form, exc)
+                else:
+                    form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Plan %(plan)s saved as a draft: add its dispatch slips.")
+                    % {"plan": plan.number},
+                )
+                _warn_if_late(request, plan)
+                return redirect(plan)
+        status = 400
+    else:
+        form = PlanForm(order=order, initial=_plan_initial(order))
+        status = 200
+    return render(
+        request,
+        "production/plan_form.html",
+        {
+            "order": order,
+            "form": form,
+            "production_due": selectors.production_due(order),
+        },
+        status=status,
+    )
+
+
+def _plan_initial(order: Order) -> dict:
+    line = order.lines.select_related("product").first()
+    initial = {
+        "planned_start": timezone.localdate(),
+        "planned_finish": selectors.production_due(order),
+        "maker": order.customer.name,
+    }
+    if line is not None:
+        left = line.quantity - services.planned_quantity(line)
+        initial.update(
+            line=line.pk,
+            model_code=line.model_code,
+            quantity=max(left, 0),
+            thickness=line.product.material_thickness if line.product else None,
+        )
+    return initial
+
+
+def _warn_if_late(request, plan) -> None:
+    due = selectors.production_due(plan.order)
+    if selectors.finish_warning(plan, due):
+        messages.warning(
+            request,
+            _(
+                "The planned completion %(finish)s is after the order's production "
+                "due date %(due)s."
+            )
+            % {"finish": plan.planned_finish.isoformat(), "due": due.isoformat()},
+        )
+
+
+def _warn_if_overloaded(request, overloads) -> None:
+    """A warning, not a refusal: the planner may know the workshop will work
+    overtime; the board shows the day in red until it is not."""
+    if not overloads:
+        return
+    days = "；".join(
+        _("%(workshop)s %(day)s: %(load)s %(unit)s planned, capacity %(capacity)s")
+        % {
+            "workshop": o.workshop.name,
+            "day": o.day.day.isoformat(),
+            "load": o.day.load,
+            "unit": o.unit,
+            "capacity": o.day.capacity,
+        }
+        for o in overloads[:5]
+    )
+    messages.warning(
+        request,
+        _("Over a workshop's daily capacity: %(days)s.") % {"days": days},
+    )
+
+
+@require_GET
+def plan_detail(request, number):
+    require(request.user, "production.view_plan")
+    try:
+        plan = selectors.plan_for_page(
+            number=number, queryset=selectors.plans_visible_to(request.user)
+        )
+    except ProductionPlan.DoesNotExist:
+        raise Http404 from None
+    can_manage = may(request.user, "production.manage_plan")
+    open_plan = plan.status != ProductionPlan.Status.CLOSED
+    in_production = plan.order.stage == "production"
+    return render(
+        request,
+        "production/plan_detail.html",
+        {
+            "plan": plan,
+            "late_finish": selectors.finish_warning(plan, plan.production_due),
+            "can_manage": can_manage and open_plan and in_production,
+            "slip_form": SlipForm(plan=plan, initial=_slip_initial(plan))
+            if can_manage
+            and in_production
+            and plan.status == ProductionPlan.Status.DRAFT
+            else None,
+            "reason_form": ReasonForm(),
+            "can_receive": may(request.user, "production.receive_plan", plan)
+            and not any(
+                r.department_id == request.user.department_id
+                for r in plan.receipts.all()
+            ),
+        },
+    )
+
+
+def _slip_initial(plan) -> dict:
+    return {
+        "quantity": int(plan.quantity),
+        "start_date": plan.planned_start,
+        "due_date": plan.planned_finish,
+    }
+
+
+@require_GET
+def plan_print(request, number):
+    require(request.user, "production.read_plan_copy")
+    try:
+        plan = selectors.plan_for_page(number=number)
+    except ProductionPlan.DoesNotExist:
+        raise Http404 from None
+    if not may(request.user, "production.read_plan_copy", plan):
+        raise Http404
+    return render(
+        request,
+        "production/print/plan.html",
+        {
+            "plan": plan,
+            "distribution": selectors.distribution(plan),
+            "can_receive": may(request.user, "production.receive_plan", plan)
+            and not any(
+                r.department_id == request.user.department_id
+                for r in plan.receipts.all()
+            ),
+            "back": plan.get_absolute_url()
+            if may(request.user, "production.view_plan")
+            else reverse("home"),
+        },
+    )
+
+
+@require_POST
+def slip_create(request, number):
+    plan = _plan(request, number, "production.manage_plan")
+    form = SlipForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            slip = services.slip_add(
+                actor=request.user,
+                plan=plan,
+                workshop=data["workshop"],
+                operation=data["operation"],
+                quantity=data["quantity"],
+                start_date=data["start_date"],
+                due_date=data["due_date"],
+                predecessors=data["predecessors"],
+                notes=data["notes"],
+                form_token=data.get("form_token"),
+            )
+        except DuplicateSubmission:
+            messages.info(
+                request, _("This form was already submitted; it was saved once.")
+            )
+        except (ValidationError, InvalidMove) as exc:
+            messages.error(request, _refusal_text(exc))
+        else:
+            messages.success(
+                request,
+                _("Dispatch slip %(slip)s added.") % {"slip": slip.number},
+            )
+            _warn_if_overloaded(request, load.plan_overloads(plan, only=[slip]))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(plan.get_absolute_url() + "#slips")
+
+
+@require_POST
+def plan_issue(request, number):
+    plan = _plan(request, number, "production.manage_plan")
+    try:
+        services.plan_issue(
+            actor=request.user, plan=plan, form_token=request.POST.get("form_token")
+        )
+    except DuplicateSubmission:
+        messages.success(request, _("Plan issued."))
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, _("Plan issued."))
+        _warn_if_overloaded(request, load.plan_overloads(plan))
+    return redirect(plan)
+
+
+@require_POST
+def plan_close(request, number):
+    plan = _plan(request, number, "production.manage_plan")
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.plan_close(actor=request.user, plan=plan, reason=reason)
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, _("Plan closed."))
+    return redirect(plan)
+
+
+@require_POST
+def plan_receive(request, number):
+    require(request.user, "production.receive_plan")
+    plan = ProductionPlan.objects.filter(number=number).first()
+    if plan is None or not may(request.user, "production.read_plan_copy", plan):
+        raise Http404
+    require(request.user, "production.receive_plan", plan)
+    try:
+        services.plan_receive(actor=request.user, plan=plan)
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(
+            request, _("Signed for plan %(plan)s.") % {"plan": plan.number}
+        )
+    return redirect("production:plan_print", number=plan.number)
