@@ -73,22 +73,36 @@ def slip_days(
     due: date,
     today: date,
     calendar: WorkCalendar,
+    until: date | None = None,
 ) -> dict[date, int]:
     """How a slip's `pieces` still to make load the working days (the module's
-    rule)."""
+    rule), listed up to `until` (the days a page shows): the shares are counted
+    over the slip's whole window, never by walking it, so a slip due years ahead
+    costs no more than one due tomorrow."""
     first_open = calendar.add_working_days(today, 0)
     if due < today:
         return spread(pieces, [first_open])
-    begin = max(start or today, today)
-    window = []
-    day = calendar.add_working_days(begin, 0)
-    while day <= due:
-        window.append(day)
-        day = calendar.next_working_day(day)
-    if not window:
+    begin = calendar.add_working_days(max(start or today, today), 0)
+    if begin > due:
         before_due = calendar.add_working_days(due, -1)
-        window = [before_due if before_due >= today else first_open]
-    return spread(pieces, window)
+        return spread(pieces, [before_due if before_due >= today else first_open])
+    if pieces <= 0:
+        return {}
+    # working days in [begin, due]: begin is one, and those in (begin, due]
+    count = calendar.working_days_between(begin, due) + 1
+    share, rest = divmod(pieces, count)
+    last = due if until is None else min(due, until)
+    result = {}
+    day, index = begin, 0
+    while day <= last:
+        amount = share + (1 if index < rest else 0)
+        if amount:
+            result[day] = amount
+        index += 1
+        if day == last:
+            break
+        day = calendar.next_working_day(day)
+    return result
 
 
 @dataclass(frozen=True)
@@ -215,6 +229,7 @@ def workshop_loads(
             due=slip.due,
             today=today,
             calendar=calendar,
+            until=until,
         )
         for day, pieces in loaded.items():
             row[day] = row.get(day, 0) + pieces
@@ -276,6 +291,7 @@ def plan_overloads(plan: ProductionPlan, *, only=None) -> list[Overload]:
             due=slip.due_date,
             today=today,
             calendar=calendar,
+            until=row.days[-1].day if row.days else today,
         )
         for day in loaded:
             load_day = row.on(day)

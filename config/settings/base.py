@@ -246,6 +246,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 3500
 # A dispatch slip takes good + scrapped pieces up to its quantity plus this percentage
 # (over-production tolerance, 超产允差).
 PRODUCTION_OVERRUN_PERCENT = env.int("PRODUCTION_OVERRUN_PERCENT", default=5)
+# The dates a record of an order may carry (core.dates): from this many days before
+# the order's earliest date (or today) to this many after its latest (or today); a
+# date outside is refused as a slip of the finger.
+DATE_SLACK_BEFORE_DAYS = env.int("DATE_SLACK_BEFORE_DAYS", default=90)
+DATE_SLACK_AFTER_DAYS = env.int("DATE_SLACK_AFTER_DAYS", default=366)
 # The workshop load (production.load): how many working days ahead the plan board and
 # the review sheet show; how many slips per workshop the plan board lists before its
 # "more" link; how often the shop-floor screen (车间看板) refreshes itself.

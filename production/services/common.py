@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import may
+from core.dates import DateSpan, span_around
 from orders.concurrency import lock_order
 from orders.exceptions import InvalidMove, PermissionDenied
 from orders.models import Order, OrderLine
@@ -41,6 +43,17 @@ MATERIALS_STAGES = frozenset(
     }
 )
 TEXT_MAX = 2000
+
+
+def date_span(order: Order) -> DateSpan:
+    """The dates production may give an order's plans, slips and materials: around
+    the order's date, its requested and promised delivery and today (core.dates)."""
+    return span_around(
+        order.order_date,
+        order.requested_date,
+        order.promised_date,
+        today=timezone.localdate(),
+    )
 
 
 def _require(actor, action: str, obj=None) -> None:

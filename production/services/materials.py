@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.workdays import get_calendar
+from core.dates import check_within
 from orders import events
 from orders.concurrency import lock_order
 from orders.exceptions import InvalidMove, ValidationError
@@ -24,6 +25,7 @@ from .common import (
     MATERIALS_STAGES,
     TEXT_MAX,
     _require,
+    date_span,
 )
 
 
@@ -109,6 +111,7 @@ def materials_record(
         errors["items"] = [
             _("At most %(max)s characters.") % {"max": TEXT_MAX},
         ]
+    check_within(date_span(locked), errors, expected_date=expected_date)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

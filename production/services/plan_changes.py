@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import check_within
 from notifications.services import notify
 from orders import events
 from orders.exceptions import InvalidMove, ValidationError
@@ -34,6 +35,7 @@ from .common import (
     _plain,
     _require,
     _text,
+    date_span,
     planned_quantity,
 )
 
@@ -297,6 +299,12 @@ def plan_change_raise(
     slips = _open_slips(plan)
     lines = _change_lines(plan, slips, plan_values, slip_values)
     errors = _change_problems(plan, slips, lines)
+    span = date_span(order)
+    for line in lines:
+        if line.field in DATES and line.new:
+            check_within(
+                span, errors, **{line.input_name: date.fromisoformat(line.new)}
+            )
     if not reason:
         errors["reason"] = [_("Say why the plan changes.")]
     if errors:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from core.dates import check_within
 from orders import events
 from orders.concurrency import lock_order
 from orders.exceptions import InvalidMove, ValidationError
@@ -36,6 +37,7 @@ from .common import (
     _slip_number,
     _slip_parameters,
     _text,
+    date_span,
     planned_quantity,
 )
 from .completion import (
@@ -86,6 +88,12 @@ def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
         ]
     if data.thickness is not None and data.thickness <= 0:
         errors["thickness"] = [_("The material thickness must be more than zero.")]
+    check_within(
+        date_span(locked),
+        errors,
+        planned_start=data.planned_start,
+        planned_finish=data.planned_finish,
+    )
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
@@ -185,6 +193,7 @@ def slip_add(
     predecessors = list(predecessors)
     if any(p.plan_id != plan.pk for p in predecessors):
         errors["predecessors"] = [_("Previous operations must be slips of this plan.")]
+    check_within(date_span(order), errors, start_date=start_date, due_date=due_date)
     if errors:
         raise ValidationError(errors)
     slip = DispatchSlip(

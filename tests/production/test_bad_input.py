@@ -3,15 +3,23 @@ a server error — negative quantities, good + scrap over the tolerance, a plan 
 its order's quantity, NUL bytes and junk hidden fields."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from production.models import DispatchSlip, ProductionPlan, SlipReport
 from tests.test_action_matrix import world
 from tests.walk import plan_of, slip_of, walk
 
 pytestmark = pytest.mark.django_db
+
+
+def day(offset: int) -> str:
+    """A date `offset` days from today, as a date input posts it (the walk's orders
+    are entered today, so their production dates lie around today)."""
+    return (timezone.localdate() + timedelta(days=offset)).isoformat()
 
 
 @pytest.fixture
@@ -109,8 +117,8 @@ def test_a_plan_beyond_its_orders_quantity_is_refused(users):
     form = {
         "line": order.lines.get().pk,
         "quantity": "1200",
-        "planned_start": "2026-03-02",
-        "planned_finish": "2026-03-20",
+        "planned_start": day(7),
+        "planned_finish": day(25),
     }
     before = world()
     response = planner.post(path, form)
@@ -131,7 +139,7 @@ def test_a_plan_beyond_its_orders_quantity_is_refused(users):
     [
         ({"quantity": "-3"}, "数量不能为负数"),
         ({"quantity": "0"}, "数量必须大于 0"),
-        ({"planned_finish": "2026-03-01"}, "完成日期不能早于开始日期"),
+        ({"planned_finish": day(6)}, "完成日期不能早于开始日期"),
         ({"line": "999999"}, "选择一个有效的选项"),
         ({"planned_start": "2026-13-45"}, "有效的日期"),
         ({"thickness": "-1"}, "不能为负数"),
@@ -142,8 +150,8 @@ def test_a_bad_plan_says_why_and_saves_nothing(users, change, message):
     form = {
         "line": order.lines.get().pk,
         "quantity": "100",
-        "planned_start": "2026-03-02",
-        "planned_finish": "2026-03-20",
+        "planned_start": day(7),
+        "planned_finish": day(25),
         **change,
     }
     before = world()
@@ -164,7 +172,7 @@ def test_a_bad_plan_says_why_and_saves_nothing(users, change, message):
         ({"predecessors": "999999"}, "有效的选项"),
         ({"due_date": ""}, "这个字段是必填项"),
         (
-            {"start_date": "2026-05-10", "due_date": "2026-05-01"},
+            {"start_date": day(40), "due_date": day(31)},
             "不能早于要求开始日期",
         ),
         ({"operation": "teleport"}, "选择一个有效的选项"),
@@ -179,7 +187,7 @@ def test_a_bad_slip_says_why_and_saves_nothing(users, change, message):
         "workshop": Department.objects.get(code="line").pk,
         "operation": "welding",
         "quantity": "100",
-        "due_date": "2026-05-20",
+        "due_date": day(50),
         **change,
     }
     if form["workshop"] == "office":
@@ -234,7 +242,7 @@ def test_a_slip_of_another_plan_is_no_predecessor(users):
             "workshop": Department.objects.get(code="line").pk,
             "operation": "welding",
             "quantity": "10",
-            "due_date": "2026-05-20",
+            "due_date": day(50),
             "predecessors": slip_of(first, "cutting").pk,
         },
         follow=True,

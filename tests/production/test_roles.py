@@ -5,9 +5,11 @@ starts only after its previous operations and the order's materials, unless the
 planner allows an early start with a reason, which is recorded."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from production.models import DispatchSlip, ProductionPlan
 from tests.test_action_matrix import DEMO, world
@@ -96,8 +98,10 @@ def test_nobody_but_the_planner_makes_or_closes_a_plan_or_slip(
             {
                 "line": order.lines.get().pk if situation == "materials_ready" else "",
                 "quantity": "10",
-                "planned_start": "2026-01-01",
-                "planned_finish": "2026-01-02",
+                "planned_start": timezone.localdate().isoformat(),
+                "planned_finish": (
+                    timezone.localdate() + timedelta(days=1)
+                ).isoformat(),
             },
         ),
         "slip_create": (
