@@ -156,13 +156,17 @@ def render_panels(where: str, order, user) -> list[RenderedPanel]:
 @dataclass(frozen=True)
 class EventType:
     """A kind of history line. `detail(event)` gives the figures that say what
-    happened; `reason_label` names the event's free text."""
+    happened; `reason_label` names the event's free text. A line reads as much of
+    its subject as the subject itself shows: `readable_by` names the action
+    (accounts.permissions, asked with the order) a reader needs to see lines of
+    this kind — None when whoever reads the order may read them."""
 
     code: str
     label: object
     app: str
     detail: Callable[[object], str] | None = None
     reason_label: object = None
+    readable_by: str | None = None
 
 
 _EVENT_TYPES: dict[str, EventType] = {}
@@ -183,6 +187,11 @@ def event_type_of(code: str) -> EventType | None:
 
 def event_types() -> list[EventType]:
     return list(_EVENT_TYPES.values())
+
+
+def guarded_event_types() -> list[EventType]:
+    """The kinds of history line not every reader of the order may read."""
+    return [t for t in _EVENT_TYPES.values() if t.readable_by]
 
 
 _MOVE_DETAILS: dict[str, Callable[[dict], str]] = {}

@@ -184,11 +184,24 @@ TYPES = (
 )
 
 
+# A plan change is read by production's readers and the order's salesperson only
+# (production.permissions): so are the lines of the order's history that tell it.
+READABLE_BY = {
+    code: "production.view_order_plan_changes"
+    for code in (PLAN_CHANGE_RAISED, PLAN_CHANGED, PLAN_CHANGE_REJECTED)
+}
+
+
 def register_event_types() -> None:
     for code, label, detail, reason_label in TYPES:
         registry.event_type(
             registry.EventType(
-                code, label, app=APP, detail=detail, reason_label=reason_label
+                code,
+                label,
+                app=APP,
+                detail=detail,
+                reason_label=reason_label,
+                readable_by=READABLE_BY.get(code),
             )
         )
     registry.move_detail("production_done", _finished_by_slip)

@@ -53,6 +53,14 @@ def salesperson_of_change(user, change) -> bool:
 
 
 @rules.predicate
+def salesperson_of_order(user, order) -> bool:
+    """The order is the user's own (its salesperson)."""
+    if order is None:
+        return True
+    return order.salesperson_id == user.pk
+
+
+@rules.predicate
 def own_department(user, workshop) -> bool:
     """The workshop is the user's own department (车间主任's own shop)."""
     if workshop is None:
@@ -94,6 +102,11 @@ RULES = {
     "production.view_plan_change": reads_all
     | approves_changes
     | (holds("orders.enter_order") & salesperson_of_change),
+    # obj: an order. Its plan changes — on the order page and as lines of its
+    # history: the same readers as a change of it.
+    "production.view_order_plan_changes": reads_all
+    | approves_changes
+    | (holds("orders.enter_order") & salesperson_of_order),
     # The plan board (计划看板): readers see every workshop, a lead their own.
     "production.view_board": reads_all | reports,
     # obj: a workshop (Department). Its shop-floor screen (车间看板) on the wall TV:

@@ -65,9 +65,8 @@ def _order_panel(order, user):
     section = selectors.production_section(order)
     # a plan change is read by production's readers and the order's salesperson
     # only, not by everyone who may open the order
-    section.changes = [
-        c for c in section.changes if may(user, "production.view_plan_change", c)
-    ]
+    if not may(user, "production.view_order_plan_changes", order):
+        section.changes = []
     in_production = order.stage == Stage.PRODUCTION
     if not (section.plans or section.materials or in_production):
         return None

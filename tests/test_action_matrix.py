@@ -762,3 +762,78 @@ def _messages(response) -> list[str]:
     from django.contrib.messages import get_messages
 
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# --- history lines by reader ------------------------------------------------------------
+# A line of the order's history reads as much of its subject as the subject itself
+# shows. Who may open sales1's order (everyone but the workshop leads, who work from
+# their slips), and who of them may read each guarded kind of line, written by hand
+# from the roles: a plan change (计划更改单) is production's — the planner, the
+# production manager and production's readers (GM, chairman, technical, QC) — and
+# the salesperson's whose order it is; not sales2's, finance's, the warehouse's,
+# after-sales', purchasing's or the system administrator's.
+ORDER_READERS = set(DEMO) - {"lead_cutting", "lead_line1", "lead_maint"}
+HISTORY_READERS = {
+    "plan_change": {
+        "sales1",
+        "planner",
+        "prodmgr",
+        "gm",
+        "chairman",
+        "techmgr",
+        "qcmgr",
+        "qc1",
+    },
+}
+
+
+def _whole_history(client, order) -> str:
+    """The order page and every earlier-history partial after it, as one text."""
+    import re
+
+    page = client.get(order.get_absolute_url())
+    if page.status_code != 200:
+        return ""
+    html = page.content.decode()
+    text = html
+    while True:
+        found = re.search(r"/history/\?before=(\d+)", html)
+        if found is None:
+            return text
+        html = client.get(
+            f"/orders/{order.number}/history/?before={found.group(1)}"
+        ).content.decode()
+        text += html
+
+
+def test_history_lines_are_read_only_by_who_may_read_their_subject(users, settings):
+    from production import services as production
+
+    # given sales1's order with one plan change applied and another waiting, and a
+    # history longer than the page's first window
+    settings.ORDER_PAGE_EVENTS = 3
+    order = walk(users, "plan_change_raised")
+    applied = _plan_change(order)
+    production.plan_change_approve(actor=users["prodmgr"], change=applied)
+    waiting = production.plan_change_raise(
+        actor=users["planner"],
+        plan=plan_of(order),
+        reason="再次调整",
+        plan_values={},
+        slip_values={slip_of(order, "cutting").pk: {"quantity": 990}},
+    )
+    assert order.events.filter(type__startswith="plan_change").count() == 3
+    for username in DEMO:
+        client = client_for(users[username])
+        # when each demo user reads the order's whole history
+        text = _whole_history(client, order)
+        # then who may not open the order gets nothing, and of the others only
+        # the plan change's readers read its lines
+        if username not in ORDER_READERS:
+            assert client.get(order.get_absolute_url()).status_code == 404, username
+            continue
+        assert order.number in text, username
+        shown = applied.number in text and waiting.number in text
+        seen_by = HISTORY_READERS["plan_change"]
+        assert shown == (username in seen_by), (username, shown)
+        assert ("计划更改单" in text) == (username in seen_by), username

@@ -14,6 +14,7 @@ from accounts.models import Department
 from accounts.permissions import has_role_perm, may
 from accounts.workdays import WorkCalendar, get_calendar
 
+from .. import registry
 from ..models import (
     ChangeRequest,
     Customer,
@@ -81,7 +82,7 @@ def order_list(*, user, filters: dict | None = None) -> tuple[QuerySet[Order], o
 
 def order_for_page(*, user, number: str) -> Order:
     """The order page's order with everything the page shows, prefetched."""
-    return (
+    order = (
         orders_visible_to(user)
         .select_related(
             "customer", "salesperson", "sales_department", "created_by", "copied_from"
@@ -103,13 +104,6 @@ def order_for_page(*, user, number: str) -> Order:
                 ),
             ),
             Prefetch(
-                "events",
-                queryset=OrderEvent.objects.select_related(
-                    "user", "on_behalf_of"
-                ).order_by("-created_at", "-id")[: settings.ORDER_PAGE_EVENTS + 1],
-                to_attr="latest_events",
-            ),
-            Prefetch(
                 "deadlines", queryset=StageDeadline.objects.select_related("department")
             ),
             Prefetch(
@@ -121,11 +115,43 @@ def order_for_page(*, user, number: str) -> Order:
         )
         .get(number=number)
     )
+    # The latest events, one more than shown to know whether there are others
+    # (orders.panels.order_page) — those the user may read.
+    order.latest_events = list(
+        events_readable_by(user, order)
+        .select_related("user", "on_behalf_of")
+        .order_by("-created_at", "-id")[: settings.ORDER_PAGE_EVENTS + 1]
+    )
+    return order
 
 
-def events_before(order: Order, before_id: int, size: int) -> list[OrderEvent]:
+def hidden_event_types(user, order: Order) -> list[str]:
+    """The kinds of the order's history line the user may not read: their subject
+    is not theirs to read (a plan change is production's and the order's
+    salesperson's), whoever else may read the order (registry.EventType)."""
+    return [
+        t.code
+        for t in registry.guarded_event_types()
+        if not may(user, t.readable_by, order)
+    ]
+
+
+def events_readable_by(user, order: Order) -> QuerySet[OrderEvent]:
+    """The order's history lines the user may read."""
+    events = OrderEvent.objects.filter(order=order)
+    hidden = hidden_event_types(user, order)
+    return events.exclude(type__in=hidden) if hidden else events
+
+
+def readable(user, order: Order, events) -> list[OrderEvent]:
+    """Of the given history lines of the order, those the user may read."""
+    hidden = set(hidden_event_types(user, order))
+    return [event for event in events if event.type not in hidden]
+
+
+def events_before(order: Order, before_id: int, size: int, *, user) -> list[OrderEvent]:
     """The `size` + 1 events before event `before_id` of the order, newest first
-    (the order page's "earlier history")."""
+    (the order page's "earlier history"), of those the user may read."""
     before = OrderEvent.objects.filter(order=order, pk=before_id).first()
     if before is None:
         return []
@@ -133,7 +159,8 @@ def events_before(order: Order, before_id: int, size: int) -> list[OrderEvent]:
         created_at=before.created_at, pk__lt=before.pk
     )
     return list(
-        OrderEvent.objects.filter(older, order=order)
+        events_readable_by(user, order)
+        .filter(older)
         .select_related("user", "on_behalf_of")
         .order_by("-created_at", "-id")[: size + 1]
     )

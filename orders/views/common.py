@@ -70,7 +70,13 @@ def stale(request, exc: StaleEdit, order: Order):
     return render(
         request,
         "orders/stale.html",
-        {"message": exc, "order": order, "history": history.history(exc.events)},
+        {
+            "message": exc,
+            "order": order,
+            "history": history.history(
+                selectors.readable(request.user, order, exc.events)
+            ),
+        },
         status=409,
     )
 

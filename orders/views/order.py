@@ -91,7 +91,9 @@ def history_earlier(request, number):
     `?before=<event id>`, with a button for the ones before those."""
     order = visible_order(request, number)
     size = settings.ORDER_PAGE_EVENTS
-    older = selectors.events_before(order, _position(request, "before"), size)
+    older = selectors.events_before(
+        order, _position(request, "before"), size, user=request.user
+    )
     return render(
         request,
         "orders/_history_entries.html",

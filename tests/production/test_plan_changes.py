@@ -452,3 +452,19 @@ def test_the_order_page_lists_the_plans_changes_to_who_may_read_them(users):
     page = signed_in(users["finance"]).get(order.get_absolute_url())
     assert page.status_code == 200
     assert f'data-change="{change.number}"' not in page.content.decode()
+
+
+def test_the_stale_page_tells_only_the_lines_its_reader_may_read(users):
+    """What changed since a stale form was opened is read like the history: a plan
+    change is not told to finance, who may read the order but not its plans."""
+    from orders import selectors
+    from orders.events import since
+
+    order = walk(users, "plan_change_raised")
+    lines = since(order, 0)
+    assert any(e.type == "plan_change_raised" for e in lines)
+    for_finance = selectors.readable(users["finance"], order, lines)
+    for_sales1 = selectors.readable(users["sales1"], order, lines)
+    assert not any(e.type.startswith("plan_change") for e in for_finance)
+    assert any(e.type == "plan_change_raised" for e in for_sales1)
+    assert len(for_finance) == len(lines) - 1
