@@ -26,6 +26,8 @@ ANOMALY_HANDLED = "anomaly_handled"
 PLAN_CHANGE_RAISED = "plan_change_raised"
 PLAN_CHANGED = "plan_changed"
 PLAN_CHANGE_REJECTED = "plan_change_rejected"
+SLIP_MADE_UP = "slip_made_up"
+SHORTFALL_CLOSED = "shortfall_closed"
 # The first version's "planner reports production complete": no longer written (the
 # last finished slip moves the order), still read in the history of older orders.
 REPORTED = "production_reported"
@@ -72,6 +74,22 @@ def _slip(p) -> str:
     if p.get("quantity") is not None:
         text += f" × {p['quantity']}"
     return text.strip()
+
+
+def _made_up(p) -> str:
+    return _("%(slip)s for %(short)s short on %(short_slip)s") % {
+        "slip": _slip(p),
+        "short": p.get("short", ""),
+        "short_slip": p.get("short_slip", ""),
+    }
+
+
+def _shortfall(p) -> str:
+    return _("%(slip)s: good %(good)s, %(short)s short closed") % {
+        "slip": _slip({**p, "quantity": None}),
+        "good": p.get("good", 0),
+        "short": p.get("short", 0),
+    }
 
 
 def _done(p) -> str:
@@ -159,6 +177,13 @@ TYPES = (
         _("closed the dispatch slip"),
         _done,
         pgettext_lazy("why it was done", "reason"),
+    ),
+    (SLIP_MADE_UP, _("made a make-up slip (补派)"), _made_up, None),
+    (
+        SHORTFALL_CLOSED,
+        _("closed the slip's shortfall"),
+        _shortfall,
+        _("why the shortfall was closed"),
     ),
     (ANOMALY, _("reported an anomaly"), _anomaly, _("anomaly note")),
     (ANOMALY_HANDLED, _("handled the anomaly"), _anomaly, _("how it was handled")),

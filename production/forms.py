@@ -171,6 +171,28 @@ class SlipForm(TokenMixin, forms.Form):
         )
 
 
+class MakeUpForm(TokenMixin, forms.Form):
+    """补派: a make-up slip for what a finished slip is short of."""
+
+    quantity = forms.IntegerField(
+        label=_("quantity"),
+        min_value=1,
+        max_value=10_000_000,
+        error_messages={
+            "min_value": _("The quantity must be at least 1."),
+            "invalid": WHOLE,
+        },
+    )
+    start_date = forms.DateField(label=_("start by"), widget=DATE, required=False)
+    due_date = forms.DateField(label=_("finish by"), widget=DATE)
+    notes = forms.CharField(
+        label=_("notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=pgettext_lazy("why it was done", "reason"),

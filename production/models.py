@@ -296,6 +296,10 @@ class DispatchSlip(models.Model):
     when, after which slips — with the drawings' key requirements carried over. Its
     QR code opens it on the workshop lead's phone."""
 
+    # Operations that serve the work without making the product (a mould repaired
+    # beside the line): their slips count for nothing the order ordered.
+    AUXILIARY = frozenset({"mould_repair"})
+
     class Operation(models.TextChoices):
         CUTTING = "cutting", _("cutting (下料)")
         STAMPING = "stamping", _("stamping (冲压)")
@@ -374,6 +378,34 @@ class DispatchSlip(models.Model):
         related_name="+",
     )
     closed_reason = models.TextField(_("why it was closed"), blank=True)
+    # A slip finished with fewer good pieces than its quantity is short: the planner
+    # makes the rest up on make-up slips (补派, pointing here) or closes what is left
+    # short with the reason — how many, by whom, when, why.
+    make_up_for = models.ForeignKey(
+        "self",
+        verbose_name=_("makes up for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="make_ups",
+    )
+    shortfall_closed_qty = models.PositiveIntegerField(
+        _("shortfall closed"), default=0, db_default=0
+    )
+    shortfall_closed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("shortfall closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    shortfall_closed_at = models.DateTimeField(
+        _("shortfall closed at"), null=True, blank=True
+    )
+    shortfall_reason = models.TextField(
+        _("why the shortfall was closed"), blank=True, db_default=""
+    )
     override_reason = models.TextField(_("why it may start early"), blank=True)
     override_by = models.ForeignKey(
         USER,
@@ -408,6 +440,13 @@ class DispatchSlip(models.Model):
                 fields=["workshop", "due_date", "number"],
                 condition=models.Q(status__in=["waiting", "started"]),
                 name="slip_open_due",
+            ),
+            # the slips that finished short — the few the planner's shortfall
+            # queue reads among every finished slip
+            models.Index(
+                fields=["done_at", "number"],
+                condition=models.Q(status="done", good_qty__lt=models.F("quantity")),
+                name="slip_short",
             ),
         ]
         constraints = [
@@ -447,6 +486,13 @@ class DispatchSlip(models.Model):
         return (
             min(int(self.good_qty * 100 / self.quantity), 100) if self.quantity else 0
         )
+
+    @property
+    def shortfall(self) -> int:
+        """Good pieces a finished slip is short of its quantity (0 while open)."""
+        if not self.is_finished:
+            return 0
+        return max(self.quantity - self.good_qty, 0)
 
     @property
     def committed_due(self):

@@ -17,7 +17,18 @@ plan whose workshop also has a slip reaches the lead through the slip.
 
 from __future__ import annotations
 
-from django.db.models import DateField, Exists, F, OuterRef, QuerySet, Subquery
+from decimal import Decimal
+
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_role_perm
 from core.queues import Queue, QueueItem, register
-from orders.models import Order
+from orders.models import Order, OrderLine
 from orders.stages import Stage
 
 from .models import (
@@ -38,7 +49,7 @@ from .models import (
     ProductionPlan,
     SlipReport,
 )
-from .selectors import OPEN_SLIP, waits_for_earlier
+from .selectors import OPEN_SLIP, short_slips, waits_for_earlier
 
 
 def _holds(permission):
@@ -95,14 +106,42 @@ def _materials_item(row, calendar) -> QueueItem:
 # --- the planner: orders awaiting a plan --------------------------------------------------
 
 
+def _unplanned_lines():
+    """The lines of the order (OuterRef) whose ordered quantity the plans not closed
+    do not cover yet, by position."""
+    planned = (
+        ProductionPlan.objects.filter(line=OuterRef("pk"))
+        .exclude(status=ProductionPlan.Status.CLOSED)
+        .order_by()
+        .values("line")
+        .annotate(q=Sum("quantity"))
+        .values("q")
+    )
+    return (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .annotate(planned=Coalesce(Subquery(planned), Value(Decimal(0))))
+        .filter(quantity__gt=F("planned"))
+        .order_by("position")
+    )
+
+
 def _plan_rows(user) -> QuerySet:
-    plans = ProductionPlan.objects.filter(order=OuterRef("pk"))
-    issued = plans.filter(status=ProductionPlan.Status.ISSUED)
-    draft = plans.filter(status=ProductionPlan.Status.DRAFT).order_by("id")
+    """Orders in production with a plan in draft, or a line not planned in full:
+    the order stays here until every line is (one issued plan is not enough)."""
+    draft = ProductionPlan.objects.filter(
+        order=OuterRef("pk"), status=ProductionPlan.Status.DRAFT
+    ).order_by("id")
+    unplanned = _unplanned_lines()
     return (
         Order.objects.filter(stage=Stage.PRODUCTION)
-        .exclude(Exists(issued))
-        .annotate(draft_plan=Subquery(draft.values("number")[:1]), due=F("due_date"))
+        .filter(Exists(draft) | Exists(unplanned))
+        .annotate(
+            draft_plan=Subquery(draft.values("number")[:1]),
+            unplanned_line=Subquery(unplanned.values("pk")[:1]),
+            unplanned_position=Subquery(unplanned.values("position")[:1]),
+            any_plan=Exists(ProductionPlan.objects.filter(order=OuterRef("pk"))),
+            due=F("due_date"),
+        )
         .select_related("customer")
         .order_by(F("due").asc(nulls_last=True), "number")
     )
@@ -113,9 +152,47 @@ def _plan_item(order, calendar) -> QueueItem:
         what = _("Issue plan %(plan)s (draft)") % {"plan": order.draft_plan}
         url = reverse("production:plan", kwargs={"number": order.draft_plan})
     else:
-        what = _("Make the production plan")
         url = reverse("production:plan_create", kwargs={"number": order.number})
+        url += f"?line={order.unplanned_line}"
+        if order.any_plan:
+            what = _("Plan the rest of line %(line)s") % {
+                "line": order.unplanned_position
+            }
+        else:
+            what = _("Make the production plan")
     return QueueItem(order, what, order.due, url)
+
+
+# --- the planner: short slips to make up or close ------------------------------------
+
+
+def _shortfall_rows(user) -> QuerySet:
+    return (
+        short_slips(DispatchSlip.objects.filter(plan__order__stage=Stage.PRODUCTION))
+        .annotate(due=Cast(TruncDate("done_at"), DateField()))
+        .select_related("plan__order__customer", "workshop")
+        .order_by("done_at", "number")
+    )
+
+
+def _shortfall_item(slip, calendar) -> QueueItem:
+    return QueueItem(
+        slip.plan.order,
+        _(
+            "Short: %(slip)s %(workshop)s %(operation)s, %(good)s good of "
+            "%(quantity)s — make up or close %(left)s"
+        )
+        % {
+            "slip": slip.number,
+            "workshop": slip.workshop.name,
+            "operation": slip.get_operation_display(),
+            "good": slip.good_qty,
+            "quantity": slip.quantity,
+            "left": slip.left,
+        },
+        slip.due,
+        slip.get_absolute_url() + "#shortfall",
+    )
 
 
 # --- the planner and the production manager: anomalies ------------------------------------
@@ -338,6 +415,16 @@ QUEUES = (
         _plan_item,
         _orders_url("production_plans"),
         position=90,
+    ),
+    Queue(
+        "production_shortfalls",
+        gettext_lazy("Short slips to make up or close"),
+        _holds("production.manage_plans"),
+        _shortfall_rows,
+        _shortfall_item,
+        _slips_url("short"),
+        position=90,
+        order_field="plan__order",
     ),
     Queue(
         "production_anomalies",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -26,7 +27,7 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from accounts.permissions import has_role_perm
-from orders.models import Order, OrderEvent, StageDeadline
+from orders.models import Order, OrderEvent, OrderLine, StageDeadline
 from orders.stages import Stage
 
 from .events import REPORTED
@@ -119,6 +120,36 @@ def late_slips(*, user) -> QuerySet[DispatchSlip]:
     )
 
 
+def short_slips(slips: QuerySet[DispatchSlip] | None = None) -> QuerySet[DispatchSlip]:
+    """Finished slips with fewer good pieces than their quantity, not yet made up
+    on make-up slips nor closed short (auxiliary work left out), each annotated
+    with how many are `left`."""
+    made_up = (
+        DispatchSlip.objects.filter(make_up_for=OuterRef("pk"))
+        .order_by()
+        .values("make_up_for")
+        .annotate(q=Sum("quantity"))
+        .values("q")
+    )
+    slips = DispatchSlip.objects.all() if slips is None else slips
+    return (
+        slips.filter(
+            status=DispatchSlip.Status.DONE,
+            good_qty__lt=F("quantity"),
+            plan__status=ProductionPlan.Status.ISSUED,
+        )
+        .exclude(operation__in=DispatchSlip.AUXILIARY)
+        .annotate(
+            made_up=Coalesce(Subquery(made_up), Value(0)),
+            left=F("quantity")
+            - F("good_qty")
+            - F("shortfall_closed_qty")
+            - F("made_up"),
+        )
+        .filter(left__gt=0)
+    )
+
+
 def slip_for_page(*, user, number: str) -> DispatchSlip:
     """The slip's report screen: the slip with its plan and order, its previous
     operations with who answers for them, and its newest reports."""
@@ -131,6 +162,8 @@ def slip_for_page(*, user, number: str) -> DispatchSlip:
             "started_by",
             "override_by",
             "closed_by",
+            "make_up_for",
+            "shortfall_closed_by",
         )
         .prefetch_related(
             Prefetch(
@@ -138,7 +171,7 @@ def slip_for_page(*, user, number: str) -> DispatchSlip:
                 queryset=DispatchSlip.objects.select_related(
                     "workshop__head", "started_by"
                 ).order_by("number"),
-            )
+            ),
         )
         .get(number=number)
     )
@@ -504,3 +537,95 @@ def distribution(plan: ProductionPlan) -> list[dict]:
         {"name": names.get(code, code), "copies": copies, "receipt": receipts.get(code)}
         for code, copies in DISTRIBUTION
     ]
+
+
+# --- what each order line has of production ----------------------------------------
+
+
+@dataclass
+class LineOutput:
+    """One order line as production accounts for it: ordered, planned (the plans
+    not closed), produced (the good pieces of its plans' last operation, make-up
+    slips included) and the shortfall the planner closed with a reason."""
+
+    line: OrderLine
+    planned: Decimal = Decimal(0)
+    produced: int = 0
+    closed_short: int = 0
+    unfinished: list[str] = field(default_factory=list)
+
+    @property
+    def ordered(self) -> Decimal:
+        return self.line.quantity
+
+    @property
+    def accounted(self) -> int:
+        return self.produced + self.closed_short
+
+    @property
+    def unplanned(self) -> Decimal:
+        return max(self.ordered - self.planned, Decimal(0))
+
+    @property
+    def missing(self) -> Decimal:
+        return max(self.ordered - self.accounted, Decimal(0))
+
+
+def output_slips(slips: list[DispatchSlip], successors: set[int]) -> list[DispatchSlip]:
+    """The slips of a plan that make its last operation: those (and their make-up
+    slips) no other slip of the plan waits for, auxiliary work (a mould repaired
+    beside the line) left out. `successors`: ids of slips some slip waits for."""
+    by_id = {slip.pk: slip for slip in slips}
+
+    def origin(slip):
+        seen = set()
+        while slip.make_up_for_id and slip.make_up_for_id in by_id:
+            if slip.pk in seen:
+                break
+            seen.add(slip.pk)
+            slip = by_id[slip.make_up_for_id]
+        return slip
+
+    result = []
+    for slip in slips:
+        first = origin(slip)
+        if first.pk in successors or first.operation in DispatchSlip.AUXILIARY:
+            continue
+        result.append(slip)
+    return result
+
+
+def line_output(order: Order) -> list[LineOutput]:
+    """Each line of the order with what production planned and produced of it
+    (three queries whatever the number of plans and slips)."""
+    rows = {line.pk: LineOutput(line) for line in order.lines.order_by("position")}
+    plans = list(
+        ProductionPlan.objects.filter(order=order).exclude(
+            status=ProductionPlan.Status.CLOSED
+        )
+    )
+    for plan in plans:
+        if plan.line_id in rows:
+            rows[plan.line_id].planned += plan.quantity
+    issued = {p.pk: p for p in plans if p.status == ProductionPlan.Status.ISSUED}
+    slips = list(
+        DispatchSlip.objects.filter(plan_id__in=list(issued)).order_by("number")
+    )
+    waited_for = set(
+        DispatchSlip.predecessors.through.objects.filter(
+            from_dispatchslip__plan_id__in=list(issued)
+        ).values_list("to_dispatchslip_id", flat=True)
+    )
+    by_plan: dict[int, list[DispatchSlip]] = {}
+    for slip in slips:
+        by_plan.setdefault(slip.plan_id, []).append(slip)
+    for plan_id, plan_slips in by_plan.items():
+        row = rows.get(issued[plan_id].line_id)
+        if row is None:
+            continue
+        for slip in output_slips(plan_slips, waited_for):
+            row.produced += slip.good_qty
+            row.closed_short += slip.shortfall_closed_qty
+            if slip.is_open:
+                row.unfinished.append(slip.number)
+    return list(rows.values())

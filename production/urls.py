@@ -58,6 +58,12 @@ urlpatterns = [
     path("slips/<str:number>/start/", slips.slip_start, name="slip_start"),
     path("slips/<str:number>/report/", slips.slip_report, name="slip_report"),
     path("slips/<str:number>/close/", slips.slip_close, name="slip_close"),
+    path("slips/<str:number>/make-up/", slips.slip_make_up, name="slip_make_up"),
+    path(
+        "slips/<str:number>/shortfall/close/",
+        slips.slip_shortfall_close,
+        name="slip_shortfall_close",
+    ),
     path(
         "slips/<str:number>/early-start/",
         slips.slip_allow_early_start,

@@ -177,9 +177,11 @@ def register() -> None:
         MOVE,
         app=APP,
         doc=_(
-            "an issued production plan, every dispatch slip of it finished (or closed "
-            "by the planner); made automatically by the report that finishes the last "
-            "slip"
+            "every line of the order planned, every dispatch slip of its issued plans "
+            "finished, and every line produced in full — the good pieces of its last "
+            "operation, make-up slips included — or short by what the planner closed "
+            "with a reason; made automatically by the report or the close that "
+            "completes it"
         ),
     )(production_refusal)
     registry.effect(MOVE, app=APP, doc=_("tells the QC inspectors, in their inbox"))(

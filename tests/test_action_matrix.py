@@ -461,6 +461,27 @@ ACTIONS: dict[str, Action] = {
             {"reason": "模具已外修"},
         ),
     ),
+    # a short slip (990 good, 10 scrapped of 1000): the planner makes it up or
+    # closes the shortfall
+    "production:slip_make_up": Action(
+        "slip_short",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'cutting').number}/make-up/",
+            {
+                "quantity": "10",
+                "due_date": (TODAY() + timedelta(days=3)).isoformat(),
+            },
+        ),
+    ),
+    "production:slip_shortfall_close": Action(
+        "slip_short",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'cutting').number}/shortfall/close/",
+            {"reason": "余料足够，不再补派"},
+        ),
+    ),
     "production:slip_early_start": Action(
         "plan_issued",
         frozenset({"planner"}),
@@ -691,7 +712,13 @@ def world() -> tuple:
         tuple(ProductionPlan.objects.order_by("pk").values_list("pk", "status")),
         tuple(
             DispatchSlip.objects.order_by("pk").values_list(
-                "pk", "status", "good_qty", "scrap_qty", "override_at", "version"
+                "pk",
+                "status",
+                "good_qty",
+                "scrap_qty",
+                "override_at",
+                "shortfall_closed_qty",
+                "version",
             )
         ),
         tuple(SlipReport.objects.order_by("pk").values_list("pk", "handled_at")),

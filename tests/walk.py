@@ -42,6 +42,8 @@ SITUATIONS = (
     "plan_issued",
     "slip_started",
     "slip_anomaly",
+    # the cutting slip finished short: 990 good and 10 scrapped of its 1000
+    "slip_short",
     # a plan change (GS/G-SC-04) of the issued plan awaiting the production manager
     "plan_change_raised",
     "change_pending",
@@ -56,8 +58,16 @@ def _customer(**extra) -> Customer:
     )
 
 
-def walk(users: dict, situation: str, *, amount: str = "3.80"):
-    """An order of sales1 in `situation`; returns it re-read."""
+def walk(
+    users: dict,
+    situation: str,
+    *,
+    amount: str = "3.80",
+    lines: tuple[tuple[str, int], ...] = (("GB-D1060", 1000),),
+):
+    """An order of sales1 in `situation`; returns it re-read. `lines`: the model and
+    quantity of each order line (one line of 1000 GB-D1060 by default); production's
+    situations plan the first line only."""
     assert situation in SITUATIONS, situation
     sales1 = users["sales1"]
     customer = _customer(
@@ -72,10 +82,11 @@ def walk(users: dict, situation: str, *, amount: str = "3.80"):
         is_important=important,
         lines=[
             LineData(
-                model_code="GB-D1060",
-                quantity=Decimal(1000),
+                model_code=model,
+                quantity=Decimal(quantity),
                 unit_price=Decimal(amount),
             )
+            for model, quantity in lines
         ],
     )
     if situation in ("draft", "draft_over_credit"):
@@ -132,10 +143,11 @@ def walk(users: dict, situation: str, *, amount: str = "3.80"):
         order=order,
         lines=[
             QuoteLineData(
-                model_code="GB-D1060",
-                quantity=Decimal(1000),
+                model_code=model,
+                quantity=Decimal(quantity),
                 unit_price=Decimal(amount),
             )
+            for model, quantity in lines
         ],
         prices_include_tax=True,
         vat_rate=Decimal("0.13"),
@@ -196,6 +208,7 @@ PRODUCTION_SITUATIONS = (
     "plan_issued",
     "slip_started",
     "slip_anomaly",
+    "slip_short",
     "plan_change_raised",
 )
 
@@ -223,7 +236,7 @@ def production_walk(users: dict, order, situation: str):
         actor=planner,
         order=order,
         data=production.PlanData(
-            line=order.lines.get(),
+            line=order.lines.order_by("position").first(),
             quantity=Decimal(1000),
             planned_start=today,
             planned_finish=today + timedelta(days=20),
@@ -277,6 +290,14 @@ def production_walk(users: dict, order, situation: str):
         order.refresh_from_db()
         return order
     production.slip_start(actor=users["lead_cutting"], slip=cutting)
+    if situation == "slip_short":
+        production.slip_report(
+            actor=users["lead_cutting"],
+            slip=cutting,
+            token=uuid.uuid4(),
+            good=990,
+            scrap=10,
+        )
     if situation == "slip_anomaly":
         production.slip_report(
             actor=users["lead_cutting"],

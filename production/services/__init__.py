@@ -24,6 +24,7 @@ from .materials import materials_due, materials_open, materials_record
 from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
 from .plans import plan_close, plan_create, plan_issue, plan_receive, slip_add
 from .reports import ReportOutcome, anomaly_handle, slip_report
+from .shortfalls import slip_make_up, slip_shortfall_close, uncovered_shortfall
 from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
 
 __all__ = [
@@ -49,7 +50,10 @@ __all__ = [
     "slip_add",
     "slip_allow_early_start",
     "slip_close",
+    "slip_make_up",
+    "slip_shortfall_close",
     "slip_report",
     "slip_start",
     "start_blockers",
+    "uncovered_shortfall",
 ]

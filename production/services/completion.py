@@ -14,16 +14,21 @@ from ..models import (
     DispatchSlip,
     ProductionPlan,
 )
+from ..selectors import line_output
 from .common import (
     APP,
     MOVE,
+    _plain,
     _slip_parameters,
 )
 
 
 def production_refusal(order: Order):
-    """production_done's precondition: an issued plan, no plan left in draft, and
-    every slip of the issued plans finished (done, or closed by the planner)."""
+    """production_done's precondition: an issued plan, no plan left in draft, every
+    slip of the issued plans finished (done, or closed by the planner), and every
+    line of the order planned and produced in full — the good pieces of its plans'
+    last operation, make-up slips included, or short by what the planner closed
+    with a reason."""
     plans = list(
         ProductionPlan.objects.filter(order=order).exclude(
             status=ProductionPlan.Status.CLOSED
@@ -46,6 +51,30 @@ def production_refusal(order: Order):
         return _("Dispatch slips not finished yet: %(slips)s.") % {
             "slips": "、".join(open_slips)
         }
+    for row in line_output(order):
+        values = {
+            "line": row.line.position,
+            "model": row.line.model_code,
+            "ordered": _plain(row.ordered),
+            "planned": _plain(row.planned),
+            "produced": row.produced,
+        }
+        if row.unplanned:
+            return (
+                _(
+                    "Line %(line)s (%(model)s): %(planned)s of %(ordered)s planned; "
+                    "plan the rest."
+                )
+                % values
+            )
+        if row.missing:
+            return (
+                _(
+                    "Line %(line)s (%(model)s): %(produced)s of %(ordered)s produced; "
+                    "make up the shortfall or close it with a reason."
+                )
+                % values
+            )
     return None
 
 

@@ -156,7 +156,9 @@ def slip_report(
     slip.good_qty += good
     slip.scrap_qty += scrap
     fields = ["good_qty", "scrap_qty", "version"]
-    finished = slip.good_qty >= slip.quantity
+    # Every piece accounted for, good or scrapped: what is short of the quantity
+    # goes to the planner (production.services.shortfalls).
+    finished = slip.good_qty + slip.scrap_qty >= slip.quantity
     if finished:
         slip.status = DispatchSlip.Status.DONE
         slip.done_at = timezone.now()

@@ -29,6 +29,7 @@ from .completion import (
 from .materials import (
     _materials_ready,
 )
+from .shortfalls import _close_shortfall
 
 
 def start_blockers(slip: DispatchSlip) -> list[str]:
@@ -118,7 +119,8 @@ def slip_allow_early_start(*, actor, slip: DispatchSlip, reason: str) -> Dispatc
 @transaction.atomic
 def slip_close(*, actor, slip: DispatchSlip, reason: str) -> DispatchSlip:
     """The planner closes a slip short (or one no longer needed) with the reason;
-    it then counts as finished for the slips after it and for the order."""
+    it then counts as finished for the slips after it and for the order, and what
+    it is short of is closed with the same reason."""
     _require(actor, "production.manage_plan")
     order, slip = _locked_slip(slip)
     reason = _text(reason)
@@ -131,9 +133,20 @@ def slip_close(*, actor, slip: DispatchSlip, reason: str) -> DispatchSlip:
     slip.closed_by = actor
     slip.closed_reason = reason
     slip.done_at = timezone.now()
+    _close_shortfall(slip, actor=actor, quantity=slip.shortfall, reason=reason)
     slip.version += 1
     slip.save(
-        update_fields=["status", "closed_by", "closed_reason", "done_at", "version"]
+        update_fields=[
+            "status",
+            "closed_by",
+            "closed_reason",
+            "done_at",
+            "shortfall_closed_qty",
+            "shortfall_closed_by",
+            "shortfall_closed_at",
+            "shortfall_reason",
+            "version",
+        ]
     )
     events.record(
         order=order,

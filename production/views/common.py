@@ -4,8 +4,10 @@ tabs and bounded pages, and a refusal put into words."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from core.pagination import BoundedPaginator
@@ -95,4 +97,26 @@ def _list_page(request, template: str, filterset, *, show: str, **context):
             "clear_url": f"?show={show}",
             **context,
         },
+    )
+
+
+def _warn_if_overloaded(request, overloads) -> None:
+    """A warning, not a refusal: the planner may know the workshop will work
+    overtime; the board shows the day in red until it is not."""
+    if not overloads:
+        return
+    days = "；".join(
+        _("%(workshop)s %(day)s: %(load)s %(unit)s planned, capacity %(capacity)s")
+        % {
+            "workshop": o.workshop.name,
+            "day": o.day.day.isoformat(),
+            "load": o.day.load,
+            "unit": o.unit,
+            "capacity": o.day.capacity,
+        }
+        for o in overloads[:5]
+    )
+    messages.warning(
+        request,
+        _("Over a workshop's daily capacity: %(days)s.") % {"days": days},
     )

@@ -32,6 +32,7 @@ from .common import (
     _plan,
     _refusal_text,
     _service_errors,
+    _warn_if_overloaded,
 )
 
 
@@ -139,28 +140,6 @@ def _warn_if_late(request, plan) -> None:
             )
             % {"finish": plan.planned_finish.isoformat(), "due": due.isoformat()},
         )
-
-
-def _warn_if_overloaded(request, overloads) -> None:
-    """A warning, not a refusal: the planner may know the workshop will work
-    overtime; the board shows the day in red until it is not."""
-    if not overloads:
-        return
-    days = "；".join(
-        _("%(workshop)s %(day)s: %(load)s %(unit)s planned, capacity %(capacity)s")
-        % {
-            "workshop": o.workshop.name,
-            "day": o.day.day.isoformat(),
-            "load": o.day.load,
-            "unit": o.unit,
-            "capacity": o.day.capacity,
-        }
-        for o in overloads[:5]
-    )
-    messages.warning(
-        request,
-        _("Over a workshop's daily capacity: %(days)s.") % {"days": days},
-    )
 
 
 @require_GET

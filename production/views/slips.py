@@ -4,7 +4,7 @@ reporting, closing, the early start, the printed slip and handling an anomaly.""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may, require
-from orders.exceptions import InvalidMove, ValidationError
+from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
 
-from .. import qr, selectors, services
+from .. import load, qr, selectors, services
 from ..filters import SlipFilter
 from ..forms import (
     HandleForm,
+    MakeUpForm,
     ReasonForm,
     ReportForm,
 )
@@ -32,6 +33,7 @@ from .common import (
     _refusal_text,
     _service_errors,
     _slip,
+    _warn_if_overloaded,
 )
 
 
@@ -46,6 +48,10 @@ def slip_list(request):
             selectors.slip_list(user=request.user, show="all")
             .filter(reports__anomaly=True, reports__handled_at__isnull=True)
             .distinct()
+        )
+    elif show == "short":
+        slips = selectors.short_slips(
+            selectors.slip_list(user=request.user, show="finished")
         )
     else:
         show = show if show in ("open", "finished") else "open"
@@ -111,9 +117,26 @@ def slip_detail(request, number):
     except DispatchSlip.DoesNotExist:
         raise Http404 from None
     context = _card_context(request, slip)
-    can_manage = may(request.user, "production.manage_plan") and slip.is_open
+    planner = may(request.user, "production.manage_plan")
+    in_production = slip.plan.order.stage == "production"
+    # the make-up slips and what is still short, asked only of a short slip
+    make_ups = list(slip.make_ups.order_by("number")) if slip.shortfall else []
+    short = services.uncovered_shortfall(slip) if slip.shortfall else 0
+    can_make_up = (
+        planner
+        and in_production
+        and short > 0
+        and slip.status == DispatchSlip.Status.DONE
+        and slip.plan.status == ProductionPlan.Status.ISSUED
+    )
     context.update(
-        can_manage=can_manage and slip.plan.order.stage == "production",
+        can_manage=planner and slip.is_open and in_production,
+        short=short,
+        make_ups=make_ups,
+        can_make_up=can_make_up,
+        make_up_form=MakeUpForm(initial={"quantity": short, "due_date": slip.due_date})
+        if can_make_up
+        else None,
         reason_form=ReasonForm(),
         handle_form=HandleForm(),
         can_handle=may(request.user, "production.handle_anomaly"),
@@ -175,6 +198,55 @@ def slip_report(request, number):
             "scrap": report.scrap,
         }
     return _slip_answer(request, number, notice=notice)
+
+
+@require_POST
+def slip_make_up(request, number):
+    slip = _slip(request, number, "production.manage_plan")
+    form = MakeUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(slip.get_absolute_url() + "#shortfall")
+    data = form.cleaned_data
+    try:
+        made = services.slip_make_up(
+            actor=request.user,
+            slip=slip,
+            quantity=data["quantity"],
+            start_date=data["start_date"],
+            due_date=data["due_date"],
+            notes=data["notes"],
+            form_token=data.get("form_token"),
+        )
+    except DuplicateSubmission as dup:
+        messages.info(request, _("This form was already submitted; it was saved once."))
+        return HttpResponseRedirect(dup.result_url or slip.get_absolute_url())
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+        return redirect(slip.get_absolute_url() + "#shortfall")
+    messages.success(
+        request,
+        _("Make-up slip %(slip)s made for %(workshop)s.")
+        % {"slip": made.number, "workshop": made.workshop.name},
+    )
+    _warn_if_overloaded(request, load.plan_overloads(made.plan, only=[made]))
+    return redirect(made)
+
+
+@require_POST
+def slip_shortfall_close(request, number):
+    slip = _slip(request, number, "production.manage_plan")
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.slip_shortfall_close(actor=request.user, slip=slip, reason=reason)
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+        return redirect(slip.get_absolute_url() + "#shortfall")
+    messages.success(
+        request, _("The shortfall of %(slip)s is closed.") % {"slip": slip.number}
+    )
+    return redirect("production:slip", number=number)
 
 
 @require_POST

@@ -114,3 +114,28 @@ def test_the_two_last_slips_finishing_together_move_the_order_once(users):
     order.refresh_from_db()
     assert order.stage == Stage.INSPECTION
     assert order.events.filter(type="moved", to_stage=Stage.INSPECTION).count() == 1
+
+
+def test_two_planners_making_up_one_shortfall_at_once_cannot_overdraw_it(users):
+    """The cutting slip is 10 short: two make-ups of 8 posted at the same instant
+    (two planners, two tabs) make one slip; the other is told how many are left."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order = walk(users, "slip_short")
+    slip = slip_of(order, "cutting")
+    clients = phones(users["planner"], 2)
+    url = f"/production/slips/{slip.number}/make-up/"
+    due = (timezone.localdate() + timedelta(days=3)).isoformat()
+
+    def post(i):
+        response = clients[i].post(url, {"quantity": "8", "due_date": due}, follow=True)
+        return response.content.decode()
+
+    results, errors = run_together(2, post)
+
+    assert errors == [None, None]
+    assert DispatchSlip.objects.filter(make_up_for=slip).count() == 1
+    assert sum("最多补派该数量" in page for page in results) == 1
+    assert services.uncovered_shortfall(slip) == 2

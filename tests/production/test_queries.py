@@ -34,7 +34,7 @@ QUERIES = {
     # section (materials, plans, slips, anomalies) and the planner's queues
     "order_page": 32,
     "home_lead": 12,
-    "home_planner": 13,
+    "home_planner": 14,
 }
 # The phone's report screen stays small whatever the slip's history: its newest
 # reports only (measured: ~7 KB, the htmx answer ~4 KB).
