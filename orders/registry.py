@@ -4,6 +4,8 @@
 Everything else an app brings, it declares here from its AppConfig.ready(), the way
 Django's admin site and system checks let an app register itself:
 
+- `move(Move(...))` — a move of the walk the app owns: from which stages, to which,
+  who may make it (permission and relation rule), its button;
 - `precondition(move)` — what must be true before a move (the gate refuses with the
   function's words otherwise);
 - `effect(move)` — what a move does besides changing the stage: `before` runs on the
@@ -26,6 +28,87 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import may, role_permissions
+
+# --- moves ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    code: str
+    label: object
+    sources: frozenset[str]
+    target: str | Callable[[object], str]
+    # One permission, or a tuple of which any one suffices (what the roles hold).
+    permission: str | tuple[str, ...]
+    needs_reason: bool = False
+    # Moves offered as buttons on the order page; the others are made by services
+    # (hold/resume by change requests, later stages by their own pages).
+    button: bool = False
+    style: str = ""
+    extra: tuple[str, ...] = field(default=())
+    # The declared rule (the owning app's permissions) the actor must pass on this
+    # order: the permission and the actor's relation to the order.
+    rule: str = ""
+    # The app whose services make this move and whose records allow it.
+    app: str = "orders"
+
+    def allowed(self, user) -> bool:
+        """Whether the user's roles hold the move's permission at all (any order)."""
+        wanted = (
+            (self.permission,) if isinstance(self.permission, str) else self.permission
+        )
+        held = role_permissions(user)
+        return any(p in held for p in wanted)
+
+    def permits(self, user, order) -> bool:
+        """Whether the user may make this move on this order: the permission and
+        the relation to the order, as declared in orders.permissions."""
+        return may(user, self.rule, order)
+
+    def target_for(self, order) -> str:
+        return self.target(order) if callable(self.target) else self.target
+
+    @property
+    def precondition_doc(self) -> str:
+        docs = [str(p.doc) for p in preconditions_of(self.code)]
+        return "; ".join(docs)
+
+    def refusal(self, order) -> str | None:
+        """Why the move cannot be made now (its app is not installed, or one of its
+        declared preconditions is not met), or None."""
+        if not apps.is_installed(self.app):
+            return _(
+                "Not possible yet: this step is recorded in a part of the system "
+                "that is not installed."
+            )
+        for precondition in preconditions_of(self.code):
+            refusal = precondition.check(order)
+            if refusal:
+                return refusal
+        return None
+
+
+# The whole table of moves: orders' own (orders.workflow) and each app's, registered
+# from its AppConfig.ready(). The gate (orders.workflow.order_move) reads it.
+MOVES: dict[str, Move] = {}
+
+
+def move(m: Move, *, override: bool = False) -> Move:
+    """Declare a move of the walk: where from, where to, who may make it (its
+    permission and the rule of the actor's relation to the order), its button.
+    A code declared twice is refused unless `override` says the app means it."""
+    if m.code in MOVES and MOVES[m.code] != m and not override:
+        raise ValueError(f"Move {m.code!r} is registered twice")
+    if len(m.code) > 32:
+        raise ValueError(f"Move code {m.code!r} is longer than 32 characters")
+    MOVES[m.code] = m
+    return m
+
 
 # --- moves: preconditions and effects ------------------------------------------------
 

@@ -17,23 +17,20 @@ completed the precondition, and the event says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from accounts.permissions import may, role_permissions
+from accounts.permissions import may
 from accounts.workdays import get_calendar
 
 from . import events, registry
 from .concurrency import check_version, lock_order
 from .exceptions import InvalidMove, PermissionDenied, ValidationError
 from .models import Order, StageDeadline
+from .registry import Move
 from .stage_guard import stage_writes
 from .stages import IN_PROGRESS, OPEN, STAGE_SPECS, Stage
 from .submissions import claim_token, record_result
@@ -47,222 +44,133 @@ STAGE_DEPARTMENTS: dict[str, str] = {
 STAGE_DEPARTMENTS[Stage.DRAFT] = STAGE_SPECS[Stage.DRAFT].department
 
 
-@dataclass(frozen=True)
-class Move:
-    code: str
-    label: object
-    sources: frozenset[str]
-    target: str | Callable[[Order], str]
-    # One permission, or a tuple of which any one suffices (what the roles hold).
-    permission: str | tuple[str, ...]
-    needs_reason: bool = False
-    # Moves offered as buttons on the order page; the others are made by services
-    # (hold/resume by change requests, later stages by their own pages).
-    button: bool = False
-    style: str = ""
-    extra: tuple[str, ...] = field(default=())
-    # The declared rule (orders.permissions) the actor must pass on this order: the
-    # permission and the actor's relation to the order.
-    rule: str = ""
-    # The app whose services make this move and whose records allow it.
-    app: str = "orders"
-
-    def allowed(self, user) -> bool:
-        """Whether the user's roles hold the move's permission at all (any order)."""
-        wanted = (
-            (self.permission,) if isinstance(self.permission, str) else self.permission
-        )
-        held = role_permissions(user)
-        return any(p in held for p in wanted)
-
-    def permits(self, user, order: Order) -> bool:
-        """Whether the user may make this move on this order: the permission and
-        the relation to the order, as declared in orders.permissions."""
-        return may(user, self.rule, order)
-
-    def target_for(self, order: Order) -> str:
-        return self.target(order) if callable(self.target) else self.target
-
-    @property
-    def precondition_doc(self) -> str:
-        docs = [str(p.doc) for p in registry.preconditions_of(self.code)]
-        return "; ".join(docs)
-
-    def refusal(self, order: Order) -> str | None:
-        """Why the move cannot be made now (its app is not installed, or one of its
-        declared preconditions is not met), or None."""
-        if not apps.is_installed(self.app):
-            return _(
-                "Not possible yet: this step is recorded in a part of the system "
-                "that is not installed."
-            )
-        for precondition in registry.preconditions_of(self.code):
-            refusal = precondition.check(order)
-            if refusal:
-                return refusal
-        return None
-
-
 def _after_hold(order: Order) -> str:
     return order.held_stage
 
 
-MOVES: dict[str, Move] = {
-    move.code: move
-    for move in (
-        Move(
-            "submit",
-            _("Submit for review"),
-            frozenset({Stage.DRAFT}),
-            Stage.REVIEW,
-            "orders.submit_order",
-            button=True,
-            style="primary",
-            rule="orders.submit_order",
-        ),
-        Move(
-            "send_back",
-            _("Send back to sales"),
-            frozenset({Stage.REVIEW}),
-            Stage.DRAFT,
-            "orders.conclude_review",
-            needs_reason=True,
-            button=True,
-            rule="orders.send_back",
-        ),
-        Move(
-            "accept",
-            _("Accept (needs GM approval)"),
-            frozenset({Stage.REVIEW}),
-            Stage.APPROVAL,
-            "orders.conclude_review",
-            rule="orders.conclude_review",
-        ),
-        Move(
-            "accept_direct",
-            _("Accept"),
-            frozenset({Stage.REVIEW}),
-            Stage.QUOTE,
-            "orders.conclude_review",
-            rule="orders.conclude_review",
-        ),
-        Move(
-            "decline",
-            _("Decline the order"),
-            frozenset({Stage.REVIEW}),
-            Stage.DECLINED,
-            "orders.conclude_review",
-            needs_reason=True,
-            rule="orders.conclude_review",
-        ),
-        Move(
-            "approve",
-            _("Approve (GM)"),
-            frozenset({Stage.APPROVAL}),
-            Stage.QUOTE,
-            "orders.approve_order",
-            rule="orders.approve_order",
-        ),
-        Move(
-            "approval_send_back",
-            _("Send back to review (GM)"),
-            frozenset({Stage.APPROVAL}),
-            Stage.REVIEW,
-            "orders.approve_order",
-            needs_reason=True,
-            rule="orders.approve_order",
-        ),
-        Move(
-            "quote_accepted",
-            _("Customer accepted the quote"),
-            frozenset({Stage.QUOTE}),
-            Stage.CONTRACT,
-            "orders.accept_quote",
-            rule="orders.accept_quote",
-        ),
-        Move(
-            "contract_signed",
-            _("Contract signed"),
-            frozenset({Stage.CONTRACT}),
-            Stage.DRAWING,
-            "orders.manage_contract",
-            rule="orders.record_contract",
-        ),
-        Move(
-            "drawings_issued",
-            _("Drawings issued"),
-            frozenset({Stage.DRAWING}),
-            Stage.PRODUCTION,
-            "orders.issue_drawings",
-            rule="orders.manage_drawings",
-        ),
-        Move(
-            "production_done",
-            _("Production complete"),
-            frozenset({Stage.PRODUCTION}),
-            Stage.INSPECTION,
-            "orders.complete_production",
-            rule="orders.complete_production",
-            app="production",
-        ),
-        Move(
-            "inspection_passed",
-            _("Final inspection passed"),
-            frozenset({Stage.INSPECTION}),
-            Stage.DELIVERY,
-            "orders.pass_inspection",
-            rule="orders.pass_inspection",
-            app="quality",
-        ),
-        Move(
-            "delivered",
-            _("Delivered"),
-            frozenset({Stage.DELIVERY}),
-            Stage.SETTLEMENT,
-            "orders.confirm_delivery",
-            rule="orders.confirm_delivery",
-            app="delivery",
-        ),
-        Move(
-            "settled",
-            _("Invoiced and paid"),
-            frozenset({Stage.SETTLEMENT}),
-            Stage.COMPLETED,
-            "orders.settle_order",
-            rule="orders.settle_order",
-            app="settlement",
-        ),
-        Move(
-            "hold",
-            _("Hold for a change request"),
-            frozenset(IN_PROGRESS - {Stage.ON_HOLD}),
-            Stage.ON_HOLD,
-            "orders.request_change",
-            needs_reason=True,
-            rule="orders.request_change",
-        ),
-        Move(
-            "resume",
-            _("Resume after the change request"),
-            frozenset({Stage.ON_HOLD}),
-            _after_hold,
-            ("orders.approve_change", "orders.approve_large_change"),
-            rule="orders.resume_after_change",
-        ),
-        Move(
-            "cancel",
-            _("Cancel the order"),
-            frozenset(OPEN),
-            Stage.CANCELLED,
-            "orders.cancel_order",
-            needs_reason=True,
-            button=True,
-            style="danger",
-            extra=("loss_measures",),
-            rule="orders.cancel_order",
-        ),
-    )
-}
+# orders' own moves; another app registers its own (registry.move) from its
+# AppConfig.ready(), and the gate reads them all from the one table.
+OWN_MOVES: tuple[Move, ...] = (
+    Move(
+        "submit",
+        _("Submit for review"),
+        frozenset({Stage.DRAFT}),
+        Stage.REVIEW,
+        "orders.submit_order",
+        button=True,
+        style="primary",
+        rule="orders.submit_order",
+    ),
+    Move(
+        "send_back",
+        _("Send back to sales"),
+        frozenset({Stage.REVIEW}),
+        Stage.DRAFT,
+        "orders.conclude_review",
+        needs_reason=True,
+        button=True,
+        rule="orders.send_back",
+    ),
+    Move(
+        "accept",
+        _("Accept (needs GM approval)"),
+        frozenset({Stage.REVIEW}),
+        Stage.APPROVAL,
+        "orders.conclude_review",
+        rule="orders.conclude_review",
+    ),
+    Move(
+        "accept_direct",
+        _("Accept"),
+        frozenset({Stage.REVIEW}),
+        Stage.QUOTE,
+        "orders.conclude_review",
+        rule="orders.conclude_review",
+    ),
+    Move(
+        "decline",
+        _("Decline the order"),
+        frozenset({Stage.REVIEW}),
+        Stage.DECLINED,
+        "orders.conclude_review",
+        needs_reason=True,
+        rule="orders.conclude_review",
+    ),
+    Move(
+        "approve",
+        _("Approve (GM)"),
+        frozenset({Stage.APPROVAL}),
+        Stage.QUOTE,
+        "orders.approve_order",
+        rule="orders.approve_order",
+    ),
+    Move(
+        "approval_send_back",
+        _("Send back to review (GM)"),
+        frozenset({Stage.APPROVAL}),
+        Stage.REVIEW,
+        "orders.approve_order",
+        needs_reason=True,
+        rule="orders.approve_order",
+    ),
+    Move(
+        "quote_accepted",
+        _("Customer accepted the quote"),
+        frozenset({Stage.QUOTE}),
+        Stage.CONTRACT,
+        "orders.accept_quote",
+        rule="orders.accept_quote",
+    ),
+    Move(
+        "contract_signed",
+        _("Contract signed"),
+        frozenset({Stage.CONTRACT}),
+        Stage.DRAWING,
+        "orders.manage_contract",
+        rule="orders.record_contract",
+    ),
+    Move(
+        "drawings_issued",
+        _("Drawings issued"),
+        frozenset({Stage.DRAWING}),
+        Stage.PRODUCTION,
+        "orders.issue_drawings",
+        rule="orders.manage_drawings",
+    ),
+    Move(
+        "hold",
+        _("Hold for a change request"),
+        frozenset(IN_PROGRESS - {Stage.ON_HOLD}),
+        Stage.ON_HOLD,
+        "orders.request_change",
+        needs_reason=True,
+        rule="orders.request_change",
+    ),
+    Move(
+        "resume",
+        _("Resume after the change request"),
+        frozenset({Stage.ON_HOLD}),
+        _after_hold,
+        ("orders.approve_change", "orders.approve_large_change"),
+        rule="orders.resume_after_change",
+    ),
+    Move(
+        "cancel",
+        _("Cancel the order"),
+        frozenset(OPEN),
+        Stage.CANCELLED,
+        "orders.cancel_order",
+        needs_reason=True,
+        button=True,
+        style="danger",
+        extra=("loss_measures",),
+        rule="orders.cancel_order",
+    ),
+)
+for _move in OWN_MOVES:
+    registry.move(_move)
+# The whole table, orders' and the apps' moves (read it after the apps are ready).
+MOVES = registry.MOVES
 
 
 def moves_from(stage: str) -> list[Move]:

