@@ -47,6 +47,7 @@ def _signoffs_for(order) -> list[DueItem]:
             user_id=row.signed_by_id,
             done_at=row.signed_at,
             stage=Stage.REVIEW,
+            object_id=row.pk,
         )
         for row in rows
     ]
@@ -67,6 +68,7 @@ def _open_signoffs():
             due_date=dues.get(row.review.order_id),
             department_id=row.department_id,
             stage=Stage.REVIEW,
+            object_id=row.pk,
         )
 
 
@@ -80,6 +82,8 @@ def _materials_item(row, calendar) -> DueItem:
         due_date=calendar.add_working_days(start, row.days_needed or 0),
         department_id=row.department_id,
         stage=Stage.DRAWING,
+        # one milestone per order, whichever app keeps it
+        object_id=review.order_id,
     )
 
 

@@ -9,9 +9,27 @@ from django.utils.translation import gettext_lazy as _
 from notifications.services import notify
 
 from .models import ChangeRequest, Contract, ContractReview, Order, Quote
-from .registry import effect, precondition
+from .registry import ANY_ACTION, action_check, effect, precondition
+from .stages import Stage
 
 APP = "orders"
+
+
+# --- checks on every action -------------------------------------------------------------
+
+
+@action_check(
+    ANY_ACTION,
+    app=APP,
+    doc=_("an order on hold for a change request takes no action until it is decided"),
+)
+def not_on_hold(order: Order, **context):
+    if order.stage == Stage.ON_HOLD:
+        return _(
+            "Order %(number)s is on hold for a change request: nothing is done on it "
+            "until the change is decided."
+        ) % {"number": order.number}
+    return None
 
 
 # --- preconditions ----------------------------------------------------------------------

@@ -290,7 +290,42 @@ def review_sheet(order: Order, user, **forms) -> dict:
     }
 
 
+def line_quantities_panel(order: Order, user) -> dict | None:
+    """Each line from ordered onwards, with the quantities every app reports for it
+    (orders.registry.line_quantity_source): the order page knows no app. The lines
+    the page shows (its first window)."""
+    columns = registry.line_columns()
+    if not columns:
+        return None
+    figures = registry.line_quantities(order)
+    if not figures:
+        return None
+    shown = order.first_lines[: settings.ORDER_PAGE_LINES]
+    return {
+        "columns": columns,
+        "rows": [
+            (
+                line,
+                [(c.code, figures.get(line.pk, {}).get(c.code, 0)) for c in columns],
+            )
+            for line in shown
+        ],
+        "more": len(order.first_lines) > settings.ORDER_PAGE_LINES,
+        "shown": settings.ORDER_PAGE_LINES,
+    }
+
+
 def register_panels() -> None:
+    registry.panel(
+        registry.Panel(
+            "line_quantities",
+            registry.ORDER_PAGE,
+            "orders/_line_quantities.html",
+            line_quantities_panel,
+            position=35,
+            app="orders",
+        )
+    )
     registry.panel(
         registry.Panel(
             "review",

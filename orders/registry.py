@@ -295,7 +295,13 @@ def move_detail_of(move: str) -> Callable[[dict], str] | None:
 
 @dataclass
 class DueItem:
-    """Something inside a stage with its own due date and responsible party."""
+    """Something inside a stage with its own due date and responsible party.
+
+    Two dates: `due_date` is the date now due — what reminders chase; an agreed new
+    date (a plan change, a date agreed with the customer) moves it — and
+    `committed_date` the date first committed, which lateness counts against and
+    nothing moves (it is `due_date` when the source keeps no other). `key` names
+    the item for good: its source and its object's id."""
 
     order_id: int
     source: str  # the DueSource's key
@@ -305,6 +311,20 @@ class DueItem:
     user_id: int | None = None
     done_at: datetime | None = None
     stage: str = ""
+    object_id: int | None = None
+    committed_date: date | None = None
+
+    def __post_init__(self):
+        if self.committed_date is None:
+            self.committed_date = self.due_date
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.object_id}"
+
+    @property
+    def date_moved(self) -> bool:
+        return self.committed_date != self.due_date
 
 
 @dataclass(frozen=True)
@@ -324,7 +344,12 @@ class DueSource:
 _DUE_SOURCES: dict[str, DueSource] = {}
 
 
-def due_source(s: DueSource) -> DueSource:
+def due_source(s: DueSource, *, override: bool = False) -> DueSource:
+    """Declare a source of due items. A key declared before is refused unless
+    `override` says the app takes it over (production keeps the materials
+    milestone that orders declares)."""
+    if s.key in _DUE_SOURCES and _DUE_SOURCES[s.key] != s and not override:
+        raise ValueError(f"Due source {s.key!r} is registered twice")
     _DUE_SOURCES[s.key] = s
     return s
 
@@ -338,3 +363,141 @@ def due_items_for(order) -> list[DueItem]:
     for source in _DUE_SOURCES.values():
         items.extend(source.for_order(order))
     return sorted(items, key=lambda i: (i.due_date is None, i.due_date or date.max))
+
+
+# --- line quantities ------------------------------------------------------------------------
+#
+# Each app reports, per order line, the quantities it answers for (planned, produced,
+# inspected, passed, shipped, invoiced …), each a sum of its own records. The order
+# page's roll-up and any app's precondition read them here, never another app's
+# tables.
+
+
+@dataclass(frozen=True)
+class LineQuantity:
+    """One column of the roll-up: its code (what preconditions ask for), its label
+    and where it stands (ordered is 0; production 20–39, quality 40–59, delivery
+    60–79, settlement 80–99)."""
+
+    code: str
+    label: object
+    position: int
+
+
+@dataclass(frozen=True)
+class LineQuantitySource:
+    """`for_order(order)` gives {line id: {code: quantity}} for the app's columns
+    (a fixed number of queries whatever the number of lines and records), or {}
+    when the order has none yet."""
+
+    key: str
+    app: str
+    columns: tuple[LineQuantity, ...]
+    for_order: Callable[[object], dict]
+    doc: object = ""
+
+
+_LINE_SOURCES: dict[str, LineQuantitySource] = {}
+
+
+def line_quantity_source(
+    s: LineQuantitySource, *, override: bool = False
+) -> LineQuantitySource:
+    if s.key in _LINE_SOURCES and _LINE_SOURCES[s.key] != s and not override:
+        raise ValueError(f"Line quantity source {s.key!r} is registered twice")
+    codes = {c.code for source in _LINE_SOURCES.values() for c in source.columns}
+    if s.key not in _LINE_SOURCES and codes & {c.code for c in s.columns}:
+        raise ValueError(f"A column of {s.key!r} is declared by another source")
+    _LINE_SOURCES[s.key] = s
+    return s
+
+
+def line_quantity_sources() -> list[LineQuantitySource]:
+    return list(_LINE_SOURCES.values())
+
+
+def line_columns() -> list[LineQuantity]:
+    return sorted(
+        (c for s in _LINE_SOURCES.values() for c in s.columns),
+        key=lambda c: (c.position, c.code),
+    )
+
+
+def line_quantities(order) -> dict[int, dict]:
+    """{line id: {code: quantity}} from every source (a code a source leaves out
+    of a line reads as 0)."""
+    result: dict[int, dict] = {}
+    for source in _LINE_SOURCES.values():
+        for line_id, figures in source.for_order(order).items():
+            result.setdefault(line_id, {}).update(figures)
+    return result
+
+
+# --- checks on actions ------------------------------------------------------------------
+#
+# Not every step moves the order: issuing a plan, reporting on a slip, shipping,
+# invoicing happen inside a stage. An app declares the actions it performs on an
+# order (`action(...)`) and its services ask `action_refusal` before performing one
+# (orders.services.action_require raises it); any app may hold an action with a
+# check of its own words (finance's payment gate on shipping, say) without the
+# acting app importing it. A check on ANY_ACTION holds every action: an order on
+# hold for a change request is one.
+
+ANY_ACTION = "*"
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str  # "production.issue_plan"
+    label: object
+    app: str
+
+
+@dataclass(frozen=True)
+class ActionCheck:
+    check: Callable[..., object]  # (order, action=code, **context) -> None or why
+    app: str
+    doc: object = ""
+
+
+_ACTIONS: dict[str, Action] = {}
+_ACTION_CHECKS: dict[str, list[ActionCheck]] = defaultdict(list)
+
+
+def action(a: Action, *, override: bool = False) -> Action:
+    if a.code in _ACTIONS and _ACTIONS[a.code] != a and not override:
+        raise ValueError(f"Action {a.code!r} is registered twice")
+    _ACTIONS[a.code] = a
+    return a
+
+
+def actions() -> list[Action]:
+    return list(_ACTIONS.values())
+
+
+def action_check(code: str, *, app: str, doc="") -> Callable:
+    """Decorator: `check(order, action=code, **context)` returns None when the action
+    may go ahead, or the refusal the user reads. `code` is an action's, or
+    ANY_ACTION for every action."""
+
+    def register(check):
+        _ACTION_CHECKS[code].append(ActionCheck(check, app, doc))
+        return check
+
+    return register
+
+
+def action_checks_of(code: str) -> list[ActionCheck]:
+    return list(_ACTION_CHECKS.get(ANY_ACTION, ())) + list(_ACTION_CHECKS.get(code, ()))
+
+
+def action_refusal(code: str, order, **context):
+    """Why the action may not be performed on the order now, or None. An action no
+    app declared is a programming error, not a silent yes."""
+    if code not in _ACTIONS:
+        raise LookupError(f"No action declared as {code!r}")
+    for held in action_checks_of(code):
+        refusal = held.check(order, action=code, **context)
+        if refusal:
+            return refusal
+    return None

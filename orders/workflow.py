@@ -404,6 +404,33 @@ def workflow_markdown() -> str:
                     lines.append(f"| `{move.code}` | `{effect.app}` | {effect.doc} |")
     lines += [
         "",
+        "## 环节内的操作与其检查 · Actions inside the stages, and what may hold them",
+        "",
+        "| 操作 action | 所属应用 app | 检查 check (app) |",
+        "|---|---|---|",
+    ]
+    for action in sorted(registry.actions(), key=lambda a: a.code):
+        checks = "；".join(
+            f"{c.doc} (`{c.app}`)" for c in registry.action_checks_of(action.code)
+        )
+        lines.append(
+            f"| {action.label} (`{action.code}`) | `{action.app}` | {checks or '-'} |"
+        )
+    lines += [
+        "",
+        "## 各行数量 · Quantities by line",
+        "",
+        "| 列 column | 所属应用 app | 说明 |",
+        "|---|---|---|",
+    ]
+    for source in registry.line_quantity_sources():
+        for column in source.columns:
+            lines.append(
+                f"| {column.label} (`{column.code}`) | `{source.app}` "
+                f"| {source.doc or '-'} |"
+            )
+    lines += [
+        "",
         "## 环节内的到期事项 · Due items inside the stages",
         "",
         "| 事项 item | 环节 stage | 所属应用 app | 说明 |",

@@ -46,6 +46,18 @@ OPEN_SLIP = (DispatchSlip.Status.WAITING, DispatchSlip.Status.STARTED)
 PLANNING_STAGES = frozenset(
     {Stage.REVIEW, Stage.APPROVAL, Stage.QUOTE, Stage.CONTRACT, Stage.DRAWING}
 )
+# From production on: the stages whose orders have plans and produced pieces (an
+# order cancelled in production keeps what it had).
+PRODUCED_STAGES = frozenset(
+    {
+        Stage.PRODUCTION,
+        Stage.INSPECTION,
+        Stage.DELIVERY,
+        Stage.SETTLEMENT,
+        Stage.COMPLETED,
+        Stage.CANCELLED,
+    }
+)
 # The reports a slip's screen lists (newest first); the totals are on the slip.
 RECENT_REPORTS = 8
 
@@ -608,6 +620,8 @@ def line_output(order: Order) -> list[LineOutput]:
         if plan.line_id in rows:
             rows[plan.line_id].planned += plan.quantity
     issued = {p.pk: p for p in plans if p.status == ProductionPlan.Status.ISSUED}
+    if not issued:
+        return list(rows.values())
     slips = list(
         DispatchSlip.objects.filter(plan_id__in=list(issued)).order_by("number")
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.permissions import has_role_perm, may
 from notifications.services import notify
@@ -99,12 +100,14 @@ def _slip_item(slip) -> registry.DueItem:
             "workshop": slip.workshop.name,
             "operation": slip.get_operation_display(),
         },
-        # the date first committed (or an earlier one): a plan change does not erase
-        # the lateness
-        due_date=slip.late_from,
+        # now due: what reminders chase (a plan change moves it); first committed,
+        # or an earlier date a change asked for: what lateness counts against
+        due_date=slip.due_date,
+        committed_date=slip.late_from,
         department_id=slip.workshop_id,
         done_at=slip.done_at,
         stage=Stage.PRODUCTION,
+        object_id=slip.pk,
     )
 
 
@@ -148,6 +151,7 @@ def _materials_item(row: MaterialRequirement, department_id=None) -> registry.Du
         user_id=row.updated_by_id if row.is_ready else None,
         done_at=row.ready_at,
         stage=Stage.DRAWING,
+        object_id=row.order_id,
     )
 
 
@@ -183,8 +187,49 @@ PRODUCTION_DONE = registry.Move(
 )
 
 
+# --- line quantities ------------------------------------------------------------------
+
+
+def _line_quantities(order) -> dict:
+    """Each line's planned and produced pieces and the shortfall the planner closed
+    (production.selectors.line_output), from the day the order is in production."""
+    stage = order.held_stage if order.stage == Stage.ON_HOLD else order.stage
+    if stage not in selectors.PRODUCED_STAGES:
+        return {}
+    return {
+        row.line.pk: {
+            "planned": row.planned,
+            "produced": row.produced,
+            "closed_short": row.closed_short,
+        }
+        for row in selectors.line_output(order)
+    }
+
+
+LINE_QUANTITIES = registry.LineQuantitySource(
+    "production",
+    APP,
+    (
+        registry.LineQuantity("planned", pgettext_lazy("line quantity", "planned"), 20),
+        registry.LineQuantity(
+            "produced", pgettext_lazy("line quantity", "produced"), 30
+        ),
+        registry.LineQuantity(
+            "closed_short", pgettext_lazy("line quantity", "closed short"), 35
+        ),
+    ),
+    _line_quantities,
+    doc=_(
+        "planned: the plans not closed; produced: the good pieces of the plans' last "
+        "operation, make-up slips included; closed short: what the planner closed "
+        "with a reason"
+    ),
+)
+
+
 def register() -> None:
     registry.move(PRODUCTION_DONE)
+    registry.line_quantity_source(LINE_QUANTITIES)
     registry.precondition(
         MOVE,
         app=APP,
@@ -256,5 +301,6 @@ def register() -> None:
                 "purchasing's committed days after the review's conclusion; runs "
                 "beside the drawings; done when purchasing records the materials ready"
             ),
-        )
+        ),
+        override=True,
     )

@@ -13,6 +13,7 @@ from .order import (
     HEADER_FIELDS,
     LINE_FIELDS,
     LineData,
+    action_require,
     change_request_approve,
     change_request_create,
     change_request_reject,
@@ -52,6 +53,7 @@ from .review import (
 )
 
 __all__ = [
+    "action_require",
     "contract_record",
     "drawing_upload",
     "drawings_issue",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import may
 from notifications.services import notify
 
-from .. import events
+from .. import events, registry
 from ..concurrency import bump, lock_order
 from ..exceptions import (
     InvalidMove,
@@ -429,6 +429,15 @@ def order_attach(*, actor, order: Order, uploaded: UploadedFile) -> OrderAttachm
         order=order, user=actor, name=attachment.original_name, size=attachment.size
     )
     return attachment
+
+
+def action_require(*, action: str, order: Order, **context) -> None:
+    """Before another app performs an action on the order (declared with
+    orders.registry.action): refused, with the words of whichever check holds it
+    (an order on hold, a payment gate …)."""
+    refusal = registry.action_refusal(action, order, **context)
+    if refusal:
+        raise InvalidMove(refusal)
 
 
 def order_advance(

@@ -261,3 +261,37 @@ def test_a_make_up_of_a_short_cutting_slip_does_not_count_as_the_lines_output(
     (row,) = line_output(order)
     assert row.produced == 0 and row.planned == 1000
     assert plan_of(order).slips.count() == 4
+
+
+def test_the_order_page_rolls_each_line_up_from_the_records(users):
+    """The order page's quantities by line are sums of production's records, read
+    through the registry: planned from the plans, produced from the good pieces of
+    the last operation (the make-up slip's included), closed short from the
+    planner's close."""
+    from django.db.models import Sum
+
+    order = walk(users, "plan_issued")
+    line = finish_all_but_the_line(users, order)
+    report(users, line, "lead_line1", good=990, scrap=10)
+    make_up = services.slip_make_up(
+        actor=users["planner"], slip=line, quantity=6, due_date=day(2)
+    )
+    services.slip_start(actor=users["lead_line1"], slip=make_up)
+    report(users, make_up, "lead_line1", good=6)
+    services.slip_shortfall_close(
+        actor=users["planner"], slip=line, reason="客户同意少交 4 件"
+    )
+    page = signed_in(users["sales1"]).get(order.get_absolute_url()).content.decode()
+    # the figures, summed here on their own
+    planned = plan_of(order).quantity
+    produced = DispatchSlip.objects.filter(
+        plan__order=order, workshop__code="line"
+    ).aggregate(good=Sum("good_qty"))["good"]
+    closed = DispatchSlip.objects.aggregate(c=Sum("shortfall_closed_qty"))["c"]
+    assert (planned, produced, closed) == (1000, 996, 4)
+    assert 'data-test="line-quantities"' in page
+    assert '<td class="num" data-figure="planned">1000</td>' in page
+    assert '<td class="num" data-figure="produced">996</td>' in page
+    assert '<td class="num" data-figure="closed_short">4</td>' in page
+    order.refresh_from_db()
+    assert order.stage == "inspection"
