@@ -3,14 +3,20 @@
 
 A page figure renders a page through Django's test client as a signed-in user, N
 times; its time is the median wall time of the request. Its floor is the page's own
-SQL — the statements Django ran for it, captured with their parameters — replayed N
-times through the database backend's own cursor (execute + fetchall, without
-Django's wrapper), median too. ratio = time / floor: how much the application adds
-on top of what the database must do anyway for the same rows.
+data: the statements Django ran for the rows the page shows and their bounded count,
+captured with their parameters and replayed through the database backend's own
+cursor (execute + fetchall, without Django's wrapper). What every page pays before
+its data — the session, the user, their roles and permissions, the working
+calendar, a stand-in's authority — is not the page's data: those statements are the
+page's fixed cost, timed and reported beside it (`fixed_ms`), never in the floor.
+Page and floor are timed in turn in one loop, so a busy moment of the machine
+weighs on both. ratio = time / floor: how much the application adds on top of
+what the database must do anyway for the same rows.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -74,11 +80,45 @@ class Statement:
     ms: float = 0.0
 
     @property
+    def fixed(self) -> bool:
+        """A statement of the page's fixed cost: it reads the session, the user,
+        their roles and permissions or the calendar, and nothing of the page's
+        data."""
+        tables = tables_of(self.sql)
+        return bool(tables) and tables <= FIXED_TABLES
+
+    @property
     def reads(self) -> bool:
         """Only reads are replayed (a page's GET writes nothing; if it did, the
         write is counted, not repeated)."""
         words = self.sql.lstrip(" \n(").split(None, 1)
         return bool(words) and words[0].upper() in ("SELECT", "WITH", "VALUES")
+
+
+# The tables every signed-in page reads before its own data (django.contrib's
+# session and auth, the roles' permissions, the working calendar, the approval
+# stand-ins): a statement reading these alone is the page's fixed cost.
+FIXED_TABLES = frozenset(
+    {
+        "django_session",
+        "accounts_user",
+        "accounts_user_groups",
+        "accounts_user_user_permissions",
+        "auth_group",
+        "auth_group_permissions",
+        "auth_permission",
+        "django_content_type",
+        "accounts_workingweek",
+        "accounts_calendarday",
+        "accounts_calendaryear",
+        "orders_approvaldelegation",
+    }
+)
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+"?([a-z_][a-z0-9_]*)"?', re.IGNORECASE)
+
+
+def tables_of(sql: str) -> set[str]:
+    return {name.lower() for name in _TABLE.findall(sql)}
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -135,8 +175,8 @@ class Bench:
     # -- timing --
 
     def page(self, user, url: str, *, explain: bool = False) -> dict:
-        """Time GET `url` as `user`; floor: the same page's SQL through a bare
-        cursor."""
+        """Time GET `url` as `user`; floor: the page's own statements through a
+        bare cursor, timed in turn with the page."""
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         response = client.get(url)  # warm-up: templates, caches, connection
@@ -144,19 +184,17 @@ class Bench:
             raise RuntimeError(f"GET {url} as {user.username}: {response.status_code}")
         with Capture() as capture:
             response = client.get(url)
-        samples = []
-        for _ in range(self.runs):
-            started = time.perf_counter()
-            client.get(url)
-            samples.append(time.perf_counter() - started)
-        result = {
-            "median_ms": _median_ms(samples),
-            "queries": len(capture.statements),
-            "bytes": len(response.content),
-            "url": url,
-            "user": user.username,
-        }
-        result.update(self.floor(capture.statements, explain=explain))
+        result = self._alternate(lambda: client.get(url), capture.statements)
+        result.update(
+            {
+                "queries": len(capture.statements),
+                "bytes": len(response.content),
+                "url": url,
+                "user": user.username,
+            }
+        )
+        if explain and connection.vendor == "postgresql":
+            result["explain"] = self.explain_slowest(capture.statements)
         return result
 
     def call(self, fresh: Callable[[], object], function, *, explain=False) -> dict:
@@ -165,47 +203,74 @@ class Bench:
         function(fresh())
         with Capture() as capture:
             function(fresh())
-        samples = []
-        for _ in range(self.runs):
-            argument = fresh()
-            started = time.perf_counter()
-            function(argument)
-            samples.append(time.perf_counter() - started)
-        result = {"median_ms": _median_ms(samples), "queries": len(capture.statements)}
-        result.update(self.floor(capture.statements, explain=explain))
+        argument = [None]
+
+        def once():
+            function(argument[0])
+
+        result = self._alternate(
+            once, capture.statements, before=lambda: argument.__setitem__(0, fresh())
+        )
+        result["queries"] = len(capture.statements)
+        if explain and connection.vendor == "postgresql":
+            result["explain"] = self.explain_slowest(capture.statements)
         return result
 
-    def floor(self, statements: list[Statement], *, explain: bool = False) -> dict:
-        """Replay the statements through the backend's own cursor, N times."""
-        reads = [s for s in statements if s.reads]
-        connection.ensure_connection()
-        samples, rows = [], 0
-        for _ in range(self.runs + 1):  # the first is a warm-up
-            rows = 0
-            cursor = connection.create_cursor()
-            try:
-                started = time.perf_counter()
-                for statement in reads:
-                    one = time.perf_counter()
-                    if statement.many:
-                        cursor.executemany(statement.sql, statement.params)
-                    else:
-                        cursor.execute(statement.sql, statement.params)
-                    if cursor.description is not None:
-                        rows += len(cursor.fetchall())
-                    statement.ms = (time.perf_counter() - one) * 1000
-                samples.append(time.perf_counter() - started)
-            finally:
-                cursor.close()
-        result = {
-            "floor_ms": _median_ms(samples[1:]),
+    def _alternate(self, work, statements: list[Statement], before=None) -> dict:
+        """Time `work()`, the page's own reads and its fixed cost in turn, N times
+        (after one warm-up of each): medians of each."""
+        own = [s for s in statements if s.reads and not s.fixed]
+        fixed = [s for s in statements if s.reads and s.fixed]
+        times, floors, fixeds = [], [], []
+        rows = 0
+        for run in range(self.runs + 1):
+            if before is not None:
+                before()
+            started = time.perf_counter()
+            work()
+            elapsed = time.perf_counter() - started
+            floor, rows = self.replay(own)
+            fixed_time, _rows = self.replay(fixed)
+            if run:  # the first is a warm-up
+                times.append(elapsed)
+                floors.append(floor)
+                fixeds.append(fixed_time)
+        return {
+            "median_ms": _median_ms(times),
+            "floor_ms": _median_ms(floors),
+            "fixed_ms": _median_ms(fixeds),
             "rows": rows,
-            "writes": len(statements) - len(reads),
+            "floor_queries": len(own),
+            "fixed_queries": len(fixed),
+            "writes": len(statements) - len(own) - len(fixed),
         }
-        if explain and connection.vendor == "postgresql":
-            slowest = sorted(reads, key=lambda s: -s.ms)[:3]
-            result["explain"] = [self._explain(s) for s in slowest]
-        return result
+
+    def replay(self, statements: list[Statement]) -> tuple[float, int]:
+        """The statements through the backend's own cursor, once: (seconds, rows)."""
+        connection.ensure_connection()
+        rows = 0
+        cursor = connection.create_cursor()
+        try:
+            started = time.perf_counter()
+            for statement in statements:
+                one = time.perf_counter()
+                if statement.many:
+                    cursor.executemany(statement.sql, statement.params)
+                else:
+                    cursor.execute(statement.sql, statement.params)
+                if cursor.description is not None:
+                    rows += len(cursor.fetchall())
+                statement.ms = (time.perf_counter() - one) * 1000
+            return time.perf_counter() - started, rows
+        finally:
+            cursor.close()
+
+    def explain_slowest(self, statements: list[Statement], n: int = 3) -> list[dict]:
+        """EXPLAIN (ANALYZE, BUFFERS) of the page's own slowest statements."""
+        own = [s for s in statements if s.reads and not s.fixed]
+        self.replay(own)
+        slowest = sorted(own, key=lambda s: -s.ms)[:n]
+        return [self._explain(s) for s in slowest]
 
     def _explain(self, statement: Statement) -> dict:
         with connection.cursor() as cursor:

@@ -208,9 +208,9 @@ def _met(value) -> str:
 
 def _page_table(lines: list[dict]) -> list[str]:
     rows = [
-        "| figure | user | page | median ms | floor ms | ratio | queries | rows "
-        "| KiB | goal | met |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| figure | user | page | median ms | floor ms | ratio | fixed ms | queries "
+        "| rows | KiB | goal | met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for line in lines:
         if line.get("error"):
@@ -219,7 +219,8 @@ def _page_table(lines: list[dict]) -> list[str]:
         rows.append(
             f"| `{line['name']}` | {line.get('user', '-')} | {line.get('page', '-')} "
             f"| {_n(line['median_ms'])} | {_n(line['floor_ms'])} "
-            f"| {_n(line['ratio'], 2)} | {line['queries']} | {_n(line.get('rows'))} "
+            f"| {_n(line['ratio'], 2)} | {_n(line.get('fixed_ms'))} "
+            f"| {line['queries']} | {_n(line.get('rows'))} "
             f"| {_n((line['bytes'] or 0) / 1024) if line.get('bytes') else '-'} "
             f"| {line['goal']} | {_met(line.get('met'))} |"
         )

@@ -47,6 +47,20 @@ def test_a_page_figure_prints_its_time_floor_and_queries(seeded, db):
     assert line["queries"] >= 5 and line["rows"] > 0 and line["bytes"] > 1000
     assert line["writes"] == 0
     assert line["user"] == "general_manager001"
+    # the floor is the page's own data: the session, the user, their roles and
+    # permissions and the calendar are its fixed cost, timed beside it
+    assert line["fixed_queries"] >= 5 and line["fixed_ms"] > 0
+    assert line["floor_queries"] + line["fixed_queries"] == line["queries"]
+    assert 0 < line["floor_queries"] <= 4
+
+
+def test_a_role_signs_in_as_the_same_person_at_every_size(seeded, db):
+    """A figure at 1k and at 1M compares one user's page with itself: the role's
+    holder is chosen by name, never by how much data they have."""
+    (line,) = bench("order_list.sales.all.p1")
+    assert line["user"] == "sales001"
+    (line,) = bench("workbench.sales")
+    assert line["user"] == "sales001"
 
 
 def test_the_order_page_workbench_and_badges(seeded, db):
