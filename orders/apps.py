@@ -7,6 +7,12 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
+        from core import seeds
+
+        seeds.demo("orders", "orders.demo.seed_orders", position=30)
+        seeds.scale(
+            "orders", "orders.scale.seed_scale_orders", position=30, writes_orders=True
+        )
         # The declared rules of who may see and act on an order.
         from . import checks, moves, permissions  # noqa: F401 (they register)
         from .due import register_due_sources

@@ -11,6 +11,7 @@ class ProductionConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import departments_synced
+        from core import seeds
 
         from . import permissions  # noqa: F401 (declares its rules)
         from .capacity import on_departments_synced
@@ -19,3 +20,5 @@ class ProductionConfig(AppConfig):
         departments_synced.connect(on_departments_synced, dispatch_uid="capacity")
 
         register()
+        seeds.demo("production", "production.demo.seed_production", position=40)
+        seeds.scale("production", "production.scale.seed_scale_production", position=40)

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "orders",
     "notifications",
     "production",
+    # the measuring tools (seed_scale, bench), above every app
+    "measure",
 ]
 
 MIDDLEWARE = [

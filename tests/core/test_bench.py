@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from core import benchreport
+from measure import report as benchreport
 
 KEYS = {"name", "median_ms", "floor_ms", "ratio", "queries", "bytes", "runs", "orders"}
 

@@ -1,17 +1,9 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
 from accounts.demo import DEMO_PASSWORD, USERS
-
-# Each app's demo seeder, in dependency order; each is idempotent.
-SEEDERS = (
-    "accounts.demo.seed_users",
-    "accounts.demo.seed_calendar",
-    "orders.demo.seed_orders",
-    "production.demo.seed_production",
-)
+from core.seeds import demo_seeders
 
 
 class Command(BaseCommand):
@@ -30,8 +22,9 @@ class Command(BaseCommand):
                 "DEBUG is off: refusing to load demo data. Use --force if you mean it."
             )
         call_command("setup_roles", verbosity=0)
-        for path in SEEDERS:
-            import_string(path)()
+        # Each app's part (core.seeds), in the order they declared; each idempotent.
+        for seeder in demo_seeders():
+            seeder()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, display_name, _dept, roles, _head in USERS:

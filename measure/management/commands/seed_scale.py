@@ -8,17 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from core.scale import ScaleContext
-
-# Each app's scale seeder, in dependency order: `f(ctx: ScaleContext) -> None`. A
-# later app appends its own (it reads what the earlier ones left in ctx.shared).
-SEEDERS = (
-    "accounts.scale.seed_scale_users",
-    "orders.scale.seed_scale_orders",
-    "production.scale.seed_scale_production",
-)
+from core.seeds import scale_seeders
 
 
 class Command(BaseCommand):
@@ -60,14 +52,17 @@ class Command(BaseCommand):
                 "DEBUG is off: refusing to write scale data. Use --force if you mean "
                 "it (a database of its own, never a real company's)."
             )
-        seeders = [p for p in SEEDERS if not only or p.split(".")[0] in only]
-        unknown = set(only) - {p.split(".")[0] for p in SEEDERS}
+        # Each app's part (core.seeds), in the order they declared: `f(ctx)`, a
+        # later app reading what the earlier ones left in ctx.shared.
+        every = scale_seeders()
+        seeders = [s for s in every if not only or s.app in only]
+        unknown = set(only) - {s.app for s in every}
         if unknown or not seeders:
             raise CommandError(f"No seeder for {', '.join(sorted(unknown or only))}.")
         if batch < 1 or (orders < 1 and not only):
             raise CommandError("--orders and --batch must be at least 1.")
         call_command("migrate", verbosity=0, interactive=False)
-        writes_orders = "orders.scale.seed_scale_orders" in seeders
+        writes_orders = any(s.writes_orders for s in seeders)
         if Order.objects.exists() and not append and writes_orders:
             raise CommandError(
                 "This database already holds orders: refusing to mix scale data into "
@@ -86,11 +81,11 @@ class Command(BaseCommand):
             out=self.stdout.write,
         )
         started = time.monotonic()
-        for path in seeders:
+        for seeder in seeders:
             step = time.monotonic()
-            self.stdout.write(f"{path} …")
-            import_string(path)(ctx)
-            self.stdout.write(f"{path} done in {time.monotonic() - step:.1f} s")
+            self.stdout.write(f"{seeder.path} …")
+            seeder(ctx)
+            self.stdout.write(f"{seeder.path} done in {time.monotonic() - step:.1f} s")
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # What autovacuum would have done over ten years: statistics for the
             # planner and the visibility map for index-only scans. (Not inside a

@@ -10,7 +10,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core import bench, benchload, benchreport
+from core import bench
+from measure import load as benchload
+from measure import report as benchreport
+from orders.models import Order
 
 GROUPS = {"order list": 0, "order page": 1, "workbench": 2, "badges": 3}
 
@@ -98,6 +101,7 @@ class Command(BaseCommand):
             seconds=options["seconds"],
             users=tuple(options["users"]),
             out=lambda text: self.stderr.write(text),
+            size={"orders": Order.objects.count()},
         )
         started = time.monotonic()
         load_before = os.getloadavg()[0]

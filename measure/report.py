@@ -277,7 +277,7 @@ GROUPS = (
 
 
 def _in_declared_order(lines: list[dict]) -> list[dict]:
-    from .bench import discover
+    from core.bench import discover
 
     order = {name: i for i, name in enumerate(discover())}
     return sorted(lines, key=lambda x: order.get(x.get("figure"), len(order)))
