@@ -65,7 +65,7 @@ def _sales_rows(user) -> QuerySet:
         .filter(
             Q(stage=Stage.DRAFT)
             | Q(stage=Stage.QUOTE, has_approved_quote=True)
-            | Q(stage__in=[Stage.CONTRACT, Stage.DELIVERY, Stage.ON_HOLD])
+            | Q(stage__in=[Stage.CONTRACT, Stage.ON_HOLD])
         )
         .select_related("customer")
         .annotate(
@@ -91,8 +91,6 @@ def _sales_item(order, calendar) -> QueueItem:
         what, anchor = _("Record the customer's acceptance of the quote"), "quotes"
     elif order.stage == Stage.CONTRACT:
         what, anchor = _("Record the signed contract"), "contract"
-    elif order.stage == Stage.DELIVERY:
-        what = _("Awaiting the customer: receipt")
     else:
         what = _("Change request awaiting approval")
     return QueueItem(order, what, order.due, _order_url(order, anchor))
