@@ -1,8 +1,12 @@
-"""The roles (角色), declared once. Each role is a Django group with exactly the named
-permissions listed here; `manage.py setup_roles` builds them idempotently and removes any
-permission that is not declared. A user may hold several roles."""
+"""The roles (角色), declared once: who the company's people are. Each role is a
+Django group holding exactly its declared permissions: accounts' own, listed here,
+and what each app grants it from its AppConfig.ready() (`grant`: orders gives the
+salesperson `orders.enter_order`, production gives the planner
+`production.manage_plans` …); an app may bring a role of its own (`role`).
+`manage.py setup_roles` builds the groups idempotently and removes any permission
+that is not declared. A user may hold several roles."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,133 +20,90 @@ class Role:
     permissions: tuple[str, ...] = ()
 
 
-def _orders(*codenames: str) -> tuple[str, ...]:
-    return tuple(f"orders.{name}" for name in codenames)
-
-
-def _production(*codenames: str) -> tuple[str, ...]:
-    return tuple(f"production.{name}" for name in codenames)
-
-
-# Reading orders, customers and the catalogue: every office role but sales (who see
-# only their own orders) and the workshop leads (who work from their dispatch slips).
-_READ = _orders("view_all_orders", "view_customer", "view_product")
-
-ROLES: tuple[Role, ...] = (
+ROLES: list[Role] = [
     Role(
         "sales",
         "业务员",
         _("Sales"),
         _("Takes and enters orders, talks to the customer, confirms delivery"),
-        _orders(
-            "enter_order",
-            "submit_order",
-            "request_change",
-            "manage_contract",
-            "accept_quote",
-            "view_customer",
-            "add_customer",
-            "view_product",
-        ),
     ),
     Role(
         "quoter",
         "报价员",
         _("Quoter"),
         _("Prepares quotes"),
-        _READ + _orders("manage_quote", "accept_quote"),
     ),
     Role(
         "production_manager",
         "生产分管经理",
         _("Production manager"),
         _("Organises contract review, schedules orders, approves changes"),
-        _READ
-        + _orders("conclude_review", "approve_change", "cancel_order")
-        + _production("view_plans", "handle_anomalies", "approve_plan_changes"),
     ),
     Role(
         "dept_reviewer",
         "部门评审人",
         _("Department reviewer"),
         _("Signs the department's row of the review sheet"),
-        _READ + _orders("sign_review"),
     ),
     Role(
         "general_manager",
         "总经理",
         _("General manager"),
         _("Approves quotes and important orders; receives the monthly summary"),
-        _READ
-        + _orders(
-            "approve_order", "approve_large_change", "cancel_order", "delegate_approval"
-        )
-        + _production("view_plans"),
     ),
     Role(
         "chairman",
         "董事长",
         _("Chairman"),
         _("Reads every order; receives the monthly summary"),
-        _READ + _production("view_plans"),
     ),
     Role(
         "technical",
         "技术员",
         _("Technical"),
         _("Reviews and issues drawings"),
-        _READ + _orders("issue_drawings") + _production("view_plans", "receive_plan"),
     ),
     Role(
         "purchasing",
         "采购员",
         _("Purchasing"),
         _("Prepares materials"),
-        _READ + _production("manage_materials"),
     ),
     Role(
         "production_planner",
         "生产计划员",
         _("Production planner"),
         _("Makes production plans and dispatch slips"),
-        _READ
-        + _orders("complete_production")
-        + _production("manage_plans", "view_plans", "handle_anomalies"),
     ),
     Role(
         "workshop_lead",
         "车间主任",
         _("Workshop lead"),
         _("Reports progress and anomalies on the workshop's slips"),
-        _production("report_slips", "receive_plan"),
     ),
     Role(
         "qc_inspector",
         "质检员",
         _("QC inspector"),
         _("Process and final inspection; records nonconformance"),
-        _READ + _orders("pass_inspection") + _production("view_plans", "receive_plan"),
     ),
     Role(
         "warehouse",
         "仓管/物流",
         _("Warehouse / logistics"),
         _("Finished-goods receipt and shipping"),
-        _READ + _orders("confirm_delivery"),
     ),
     Role(
         "finance",
         "财务",
         _("Finance"),
         _("Invoices, payment collection, credit sign-off"),
-        _READ + _orders("approve_credit", "settle_order", "change_customer"),
     ),
     Role(
         "after_sales",
         "售后",
         _("After-sales"),
         _("Complaints, returns and customer feedback"),
-        _READ,
     ),
     Role(
         "system_admin",
@@ -168,19 +129,48 @@ ROLES: tuple[Role, ...] = (
             "accounts.delete_calendaryear",
             "accounts.view_workingweek",
             "accounts.change_workingweek",
-            "production.view_workshopcapacity",
-            "production.add_workshopcapacity",
-            "production.change_workshopcapacity",
             "auth.view_group",
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
-        )
-        + _READ
-        + _orders("add_customer", "change_customer", "add_product", "change_product"),
+        ),
     ),
-)
+]
 
 ROLE_BY_CODE = {role.code: role for role in ROLES}
+# Who granted what: {(app, role code): permissions}, so that a grant repeated (a
+# test's app registered twice) adds nothing twice.
+_GRANTED: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def role(new: Role) -> Role:
+    """An app's own role (a later app's quality manager, say), with its label and
+    duty; its permissions come from grants like any other role's."""
+    if new.code in ROLE_BY_CODE:
+        if ROLE_BY_CODE[new.code] == new:
+            return new
+        raise ValueError(f"Role {new.code!r} is declared twice")
+    ROLES.append(new)
+    ROLE_BY_CODE[new.code] = new
+    return new
+
+
+def grant(app: str, grants: dict[str, tuple[str, ...]]) -> None:
+    """The app's permissions, given to the roles that hold them: {role code:
+    ("app.codename", …)}. Called from the app's AppConfig.ready()."""
+    for code, permissions in grants.items():
+        if code not in ROLE_BY_CODE:
+            raise LookupError(f"{app} grants permissions to an unknown role {code!r}")
+        key = (app, code)
+        if key in _GRANTED:
+            if _GRANTED[key] == tuple(permissions):
+                continue
+            raise ValueError(f"{app} grants {code!r} twice")
+        _GRANTED[key] = tuple(permissions)
+        current = ROLE_BY_CODE[code]
+        added = tuple(p for p in permissions if p not in current.permissions)
+        updated = replace(current, permissions=current.permissions + added)
+        ROLES[ROLES.index(current)] = updated
+        ROLE_BY_CODE[code] = updated
 
 
 def roles_of(user) -> list[Role]:

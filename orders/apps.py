@@ -7,8 +7,12 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
+        from accounts.roles import grant
         from core import seeds
 
+        from . import roles
+
+        grant(roles.APP, roles.GRANTS)
         seeds.demo("orders", "orders.demo.seed_orders", position=30)
         seeds.scale(
             "orders", "orders.scale.seed_scale_orders", position=30, writes_orders=True

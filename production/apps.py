@@ -10,9 +10,13 @@ class ProductionConfig(AppConfig):
     verbose_name = _("Production")
 
     def ready(self):
+        from accounts.roles import grant
         from accounts.signals import departments_synced
         from core import seeds
 
+        from . import roles
+
+        grant(roles.APP, roles.GRANTS)
         from . import permissions  # noqa: F401 (declares its rules)
         from .capacity import on_departments_synced
         from .walk import register

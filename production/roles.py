@@ -1,0 +1,31 @@
+"""What production grants each role (accounts.roles.grant, from
+ProductionConfig.ready()): the planner makes plans and slips, the production
+manager approves plan changes, purchasing records the materials, a workshop lead
+reports on their own workshop's slips, the departments on the distribution list
+sign for a plan, production's readers read every plan and slip, the system
+administrator keeps the workshops' capacities."""
+
+from __future__ import annotations
+
+APP = "production"
+
+
+def _production(*codenames: str) -> tuple[str, ...]:
+    return tuple(f"production.{name}" for name in codenames)
+
+
+GRANTS: dict[str, tuple[str, ...]] = {
+    "production_manager": _production(
+        "view_plans", "handle_anomalies", "approve_plan_changes"
+    ),
+    "general_manager": _production("view_plans"),
+    "chairman": _production("view_plans"),
+    "technical": _production("view_plans", "receive_plan"),
+    "purchasing": _production("manage_materials"),
+    "production_planner": _production("manage_plans", "view_plans", "handle_anomalies"),
+    "workshop_lead": _production("report_slips", "receive_plan"),
+    "qc_inspector": _production("view_plans", "receive_plan"),
+    "system_admin": _production(
+        "view_workshopcapacity", "add_workshopcapacity", "change_workshopcapacity"
+    ),
+}
