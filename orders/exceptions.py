@@ -1,4 +1,13 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+"""orders' refusals are everyone's: core.exceptions (kept importable from here for
+orders' own modules)."""
+
+from core.exceptions import (
+    DuplicateSubmission,
+    InvalidMove,
+    PermissionDenied,
+    StaleEdit,
+    ValidationError,
+)
 
 __all__ = [
     "DuplicateSubmission",
@@ -7,24 +16,3 @@ __all__ = [
     "StaleEdit",
     "ValidationError",
 ]
-
-
-class InvalidMove(Exception):
-    """The move is not in the table from the order's stage, or its precondition is not
-    met. The message says why, in the user's language."""
-
-
-class StaleEdit(Exception):
-    """Someone saved the order after this form was opened."""
-
-    def __init__(self, message, events=()):
-        super().__init__(message)
-        self.events = list(events)
-
-
-class DuplicateSubmission(Exception):
-    """The same form was submitted twice; the first one did the work."""
-
-    def __init__(self, result_url: str):
-        super().__init__(result_url)
-        self.result_url = result_url

@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.models import Department
+from core.models import FormSubmission
 from orders.models import (
     ApprovalDelegation,
     ChangeRequest,
@@ -34,7 +35,6 @@ from orders.models import (
     ContractReview,
     Customer,
     Drawing,
-    FormSubmission,
     KeyRequirement,
     Order,
     OrderAttachment,

@@ -3,7 +3,6 @@ from .contract import Contract, Drawing, KeyRequirement
 from .customer import Customer, Product
 from .event import OrderEvent
 from .order import (
-    FormSubmission,
     NumberSequence,
     Order,
     OrderAttachment,
@@ -20,7 +19,6 @@ __all__ = [
     "ContractReview",
     "Customer",
     "Drawing",
-    "FormSubmission",
     "KeyRequirement",
     "NumberSequence",
     "Order",

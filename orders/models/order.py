@@ -423,21 +423,3 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.last}"
-
-
-class FormSubmission(models.Model):
-    """One row per submitted form token: a double-submitted form does nothing twice."""
-
-    token = models.UUIDField(unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    result_url = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
-
-    def __str__(self):
-        return str(self.token)

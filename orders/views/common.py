@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.http import Http404
+from django.shortcuts import render
 
 from accounts.permissions import require
+from core.views import (
+    ALREADY_DONE,
+)
+from core.views import run as core_run
 
 from .. import history, selectors
-from ..exceptions import DuplicateSubmission, InvalidMove, StaleEdit, ValidationError
+from ..exceptions import StaleEdit
 from ..models import Order
 
 
@@ -35,36 +37,6 @@ def order_for(request, number, action: str) -> Order:
     return order
 
 
-def refusal_text(exc) -> str:
-    """A service's refusal (ValidationError or InvalidMove) as one message."""
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
-def form_error_text(form) -> str:
-    """A form's errors as one message, each with its field's label."""
-    return " ".join(
-        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
-        for name, errors in form.errors.items()
-        for error in errors
-    )
-
-
-def service_errors(form, exc: ValidationError, formset=None) -> None:
-    """Show a service's refusal on the form, field by field where it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            if field == "lines" and formset is not None:
-                formset._non_form_errors = formset.error_class(
-                    list(formset.non_form_errors()) + errors
-                )
-            elif field in form.fields:
-                form.add_error(field, errors)
-            else:
-                form.add_error(None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def stale(request, exc: StaleEdit, order: Order):
     """The "someone else saved first" page: what changed since, nothing saved."""
     return render(
@@ -81,9 +53,6 @@ def stale(request, exc: StaleEdit, order: Order):
     )
 
 
-ALREADY_DONE = object()
-
-
 def run(
     request,
     call: Callable,
@@ -96,44 +65,18 @@ def run(
     duplicate=ALREADY_DONE,
     back=None,
 ):
-    """Run one service for a posted page and answer as every page does.
-
-    - success: the `done` message (text, or a function of the result) and a redirect
-      to `then` (a URL, an object with get_absolute_url, a function of the result;
-      by default the order);
-    - the same form posted twice (DuplicateSubmission): the first post did it — the
-      `duplicate` message (by default "already submitted"; `done` repeats the
-      success) and its address;
-    - a page opened before someone else's save (StaleEdit): the stale page (409);
-    - a refusal (InvalidMove): the message, back on the order page (or `back`);
-    - invalid input (ValidationError): with a `form`, the errors go on it and None
-      is returned so the view shows the form again (400); without, a message.
-    """
-    home = order.get_absolute_url() if order is not None else "/"
-    back = back or home
-    try:
-        result = call()
-    except DuplicateSubmission as dup:
-        text = _("This form was already submitted; it was saved once.")
-        if duplicate is not ALREADY_DONE:
-            text = duplicate
-        if text:
-            (messages.info if duplicate is ALREADY_DONE else messages.success)(
-                request, text
-            )
-        return HttpResponseRedirect(dup.result_url or back)
-    except StaleEdit as exc:
-        return stale(request, exc, order)
-    except InvalidMove as exc:
-        messages.error(request, str(exc))
-        return redirect(back)
-    except ValidationError as exc:
-        if form is None:
-            messages.error(request, refusal_text(exc))
-            return redirect(back)
-        service_errors(form, exc, formset)
-        return None
-    if done:
-        messages.success(request, done(result) if callable(done) else done)
-    target = then(result) if callable(then) else then
-    return redirect(target or home)
+    """core.views.run for an order's page: success and refusals back on the order,
+    a page opened before someone else's save answered by the stale page with what
+    changed since."""
+    return core_run(
+        request,
+        call,
+        home=order.get_absolute_url() if order is not None else "/",
+        done=done,
+        then=then,
+        form=form,
+        formset=formset,
+        duplicate=duplicate,
+        back=back,
+        on_stale=lambda exc: stale(request, exc, order),
+    )

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import require
+from core.views import service_errors
 
 from .. import services
 from ..exceptions import DuplicateSubmission, ValidationError
 from ..forms import DelegationForm
 from ..models import ApprovalDelegation
-from .common import service_errors
 from .order import _query, suggestions
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
 from core.pagination import BoundedPaginator
+from core.views import service_errors
 
 from .. import panels, selectors, services
 from ..concurrency import posted_version
@@ -32,7 +33,7 @@ from ..forms import (
 from ..models import ChangeRequest, Order
 from ..stages import Stage
 from ..workflow import MOVES
-from .common import order_for, run, service_errors, stale, visible_order
+from .common import order_for, run, stale, visible_order
 from .contract import download
 
 PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")

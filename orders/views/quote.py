@@ -7,13 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.views import form_error_text
+
 from .. import services
 from ..forms import ApprovalForm, QuoteAcceptForm, QuoteForm, QuoteLineFormSet
 from ..lines import LineInput
 from ..money import plain
 from ..presenters import payment_terms_text
 from ..selectors.review import quotes_for
-from .common import form_error_text, order_for, run, visible_order
+from .common import order_for, run, visible_order
 
 
 def _initial_lines(order):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
+from core.views import form_error_text
 
 from .. import panels, services
 from ..concurrency import posted_version
@@ -15,7 +16,7 @@ from ..exceptions import StaleEdit
 from ..forms import ApprovalForm, ConcludeForm, ReviewOpenForm, SignoffForm
 from ..models import ReviewSignoff
 from ..selectors.review import review_for
-from .common import form_error_text, order_for, run, stale, visible_order
+from .common import order_for, run, stale, visible_order
 
 
 def _sheet(request, order, status=200, **forms):

@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from core.models import FormSubmission
 from orders import services
 from orders.models import (
     ChangeRequest,
     Customer,
-    FormSubmission,
     Order,
     OrderAttachment,
     OrderEvent,

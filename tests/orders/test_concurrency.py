@@ -11,9 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import FormSubmission
 from orders import services, workflow
 from orders.exceptions import DuplicateSubmission, InvalidMove
-from orders.models import ChangeRequest, FormSubmission, Order, OrderEvent
+from orders.models import ChangeRequest, Order, OrderEvent
 from orders.services import LineData
 from orders.stages import Stage
 from tests.factories import CustomerFactory

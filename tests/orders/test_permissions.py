@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.roles import ROLES
+from core.models import FormSubmission
 from orders import services
 from orders.exceptions import InvalidMove, PermissionDenied
 from orders.models import (
     ChangeRequest,
-    FormSubmission,
     Order,
     OrderAttachment,
     OrderEvent,
