@@ -127,3 +127,43 @@ def test_an_anomaly_after_a_refused_over_report_goes_through(users):
     assert (anomaly.good, anomaly.scrap, anomaly.cause) == (0, 0, "equipment")
     slip.refresh_from_db()
     assert (slip.good_qty, slip.scrap_qty) == (2, 0)
+
+
+def test_all_done_asks_without_script_too(users):
+    # given a started 5-piece slip with 2 good, on a phone without htmx
+    slip = small_slip(users)
+    phone = signed_in(users["lead_cutting"])
+    services.slip_report(
+        actor=users["lead_cutting"], slip=slip, token=uuid.uuid4(), good=2
+    )
+    page = phone.get(slip.get_absolute_url()).content.decode()
+    assert 'href="?confirm=rest"' in page
+    # the link opens the page with the question; asking books nothing
+    page = phone.get(slip.get_absolute_url() + "?confirm=rest").content.decode()
+    assert "将剩余 3 件记为合格并完成派工单？" in page
+    assert SlipReport.objects.filter(slip=slip).count() == 1
+    # confirmed, the rest is booked and the page says so
+    action, data = form_posting(page, "confirm-rest")
+    response = phone.post(action, data, follow=True)
+    assert "派工单已完成" in response.content.decode()
+    slip.refresh_from_db()
+    assert (slip.good_qty, slip.status) == (5, DispatchSlip.Status.DONE)
+
+
+def test_a_confirmation_made_stale_by_another_report_books_nothing(users):
+    # given the question asked on a 5-piece slip with nothing reported: the rest 5
+    slip = small_slip(users)
+    phone = signed_in(users["lead_cutting"])
+    asked = phone.get(
+        slip.get_absolute_url() + "?confirm=rest", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    # when another phone reports 1 good before the answer
+    services.slip_report(
+        actor=users["lead_cutting"], slip=slip, token=uuid.uuid4(), good=1
+    )
+    response = tap(phone, asked, "confirm-rest")
+    # then the rest of 5 is not booked on top of it
+    assert response.status_code == 422
+    assert "这张派工单已有变化" in response.content.decode()
+    slip.refresh_from_db()
+    assert (slip.good_qty, slip.status) == (1, DispatchSlip.Status.STARTED)
