@@ -33,6 +33,18 @@ USERS = (
 )
 
 
+# Phone numbers the shop floor's screens offer to call (who to ask about materials,
+# a shortfall, a late previous operation).
+PHONES = {
+    "purchasing": "13800000106",
+    "planner": "13800000111",
+    "prodmgr": "13800000104",
+    "lead_cutting": "13800000112",
+    "lead_line1": "13800000113",
+    "lead_maint": "13800000114",
+}
+
+
 def seed_departments() -> dict[str, Department]:
     return departments_sync()
 
@@ -48,6 +60,7 @@ def seed_users() -> list[User]:
                 "display_name": display_name,
                 "department": departments[dept_code],
                 "email": f"{username}@example.com",
+                "phone": PHONES.get(username, ""),
                 "is_staff": username == "admin",
                 "is_superuser": username == "admin",
                 "is_active": True,

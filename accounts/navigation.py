@@ -20,6 +20,8 @@ class NavItem:
     permission: str | tuple[str, ...] | None = None
     # Dotted path of `f(user) -> int`: how many items wait for this user there.
     counter: str | None = None
+    # Kept in the menu of the shop floor's roles (a workshop lead's phone).
+    shop_floor: bool = False
 
     def visible_to(self, user) -> bool:
         if self.permission is None:
@@ -76,6 +78,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "production.manage_plans",
             "production.view_plans",
         ),
+        shop_floor=True,
     ),
     NavItem(
         "plans",
@@ -105,6 +108,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "production.view_plans",
             "production.report_slips",
         ),
+        shop_floor=True,
     ),
     NavItem(
         "materials",
@@ -123,14 +127,24 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
+# Roles that work on the shop floor, from a phone: their menu holds only the shop
+# floor's entries (their slips, the board); the brand leads to their workbench and
+# the bell to their inbox.
+SHOP_FLOOR_ROLES = frozenset({"workshop_lead"})
+
+
 def nav_for(user) -> list[NavItem]:
     from .roles import roles_of
 
     if not user.is_authenticated:
         return []
-    if not (roles_of(user) or user.is_superuser):
+    roles = roles_of(user)
+    if not (roles or user.is_superuser):
         return []
-    return [item for item in NAV_ITEMS if item.visible_to(user)]
+    items = [item for item in NAV_ITEMS if item.visible_to(user)]
+    if roles and not user.is_superuser and {r.code for r in roles} <= SHOP_FLOOR_ROLES:
+        items = [item for item in items if item.shop_floor]
+    return items
 
 
 def nav_entries(user) -> list[dict]:

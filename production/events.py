@@ -23,6 +23,8 @@ SLIP_DONE = "slip_done"
 SLIP_CLOSED = "slip_closed"
 ANOMALY = "slip_anomaly"
 ANOMALY_HANDLED = "anomaly_handled"
+# A report taken back (报工撤回): a reversing record, never an edit of the report.
+REPORT_REVERSED = "slip_report_reversed"
 PLAN_CHANGE_RAISED = "plan_change_raised"
 PLAN_CHANGED = "plan_changed"
 PLAN_CHANGE_REJECTED = "plan_change_rejected"
@@ -102,6 +104,36 @@ def _done(p) -> str:
 
 def _anomaly(p) -> str:
     return f"{p.get('slip', '')} {_cause(p.get('cause', ''))}"
+
+
+def _why(code: str):
+    from .models import ReportReversal
+
+    return dict(ReportReversal.Why.choices).get(code, code)
+
+
+def _reversed(p) -> str:
+    """ "PG-… 下料车间 下料: 撤回 12-03 14:05 马军 的报工（合格 400，报废 3），数量报错；
+    合格 1000 → 600" — and 「恢复为进行中」 when the slip was finished."""
+    text = _(
+        "%(slip)s: took back the report of %(when)s by %(who)s (good %(good)s, "
+        "scrapped %(scrap)s), %(why)s; good %(old_good)s → %(new_good)s, scrapped "
+        "%(old_scrap)s → %(new_scrap)s"
+    ) % {
+        "slip": _slip({**p, "quantity": None}),
+        "when": p.get("reported_at", ""),
+        "who": p.get("reported_by", ""),
+        "good": p.get("good", 0),
+        "scrap": p.get("scrap", 0),
+        "why": _why(p.get("why", "")),
+        "old_good": p.get("old_good", ""),
+        "new_good": p.get("new_good", ""),
+        "old_scrap": p.get("old_scrap", ""),
+        "new_scrap": p.get("new_scrap", ""),
+    }
+    if p.get("reopened"):
+        text += " · " + str(_("the slip is in progress again"))
+    return text
 
 
 def _received(p) -> str:
@@ -187,6 +219,12 @@ TYPES = (
     ),
     (ANOMALY, _("reported an anomaly"), _anomaly, _("anomaly note")),
     (ANOMALY_HANDLED, _("handled the anomaly"), _anomaly, _("how it was handled")),
+    (
+        REPORT_REVERSED,
+        _("took back a progress report"),
+        _reversed,
+        pgettext_lazy("report taken back", "note"),
+    ),
     (REPORTED, _("reported production complete"), _note, _("notes")),
     (
         PLAN_CHANGE_RAISED,

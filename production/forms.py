@@ -242,13 +242,39 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("anomaly note"), required=False, max_length=500)
+    # 「全部完成」's confirmation carries the slip's version it showed the rest of:
+    # the rest is booked only if nobody reported on the slip since.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
-        # The card holds two report forms (one tap for the rest, the number pad).
+        # The card holds several report forms (the rest, the number pad, the
+        # anomaly).
         kwargs.setdefault("auto_id", False)
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("token", new_form_token())
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+
+class ReverseForm(forms.Form):
+    """报工撤回: which report, why (a code), and a note. The service checks them."""
+
+    report = forms.CharField(required=False, max_length=12)
+    why = forms.CharField(
+        label=_("why it is taken back"), required=False, max_length=16
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=500)
+
+    def clean_report(self):
+        raw = (self.cleaned_data.get("report") or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 class VersionMixin(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.stamps import Stamp, stamp, stamp_fields
+from orders.models.files import StoredFile
 
 USER = settings.AUTH_USER_MODEL
 
@@ -479,7 +480,16 @@ class DispatchSlip(models.Model):
 
     @property
     def remaining(self) -> int:
-        return max(self.quantity - self.good_qty, 0)
+        """What is left to report: the quantity less the good and the scrapped
+        pieces (「全部完成」 offers it as good pieces)."""
+        return max(self.quantity - self.good_qty - self.scrap_qty, 0)
+
+    @property
+    def reaches_quantity(self) -> bool:
+        """Enough is reported to finish the slip: good + scrapped pieces reach its
+        quantity (good pieces reaching it alone, with scrap within the allowance,
+        are a case of it)."""
+        return self.good_qty + self.scrap_qty >= self.quantity
 
     @property
     def percent(self) -> int:
@@ -609,6 +619,88 @@ class SlipReport(models.Model):
 
     def __str__(self):
         return f"{self.slip_id}: +{self.good}/{self.scrap}"
+
+
+class ReportReversal(models.Model):
+    """报工撤回: a report taken back, as a record of its own — the report stays as it
+    was, this one says it no longer counts and why, and the slip's totals drop by
+    its pieces. Its lead may take a report back for a while after making it
+    (PRODUCTION_REPORT_CORRECTION_MINUTES), the planner at any time; a report is
+    taken back once."""
+
+    class Why(models.TextChoices):
+        WRONG_COUNT = "wrong_count", _("wrong number (数量报错)")
+        WRONG_SLIP = "wrong_slip", _("reported on the wrong slip (报错派工单)")
+        TWICE = "twice", _("reported twice (重复报工)")
+        OTHER = "other", _("other reason (其他)")
+
+    report = models.OneToOneField(
+        SlipReport,
+        verbose_name=_("report taken back"),
+        on_delete=models.PROTECT,
+        related_name="reversal",
+    )
+    why = models.CharField(
+        _("why it is taken back"), max_length=16, choices=Why.choices
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    # The pieces it takes off the slip (the report's, kept here as they were taken).
+    good = models.PositiveIntegerField(_("good"), default=0)
+    scrap = models.PositiveIntegerField(_("scrapped"), default=0)
+    reversed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("taken back by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reversed_at = models.DateTimeField(_("taken back at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report taken back (报工撤回)")
+        verbose_name_plural = _("reports taken back")
+        ordering = ["reversed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(good__gte=0, scrap__gte=0),
+                name="reversal_quantities_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}: -{self.good}/{self.scrap}"
+
+
+def report_photo_path(instance, filename):
+    return f"reports/{instance.report.slip_id}/{filename}"
+
+
+class ReportPhoto(StoredFile):
+    """A photo taken on the phone with an anomaly (异常照片): checked as an image,
+    size-limited, a few per report, seen by who may see the slip. The thumbnail is
+    made from it on upload (re-encoded: no camera metadata travels with it)."""
+
+    report = models.ForeignKey(
+        SlipReport,
+        verbose_name=_("progress report"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    file = models.FileField(_("file"), upload_to=report_photo_path, max_length=255)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=report_photo_path, max_length=255
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("anomaly photo")
+        verbose_name_plural = _("anomaly photos")
+        ordering = ["report", "position", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("production:report_photo", kwargs={"pk": self.pk})
 
 
 class PlanChange(models.Model):

@@ -6,14 +6,20 @@ closes plans and slips and is the only one who may allow a slip to start early; 
 workshop lead (车间主任) sees and reports on their own workshop's slips only — another
 workshop's slip does not exist for them (404); purchasing records the materials; the
 production manager, the GM, QC and the technical department read every plan and
-slip. A plan changes only through a plan change form: the planner raises it, the
-production manager approves it, the order's salesperson reads it. Asked without an
-object, a relation holds (the view's first check).
+slip. A lead takes back their own report for a while after making it, the planner
+any report at any time; a lead opens the issued drawing of their own slips. A plan
+changes only through a plan change form: the planner raises it, the production
+manager approves it, the order's salesperson reads it. Asked without an object, a
+relation holds (the view's first check).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import rules
+from django.conf import settings
+from django.utils import timezone
 
 from accounts.permissions import holds
 
@@ -68,6 +74,28 @@ def own_department(user, workshop) -> bool:
     return user.department_id is not None and workshop.pk == user.department_id
 
 
+@rules.predicate
+def report_of_own_workshop(user, report) -> bool:
+    """The report is on a slip of the user's own workshop."""
+    if report is None:
+        return True
+    return (
+        user.department_id is not None and report.slip.workshop_id == user.department_id
+    )
+
+
+@rules.predicate
+def own_report_in_time(user, report) -> bool:
+    """The user made the report, less than PRODUCTION_REPORT_CORRECTION_MINUTES ago
+    (a lead corrects their own slip of the finger; later it is the planner's)."""
+    if report is None:
+        return True
+    if report.reported_by_id != user.pk:
+        return False
+    window = timedelta(minutes=settings.PRODUCTION_REPORT_CORRECTION_MINUTES)
+    return timezone.now() - report.reported_at <= window
+
+
 manages = holds("production.manage_plans")
 approves_changes = holds("production.approve_plan_changes")
 reads_all = holds("production.view_plans") | manages
@@ -91,6 +119,13 @@ RULES = {
     "production.view_slip": reads_all | (reports & own_workshop),
     # obj: a slip. Start it and report progress and anomalies.
     "production.report_slip": reports & own_workshop,
+    # obj: a report. Take it back (a reversing record): its own lead, on their
+    # workshop's slip, within the correction window; the planner at any time.
+    "production.reverse_report": manages
+    | (reports & report_of_own_workshop & own_report_in_time),
+    # obj: a slip. Open the order's issued drawing from the slip: who sees the slip
+    # (a lead does not read orders, but works to the drawing of their slips).
+    "production.open_slip_drawing": reads_all | (reports & own_workshop),
     # Make, issue and close plans and slips; allow an early start (only production
     # changes a plan).
     "production.manage_plan": manages,

@@ -306,6 +306,10 @@ class ProductionSeeder:
         slips.append(("line", "forming", pieces, None, due, 0))
         if rng.random() < 1 / 3:
             slips.append(("maintenance", "mould_repair", 1, None, cutting_due, None))
+        if busy_order:
+            # the busy line's next operation waits for it: a shop floor at any size
+            # and on any day holds a slip waiting for an earlier one
+            slips.append(("line", "surface", pieces, None, due, 1))
         ids = []
         cutting_done = False
         for index, (shop, operation, qty, start, slip_due, after) in enumerate(slips):
@@ -330,9 +334,11 @@ class ProductionSeeder:
                 )
             else:
                 state = rng.choice(("done", "waiting", "started"))
-            busy = busy_order and after is not None
+            busy = busy_order and operation == "forming"
             if busy:
                 state = "started"
+            elif busy_order and operation == "surface":
+                state = "waiting"
             begun = self._at(start or start_day, 8 + index)
             self._slip(
                 slip_id,

@@ -21,14 +21,15 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Least, TruncWeek
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from accounts.permissions import has_role_perm
-from orders.models import Order, OrderEvent, OrderLine, StageDeadline
-from orders.stages import Stage
+from orders.models import Drawing, Order, OrderEvent, OrderLine, StageDeadline
+from orders.stages import MATERIALS_COMMITTED_BY, Stage
 
 from .events import REPORTED
 from .models import (
@@ -38,6 +39,8 @@ from .models import (
     PlanChangeItem,
     PlanReceipt,
     ProductionPlan,
+    ReportPhoto,
+    ReportReversal,
     SlipReport,
 )
 
@@ -189,13 +192,83 @@ def slip_for_page(*, user, number: str) -> DispatchSlip:
     )
     slip.recent_reports = list(
         SlipReport.objects.filter(slip=slip)
-        .select_related("reported_by")
+        .select_related("reported_by", "reversal__reversed_by")
         .order_by("-reported_at", "-id")[:RECENT_REPORTS]
+    )
+    for report in slip.recent_reports:
+        report.slip = slip  # who may take it back asks the slip's workshop
+    # photos go with anomalies only: asked when there are some
+    prefetch_related_objects([r for r in slip.recent_reports if r.anomaly], "photos")
+    slip.recent_reversals = list(
+        ReportReversal.objects.filter(report__slip=slip)
+        .select_related("reversed_by", "report")
+        .order_by("-reversed_at", "-id")[:RECENT_REPORTS]
     )
     slip.materials = MaterialRequirement.objects.filter(
         order_id=slip.plan.order_id
     ).first()
+    slip.drawing = issued_drawing(slip.plan.order_id)
     return slip
+
+
+def slip_history(slip: DispatchSlip) -> list:
+    """The slip's newest reports and the reversing records among them, newest
+    first: (when, report, reversal) with one of the two set."""
+    rows = [(r.reported_at, r, None) for r in slip.recent_reports]
+    rows += [(r.reversed_at, None, r) for r in slip.recent_reversals]
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return rows[:RECENT_REPORTS]
+
+
+def issued_drawing(order_id: int) -> Drawing | None:
+    """The order's drawing a workshop works to: the newest version issued and not
+    recalled (none while the drawings are recalled)."""
+    return (
+        Drawing.objects.filter(
+            order_id=order_id, issued_at__isnull=False, recalled_at__isnull=True
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def _holders(codename: str, app_label: str = "production") -> list:
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def planners() -> list:
+    """Who makes up a shortfall of good pieces (the planners), with their phone."""
+    return _holders("manage_plans")
+
+
+def materials_contact():
+    """Whom a lead calls about the order's materials: purchasing's head."""
+    from accounts.models import Department
+
+    department = (
+        Department.objects.filter(code=MATERIALS_COMMITTED_BY)
+        .select_related("head")
+        .first()
+    )
+    return department.head if department is not None else None
+
+
+def report_photo_for(*, user, pk: int) -> ReportPhoto:
+    """A photo of a report on a slip the user sees (DoesNotExist otherwise)."""
+    return ReportPhoto.objects.select_related("report__slip").get(
+        pk=pk, report__slip__in=slips_visible_to(user)
+    )
 
 
 def blockers_of(slip: DispatchSlip) -> list[DispatchSlip]:

@@ -57,6 +57,18 @@ urlpatterns = [
     path("slips/<str:number>/print/", slips.slip_print, name="slip_print"),
     path("slips/<str:number>/start/", slips.slip_start, name="slip_start"),
     path("slips/<str:number>/report/", slips.slip_report, name="slip_report"),
+    path(
+        "slips/<str:number>/reverse/",
+        slips.slip_report_reverse,
+        name="slip_report_reverse",
+    ),
+    path("slips/<str:number>/drawing/", slips.slip_drawing, name="slip_drawing"),
+    path("photos/<int:pk>/", slips.report_photo, name="report_photo"),
+    path(
+        "photos/<int:pk>/thumbnail/",
+        slips.report_photo_thumbnail,
+        name="report_photo_thumbnail",
+    ),
     path("slips/<str:number>/close/", slips.slip_close, name="slip_close"),
     path("slips/<str:number>/make-up/", slips.slip_make_up, name="slip_make_up"),
     path(

@@ -48,6 +48,8 @@ from production.models import (
     PlanChange,
     PlanReceipt,
     ProductionPlan,
+    ReportPhoto,
+    ReportReversal,
     SlipReport,
 )
 from tests.walk import PDF, plan_of, slip_of, walk
@@ -453,6 +455,16 @@ ACTIONS: dict[str, Action] = {
             {"token": str(uuid.uuid4()), "good": "100", "scrap": "2"},
         ),
     ),
+    "production:slip_report_reverse": Action(
+        "slip_anomaly",
+        frozenset({"lead_cutting", "planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'cutting').number}/reverse/",
+            {"report": str(_anomaly(o).pk), "why": "wrong_count", "note": ""},
+        ),
+        "报工撤回: the lead who made the report (within the correction window), the "
+        "planner at any time; another lead does not see the slip (404)",
+    ),
     "production:slip_close": Action(
         "plan_issued",
         frozenset({"planner"}),
@@ -568,6 +580,11 @@ READ_ONLY = {
     "production:slips",
     "production:slip",
     "production:slip_print",
+    # the order's issued drawing, opened from the slip by who sees the slip, and
+    # an anomaly's photos (tests/production/test_phone_card.py)
+    "production:slip_drawing",
+    "production:report_photo",
+    "production:report_photo_thumbnail",
     "production:plan_changes",
     "production:plan_change",
     "production:plan_change_print",
@@ -681,6 +698,8 @@ MODELS = (
     SlipReport,
     PlanReceipt,
     PlanChange,
+    ReportReversal,
+    ReportPhoto,
 )
 
 

@@ -248,6 +248,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 3500
 # A dispatch slip takes good + scrapped pieces up to its quantity plus this percentage
 # (over-production tolerance, 超产允差).
 PRODUCTION_OVERRUN_PERCENT = env.int("PRODUCTION_OVERRUN_PERCENT", default=5)
+# A workshop lead may take their own report back for this many minutes after making
+# it (a reversing record, 报工撤回); the planner may at any time.
+PRODUCTION_REPORT_CORRECTION_MINUTES = env.int(
+    "PRODUCTION_REPORT_CORRECTION_MINUTES", default=30
+)
+# Photos with an anomaly, taken on the phone: at most this many per report, each at
+# most this many MB (a phone's camera makes 2-6 MB).
+PRODUCTION_REPORT_PHOTOS = env.int("PRODUCTION_REPORT_PHOTOS", default=4)
+PRODUCTION_PHOTO_MAX_MB = env.int("PRODUCTION_PHOTO_MAX_MB", default=10)
 # The dates a record of an order may carry (core.dates): from this many days before
 # the order's earliest date (or today) to this many after its latest (or today); a
 # date outside is refused as a slip of the finger.

@@ -23,7 +23,7 @@ from .completion import production_refusal
 from .materials import materials_due, materials_open, materials_record
 from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
 from .plans import plan_close, plan_create, plan_issue, plan_receive, slip_add
-from .reports import ReportOutcome, anomaly_handle, slip_report
+from .reports import ReportOutcome, anomaly_handle, report_reverse, slip_report
 from .shortfalls import slip_make_up, slip_shortfall_close, uncovered_shortfall
 from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
 
@@ -47,6 +47,7 @@ __all__ = [
     "plan_receive",
     "planned_quantity",
     "production_refusal",
+    "report_reverse",
     "slip_add",
     "slip_allow_early_start",
     "slip_close",

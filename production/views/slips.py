@@ -3,8 +3,10 @@ reporting, closing, the early start, the printed slip and handling an anomaly.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may, require
 from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from orders.submissions import new_form_token
+from orders.views.contract import download
 
 from .. import load, qr, selectors, services
 from ..filters import SlipFilter
@@ -21,10 +25,13 @@ from ..forms import (
     MakeUpForm,
     ReasonForm,
     ReportForm,
+    ReverseForm,
 )
 from ..models import (
     DispatchSlip,
     ProductionPlan,
+    ReportPhoto,
+    ReportReversal,
     SlipReport,
 )
 from .common import (
@@ -70,30 +77,81 @@ def slip_list(request):
     )
 
 
-def _card_context(request, slip, *, form=None, notice="", error="") -> dict:
+def _card_context(request, slip, *, form=None, notice="", error="", ask="") -> dict:
+    """What the phone's card shows. `ask`: a question the card puts before a write —
+    "rest" (「全部完成」: book the rest?) or "reverse:<report id>" (take it back?)."""
     user = request.user
-    can_report = may(user, "production.report_slip", slip)
+    order = slip.plan.order
+    can_report = (
+        may(user, "production.report_slip", slip)
+        and slip.plan.status == ProductionPlan.Status.ISSUED
+        and order.stage == "production"
+    )
     blockers = (
         services.start_blockers(slip)
         if slip.status == DispatchSlip.Status.WAITING
         else []
     )
+    materials_waiting = bool(blockers) and not (
+        slip.materials is not None and slip.materials.is_ready
+    )
+    reversing = None
+    if ask.startswith("reverse:"):
+        wanted = ask.split(":", 1)[1]
+        reversing = next((r for r in slip.recent_reports if str(r.pk) == wanted), None)
+    in_production = order.stage == "production"
+    for report in slip.recent_reports:
+        report.can_reverse = (
+            in_production
+            and not hasattr(report, "reversal")
+            and may(user, "production.reverse_report", report)
+        )
+    if reversing is not None and not reversing.can_reverse:
+        reversing = None
+    limit = services.overrun_limit(slip.quantity)
     return {
         "slip": slip,
-        "order": slip.plan.order,
-        "can_report": can_report
-        and slip.plan.status == ProductionPlan.Status.ISSUED
-        and slip.plan.order.stage == "production",
+        "order": order,
+        "can_report": can_report,
         "blockers": blockers,
+        "materials_waiting": materials_waiting,
+        "materials_contact": (
+            selectors.materials_contact() if materials_waiting else None
+        ),
+        "planners": selectors.planners() if slip.shortfall else [],
+        "can_open_drawing": slip.drawing is not None
+        and may(user, "production.open_slip_drawing", slip),
         "form": form or ReportForm(),
+        # each of the card's report forms its own one-time token
+        "confirm_token": new_form_token(),
+        "anomaly_token": new_form_token(),
         "causes": SlipReport.Cause.choices,
-        "limit": services.overrun_limit(slip.quantity),
+        "whys": ReportReversal.Why.choices,
+        "limit": limit,
+        # what one more report may still add: the limit is the slip's total
+        "room": max(limit - slip.good_qty - slip.scrap_qty, 0),
+        "photos_max": settings.PRODUCTION_REPORT_PHOTOS,
+        "history": selectors.slip_history(slip),
+        "ask_rest": ask == "rest" and can_report and slip.remaining > 0,
+        "reversing": reversing,
+        "correction_minutes": settings.PRODUCTION_REPORT_CORRECTION_MINUTES,
         "notice": notice,
         "error": error,
     }
 
 
-def _slip_answer(request, number, *, form=None, notice="", error="", status=200):
+def _card(request, number, *, status=200, **context):
+    """The card alone: no page around it, so none of the navigation's queries."""
+    slip = selectors.slip_for_page(user=request.user, number=number)
+    context = _card_context(request, slip, **context)
+    context["csrf_token"] = get_token(request)
+    html = render_to_string("production/_slip_card.html", context)
+    return HttpResponse(html, status=status)
+
+
+def _slip_answer(
+    request, number, *, form=None, notice="", error="", status=200, ask=""
+):
     """The slip card after an action: the htmx partial on the phone, the page
     otherwise."""
     if not request.htmx:
@@ -102,12 +160,19 @@ def _slip_answer(request, number, *, form=None, notice="", error="", status=200)
         elif notice:
             messages.success(request, notice)
         return redirect("production:slip", number=number)
-    slip = selectors.slip_for_page(user=request.user, number=number)
-    context = _card_context(request, slip, form=form, notice=notice, error=error)
-    # The card alone: no page around it, so none of the navigation's queries.
-    context["csrf_token"] = get_token(request)
-    html = render_to_string("production/_slip_card.html", context)
-    return HttpResponse(html, status=status)
+    return _card(
+        request, number, form=form, notice=notice, error=error, status=status, ask=ask
+    )
+
+
+def _ask(request) -> str:
+    """The question the card was asked to put (?confirm=rest, ?reverse=<id>)."""
+    if request.GET.get("confirm") == "rest":
+        return "rest"
+    report = request.GET.get("reverse", "")
+    if report.isascii() and report.isdigit() and len(report) <= 12:
+        return f"reverse:{report}"
+    return ""
 
 
 @require_GET
@@ -116,7 +181,11 @@ def slip_detail(request, number):
         slip = selectors.slip_for_page(user=request.user, number=number)
     except DispatchSlip.DoesNotExist:
         raise Http404 from None
-    context = _card_context(request, slip)
+    if request.htmx:
+        # the card asks before a write (「全部完成」, taking a report back), or
+        # drops the question (取消)
+        return _card(request, number, ask=_ask(request))
+    context = _card_context(request, slip, ask=_ask(request))
     planner = may(request.user, "production.manage_plan")
     in_production = slip.plan.order.stage == "production"
     # the make-up slips and what is still short, asked only of a short slip
@@ -174,6 +243,8 @@ def slip_report(request, number):
             anomaly=data["anomaly"],
             cause=data["cause"],
             note=data["note"],
+            photos=request.FILES.getlist("photos"),
+            version=data["version"],
         )
     except (ValidationError, InvalidMove) as exc:
         if isinstance(exc, ValidationError):
@@ -247,6 +318,85 @@ def slip_shortfall_close(request, number):
         request, _("The shortfall of %(slip)s is closed.") % {"slip": slip.number}
     )
     return redirect("production:slip", number=number)
+
+
+@require_POST
+def slip_report_reverse(request, number):
+    """报工撤回 from the card: the report's own lead within the window, the
+    planner at any time (production.permissions); the service checks again under
+    the lock."""
+    slip = _slip(request, number, "production.view_slip")
+    require(request.user, "production.reverse_report")
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        return _slip_answer(request, number, error=_form_errors(form), status=422)
+    data = form.cleaned_data
+    report = (
+        SlipReport.objects.filter(pk=data["report"], slip=slip).first()
+        if data["report"] is not None
+        else None
+    )
+    if report is not None:
+        report.slip = slip
+    if (
+        report is not None
+        and report.reported_by_id != request.user.pk
+        and not may(request.user, "production.reverse_report", report)
+    ):
+        raise PermissionDenied
+    try:
+        services.report_reverse(
+            actor=request.user,
+            slip=slip,
+            report_id=request.POST.get("report"),
+            why=data["why"],
+            note=data["note"],
+        )
+    except (ValidationError, InvalidMove) as exc:
+        ask = f"reverse:{report.pk}" if report is not None else ""
+        return _slip_answer(
+            request, number, error=_refusal_text(exc), status=422, ask=ask
+        )
+    return _slip_answer(
+        request, number, notice=_("Report taken back: the totals are corrected.")
+    )
+
+
+@require_GET
+def slip_drawing(request, number):
+    """The order's issued drawing, opened from the slip by who may see the slip
+    (a workshop lead does not read orders, but works to their slips' drawing)."""
+    slip = _slip(request, number, "production.open_slip_drawing")
+    drawing = selectors.issued_drawing(slip.plan.order_id)
+    if drawing is None:
+        raise Http404
+    return download(drawing)
+
+
+def _photo(request, pk):
+    require(request.user, "production.view_production")
+    try:
+        photo = selectors.report_photo_for(user=request.user, pk=pk)
+    except ReportPhoto.DoesNotExist:
+        raise Http404 from None
+    require(request.user, "production.view_slip", photo.report.slip)
+    return photo
+
+
+@require_GET
+def report_photo(request, pk):
+    photo = _photo(request, pk)
+    return FileResponse(
+        photo.file.open("rb"),
+        filename=photo.original_name,
+        content_type=photo.content_type,
+    )
+
+
+@require_GET
+def report_photo_thumbnail(request, pk):
+    photo = _photo(request, pk)
+    return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
 
 
 @require_POST

@@ -71,6 +71,12 @@ def add_slip(page, workshop, operation, quantity, due, after=None):
     expect(page.locator(".msg-success")).to_contain_text("已开具")
 
 
+def all_done(page):
+    """「全部完成」, then 确认完成 on the question it puts."""
+    page.click("[data-test=report-rest]")
+    page.click("[data-test=confirm-rest]")
+
+
 def decode_qr(page, name) -> str:
     path = ARTIFACTS_DIR / name
     page.locator("[data-test=slip-qr] svg").screenshot(path=str(path))
@@ -166,10 +172,11 @@ def test_materials_plan_slips_phone_reports_to_inspection(
         box = cut_phone.locator(target).bounding_box()
         assert box["height"] >= 48, (target, box)
     assert cut_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    # then one tap reports the rest
-    cut_phone.click("[data-test=report-rest]")
+    # then one tap (and its confirmation) reports the rest: 1000 − 400 − 3 good,
+    # and the slip is finished 3 short
+    all_done(cut_phone)
     expect(cut_phone.locator("[data-test=slip-status]")).to_have_text("已完成")
-    expect(cut_phone.locator("[data-test=good]")).to_have_text("1000")
+    expect(cut_phone.locator("[data-test=good]")).to_have_text("997")
     cut_phone.screenshot(
         path=str(ARTIFACTS_DIR / "slip-report-phone-done.png"), full_page=True
     )
@@ -178,7 +185,7 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     line_phone.reload()
     line_phone.click("[data-test=start]")
     expect(line_phone.locator("[data-test=slip-status]")).to_have_text("进行中")
-    line_phone.click("[data-test=report-rest]")
+    all_done(line_phone)
     expect(line_phone.locator("[data-test=slip-status]")).to_have_text("已完成")
     order.refresh_from_db()
     assert order.stage == Stage.PRODUCTION  # the mould repair is still open
@@ -188,7 +195,7 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     maint_phone.goto(mould.get_absolute_url())
     sign_in_on_phone(maint_phone, "lead_maint")
     maint_phone.click("[data-test=start]")
-    maint_phone.click("[data-test=report-rest]")
+    all_done(maint_phone)
     expect(maint_phone.locator("[data-test=notice]")).to_contain_text("进入质检")
     order.refresh_from_db()
     assert order.stage == Stage.INSPECTION
