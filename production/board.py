@@ -242,7 +242,8 @@ class Screen:
 
 
 def screen(*, workshop: Department) -> Screen:
-    """What the workshop's wall screen shows: the slips on today (started, or
+    """What the workshop's wall screen shows: the slips on today (started — also
+    one started early on the planner's leave, its planned start still ahead — or
     waiting with a start date reached, the late ones first) with their progress
     against plan, the late ones, the open anomalies, the day's good pieces and the
     load of the coming days against capacity."""
@@ -252,7 +253,11 @@ def screen(*, workshop: Department) -> Screen:
         workshop=workshop,
         status__in=OPEN_SLIP,
         plan__status=ProductionPlan.Status.ISSUED,
-    ).filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+    ).filter(
+        Q(status=DispatchSlip.Status.STARTED)
+        | Q(start_date__isnull=True)
+        | Q(start_date__lte=today)
+    )
     stats = base.order_by().aggregate(
         n=Count("id"), late=Count("id", filter=late_on(today))
     )
