@@ -178,16 +178,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="订单管理 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Shown on printed forms and in the page header.
-COMPANY_NAME = env("COMPANY_NAME", default="示例机械制造有限公司")
-# The seller's block on printed quotes and delivery notes.
-COMPANY_ADDRESS = env(
-    "COMPANY_ADDRESS", default="浙江省杭州市萧山区经济技术开发区示例路 88 号"
-)
-COMPANY_PHONE = env("COMPANY_PHONE", default="0571-82000000")
-COMPANY_FAX = env("COMPANY_FAX", default="0571-82000001")
-COMPANY_TAX_ID = env("COMPANY_TAX_ID", default="")
-COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", default="")
+# The company's own details (name, address, taxpayer ID, bank) are kept by the
+# administrator in the admin (accounts.CompanyProfile), not here.
 
 # URLs an anonymous visitor may open. Everything else requires sign-in; a new public URL
 # is added here on purpose (tests/test_urls_require_login.py checks every URL).

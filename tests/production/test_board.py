@@ -152,8 +152,9 @@ QUERIES = {
     "screen": 15,
     "screen_live": 15,
     # the review sheet (measured 16 before issue 13) with production's load panel,
-    # + 2 for its strip: the workshops with capacity and late pieces, the slips
-    "review": 18,
+    # + 2 for its strip: the workshops with capacity and late pieces, the slips,
+    # + 1 for the company's details at the head of the form (accounts.CompanyProfile)
+    "review": 19,
 }
 
 

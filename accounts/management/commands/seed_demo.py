@@ -8,6 +8,7 @@ from accounts.demo import DEMO_PASSWORD, USERS
 # Each app's demo seeder, in dependency order; each is idempotent.
 SEEDERS = (
     "accounts.demo.seed_users",
+    "accounts.demo.seed_company",
     "accounts.demo.seed_calendar",
     "orders.demo.seed_orders",
     "production.demo.seed_production",
