@@ -46,7 +46,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (
             _("Personal info"),
-            {"fields": ("display_name", "department", "email", "phone")},
+            {"fields": ("display_name", "department", "email", "phone", "language")},
         ),
         (
             _("Roles and permissions"),

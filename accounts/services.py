@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
@@ -223,3 +224,17 @@ def calendar_load_library(*, actor=None, years=None) -> CalendarLoad:
         year__in=touched & recorded, source=CalendarSource.LIBRARY
     ).update(loaded_at=now, note=LIBRARY)
     return result
+
+
+# --- the user's own language ---------------------------------------------------------
+
+
+def user_language_set(*, user, language: str) -> None:
+    """Keep the language the user picked on their profile: every page after sign-in
+    is read in it, on any browser. Anyone may set their own; a language the product
+    does not offer is refused."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"not an offered language: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from core.queues import workbench
 
@@ -8,6 +10,7 @@ from .forms import SignInForm
 from .navigation import nav_entries, nav_for
 from .roles import roles_of
 from .selectors import user_admins
+from .services import user_language_set
 from .workdays import get_calendar
 
 
@@ -43,3 +46,15 @@ def nav_badges(request):
     return render(
         request, "accounts/_nav_badges.html", {"entries": nav_entries(request.user)}
     )
+
+
+@require_POST
+def language_set(request):
+    """The language switch: Django's own (the pick of this browser session, and the
+    redirect back), and for a signed-in user their profile, so the choice follows
+    them to every page and every browser (accounts.middleware.LanguageMiddleware)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response
