@@ -107,7 +107,9 @@ ROLES: tuple[Role, ...] = (
         _("Makes production plans and dispatch slips"),
         _READ
         + _orders("complete_production")
-        + _production("manage_plans", "view_plans", "handle_anomalies"),
+        + _production(
+            "manage_plans", "view_plans", "handle_anomalies", "manage_screen_links"
+        ),
     ),
     Role(
         "workshop_lead",
@@ -174,6 +176,7 @@ ROLES: tuple[Role, ...] = (
             "production.view_workshopcapacity",
             "production.add_workshopcapacity",
             "production.change_workshopcapacity",
+            "production.manage_screen_links",
             "auth.view_group",
             "axes.view_accessattempt",
             "axes.delete_accessattempt",

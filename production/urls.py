@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, materials, plan_changes, plans, slips
+from .views import board, materials, plan_changes, plans, screens, slips
 
 app_name = "production"
 
@@ -15,6 +15,17 @@ urlpatterns = [
         "workshops/<slug:code>/screen/live/",
         board.workshop_screen_live,
         name="screen_live",
+    ),
+    # the wall TV's screen from its link, with no one signed in (public: see
+    # settings.PUBLIC_URL_NAMES), and the page that makes and revokes the links
+    path("wall/<str:token>/", screens.wall, name="wall"),
+    path("wall/<str:token>/live/", screens.wall_live, name="wall_live"),
+    path("screen-links/", screens.screen_links, name="screen_links"),
+    path("screen-links/new/", screens.screen_link_create, name="screen_link_create"),
+    path(
+        "screen-links/<int:pk>/revoke/",
+        screens.screen_link_revoke,
+        name="screen_link_revoke",
     ),
     path("materials/", materials.materials_list, name="materials_list"),
     path("orders/<str:number>/materials/", materials.materials, name="materials"),

@@ -185,7 +185,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # URLs an anonymous visitor may open. Everything else requires sign-in; a new public URL
 # is added here on purpose (tests/test_urls_require_login.py checks every URL).
-PUBLIC_URL_NAMES = {"login", "set_language", "healthz"}
+# The wall TV's screen opens from its own secret link, revocable, with no session to
+# expire on the wall (production.models.ScreenLink).
+PUBLIC_URL_NAMES = {
+    "login",
+    "set_language",
+    "healthz",
+    "production:wall",
+    "production:wall_live",
+}
 PUBLIC_URL_PREFIXES = ("/static/",)
 
 LOGGING = {

@@ -24,12 +24,19 @@ from .materials import materials_due, materials_open, materials_record
 from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
 from .plans import plan_close, plan_create, plan_issue, plan_receive, slip_add
 from .reports import ReportOutcome, anomaly_handle, slip_report
+from .screens import (
+    NewScreenLink,
+    screen_link_create,
+    screen_link_revoke,
+    screen_link_seen,
+)
 from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
 
 __all__ = [
     "APP",
     "MATERIALS_STAGES",
     "MOVE",
+    "NewScreenLink",
     "PlanData",
     "ReportOutcome",
     "anomaly_handle",
@@ -46,6 +53,9 @@ __all__ = [
     "plan_receive",
     "planned_quantity",
     "production_refusal",
+    "screen_link_create",
+    "screen_link_revoke",
+    "screen_link_seen",
     "slip_add",
     "slip_allow_early_start",
     "slip_close",
