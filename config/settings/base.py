@@ -12,6 +12,9 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# Whether `manage.py seed_demo` may load its made-up company and orders without
+# --force: on for `make run` (config.settings.local), never on a real database.
+DEMO_DATA = env.bool("DEMO_DATA", default=False)
 SECRET_KEY = env(
     "SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production"
 )
