@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
@@ -8,10 +9,11 @@ from core.queues import workbench
 
 from .forms import SignInForm
 from .navigation import nav_entries, nav_for
+from .permissions import has_role_perm
 from .roles import roles_of
 from .selectors import user_admins
 from .services import user_language_set
-from .workdays import get_calendar
+from .workdays import coming_years_warning, get_calendar
 
 
 class SignInView(auth_views.LoginView):
@@ -28,13 +30,18 @@ def home(request):
         return render(
             request, "accounts/no_role.html", {"admins": user_admins()}, status=403
         )
+    calendar = get_calendar()
     return render(
         request,
         "accounts/home.html",
         {
             "roles": roles,
             "nav_items": nav_for(user),
-            "queues": workbench(user, get_calendar()),
+            "queues": workbench(user, calendar),
+            # the calendar's coming years, to the one who loads them
+            "calendar_warning": coming_years_warning(calendar, timezone.localdate())
+            if has_role_perm(user, "accounts.load_calendar")
+            else "",
         },
     )
 
