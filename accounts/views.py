@@ -11,7 +11,7 @@ from .forms import SignInForm
 from .navigation import nav_entries, nav_for
 from .permissions import has_role_perm
 from .roles import roles_of
-from .selectors import user_admins
+from .selectors import company_profile, user_admins
 from .services import user_language_set
 from .workdays import coming_years_warning, get_calendar
 
@@ -42,6 +42,9 @@ def home(request):
             "calendar_warning": coming_years_warning(calendar, timezone.localdate())
             if has_role_perm(user, "accounts.load_calendar")
             else "",
+            # the printed forms' heads stay blank until the company is entered
+            "company_missing": has_role_perm(user, "accounts.change_companyprofile")
+            and not company_profile().name,
         },
     )
 

@@ -132,3 +132,19 @@ def test_the_company_details_are_kept_once_by_the_system_administrator(
         client.force_login(users[name])
         response = client.get("/admin/accounts/companyprofile/1/change/")
         assert response.status_code in (302, 403), name
+
+
+@pytest.mark.django_db
+def test_the_administrator_is_told_while_the_company_is_not_entered(users):
+    admin = Client()
+    admin.force_login(users["admin"])
+    body = admin.get("/").content.decode()
+    assert 'data-test="company-missing"' in body
+    assert "/admin/accounts/companyprofile/add/" in body
+    seed_company()
+    assert 'data-test="company-missing"' not in admin.get("/").content.decode()
+    # nobody else is told
+    sales = Client()
+    CompanyProfile.objects.all().delete()
+    sales.force_login(users["sales1"])
+    assert 'data-test="company-missing"' not in sales.get("/").content.decode()
