@@ -13,6 +13,7 @@ from .models import (
     CalendarDay,
     CalendarSource,
     CalendarYear,
+    CompanyProfile,
     Department,
     User,
     WorkingWeek,
@@ -45,7 +46,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (
             _("Personal info"),
-            {"fields": ("display_name", "department", "email", "phone")},
+            {"fields": ("display_name", "department", "email", "phone", "language")},
         ),
         (
             _("Roles and permissions"),
@@ -164,6 +165,28 @@ class WorkingWeekAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not WorkingWeek.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompanyProfile)
+class CompanyProfileAdmin(admin.ModelAdmin):
+    """The company's own details, printed at the head of every form: one row, kept
+    by the system administrator; it may be changed, never added twice or deleted."""
+
+    list_display = ("name", "phone", "tax_id", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "address", ("phone", "fax"))}),
+        (_("Invoicing"), {"fields": ("tax_id", ("bank_name", "bank_account"))}),
+        (None, {"fields": ("updated_at",)}),
+    )
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return (
+            super().has_add_permission(request) and not CompanyProfile.objects.exists()
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

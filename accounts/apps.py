@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
         # Its part of the demo and of the scale data: the people and the calendar,
         # before everything else.
         seeds.demo("accounts", "accounts.demo.seed_users", position=10)
+        seeds.demo("accounts", "accounts.demo.seed_company", position=15)
         seeds.demo("accounts", "accounts.demo.seed_calendar", position=20)
         seeds.scale("accounts", "accounts.scale.seed_scale_users", position=10)
         # A calendar row written in this request: the request's remembered calendar

@@ -47,6 +47,14 @@ def library_years() -> list[int]:
     return sorted({day.year for day in chinese_calendar.holidays})
 
 
+def qingming(year: int) -> date:
+    """清明 of `year`: the solar term (the library computes the 24 solar terms for
+    1900–2100, not only for the years it has holidays of)."""
+    start = date(year, 4, 1)
+    terms = chinese_calendar.get_solar_terms(start, date(year, 4, 30))
+    return next(day for day, name in terms if name == "清明")
+
+
 def library_days(years) -> list[LibraryDay]:
     """The holidays and make-up working days of `years`, by date. A make-up working
     day is named after the holiday it makes up for: 国庆节调休."""

@@ -1,19 +1,19 @@
-from django.conf import settings
+from django.utils.functional import SimpleLazyObject, lazy
 
 from .navigation import nav_for
+from .selectors import company_profile
+
+
+def _company_name() -> str:
+    return company_profile().name
 
 
 def navigation(request):
     context = {
-        "company_name": settings.COMPANY_NAME,
-        "company": {
-            "name": settings.COMPANY_NAME,
-            "address": settings.COMPANY_ADDRESS,
-            "phone": settings.COMPANY_PHONE,
-            "fax": settings.COMPANY_FAX,
-            "tax_id": settings.COMPANY_TAX_ID,
-            "bank_account": settings.COMPANY_BANK_ACCOUNT,
-        },
+        # Lazy: only a page that shows them (the printed forms' heads, the sign-in
+        # page) reads the company's details; every other page pays nothing.
+        "company": SimpleLazyObject(company_profile),
+        "company_name": lazy(_company_name, str)(),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

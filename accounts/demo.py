@@ -1,10 +1,10 @@
-"""Demo departments, one user per role (password demo1234) and the working-day
-calendar from the calendar library. Idempotent."""
+"""Demo departments, one user per role (password demo1234), the company's own
+details and the working-day calendar from the calendar library. Idempotent."""
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Department, User, WorkingWeek
+from .models import CompanyProfile, Department, User, WorkingWeek
 from .roles import ROLE_BY_CODE
 from .services import CalendarLoad, calendar_load_library, departments_sync
 
@@ -43,6 +43,26 @@ PHONES = {
     "lead_line1": "13800000113",
     "lead_maint": "13800000114",
 }
+
+
+# A made-up company: the tax ID and the account number are shaped like real ones
+# but belong to no one.
+COMPANY = {
+    "name": "示例机械制造有限公司",
+    "address": "浙江省杭州市萧山区经济技术开发区示例路 88 号",
+    "phone": "0571-82000000",
+    "fax": "0571-82000001",
+    "tax_id": "91330109MA2EXAMPL8",
+    "bank_name": "中国工商银行杭州萧山支行",
+    "bank_account": "1202 0000 0000 0000 000",
+}
+
+
+def seed_company() -> CompanyProfile:
+    """The company's details as the administrator would enter them; kept as they
+    are when already entered."""
+    company, _created = CompanyProfile.objects.get_or_create(pk=1, defaults=COMPANY)
+    return company
 
 
 def seed_departments() -> dict[str, Department]:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth.middleware import (
     LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
 )
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 def is_public(request) -> bool:
@@ -25,3 +27,40 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     def get_login_url(self, view_func):
         # One sign-in page for everything, the admin included.
         return str(settings.LOGIN_URL)
+
+
+def chosen_language(request) -> str:
+    """The language a page is read in: the signed-in user's own choice (their
+    profile), else the one picked in this browser session (the language cookie,
+    which lasts as long as the browser session), else the product's — Chinese.
+    What the browser asks for (Accept-Language) is never asked: a factory PC set up
+    in English still shows Chinese until someone chooses otherwise."""
+    languages = dict(settings.LANGUAGES)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in languages:
+        return user.language
+    picked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if picked in languages:
+        return picked
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    """Instead of Django's LocaleMiddleware (which follows Accept-Language): after
+    AuthenticationMiddleware, so the user's profile can decide."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread goes back to the product's language: a request refused
+            # before this middleware (CSRF) is never read in the last user's.
+            translation.deactivate()
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response

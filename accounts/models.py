@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,11 @@ class Department(models.Model):
         return self.name
 
 
+def language_choices():
+    """The languages a user may pick, blank for the product's own."""
+    return [("", _("product default (Chinese)")), *settings.LANGUAGES]
+
+
 class User(AbstractUser):
     """员工账号. A user belongs to one department and may hold several roles (groups)."""
 
@@ -50,6 +57,14 @@ class User(AbstractUser):
         related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Blank: the product's language (Chinese), whatever the browser asks for; set
+    # only by the user's own choice in the language switch.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=language_choices,
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -110,6 +125,10 @@ class CalendarSource(models.TextChoices):
 
     LIBRARY = "library", pgettext_lazy("calendar source", "calendar library")
     ADMIN = "admin", pgettext_lazy("calendar source", "entered by hand")
+    # The statutory holidays of a year the library does not know yet, filled by the
+    # law's rule (accounts.statutory); replaced by the library's days once it knows
+    # the year. Its make-up working days (调休) wait for the announcement.
+    RULE = "rule", pgettext_lazy("calendar source", "by statutory rule")
 
 
 class CalendarDay(models.Model):
@@ -150,7 +169,7 @@ class CalendarDay(models.Model):
                 name="accounts_calendarday_kind_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(source__in=["library", "admin"]),
+                condition=models.Q(source__in=["library", "admin", "rule"]),
                 name="accounts_calendarday_source_valid",
             ),
         ]
@@ -189,10 +208,72 @@ class CalendarYear(models.Model):
                 name="accounts_calendaryear_year_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(source__in=["library", "admin"]),
+                condition=models.Q(source__in=["library", "admin", "rule"]),
                 name="accounts_calendaryear_source_valid",
             ),
         ]
 
     def __str__(self):
         return str(self.year)
+
+
+class CompanyProfile(models.Model):
+    """本公司信息: the company's own name, address, telephone, taxpayer ID and bank,
+    kept once by the administrator and printed at the head of every form (报价单,
+    生产计划单, 派工单, 计划更改单). One row."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    name = models.CharField(_("company name"), max_length=128)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("telephone"), max_length=64, blank=True)
+    fax = models.CharField(_("fax"), max_length=64, blank=True)
+    tax_id = models.CharField(
+        _("taxpayer ID (纳税人识别号)"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z]{15,20}$",
+                _(
+                    "A taxpayer ID is 15 to 20 digits and capital letters (the "
+                    "unified social credit code has 18)."
+                ),
+            )
+        ],
+    )
+    bank_name = models.CharField(_("bank (开户行)"), max_length=128, blank=True)
+    bank_account = models.CharField(
+        _("bank account number"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9][0-9 ]{5,38}[0-9]$",
+                _("An account number is digits, spaces allowed between them."),
+            )
+        ],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("company details")
+        verbose_name_plural = _("company details")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="accounts_companyprofile_single_row"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or str(_("company details"))
+
+    @classmethod
+    def current(cls) -> "CompanyProfile":
+        """The one row; before the administrator has entered it, an unsaved blank
+        one (reading never writes)."""
+        return cls.objects.filter(pk=1).first() or cls()
+
+    @property
+    def bank_line(self) -> str:
+        """开户行及账号 as one line, the way invoices and quotes print it."""
+        return " ".join(part for part in (self.bank_name, self.bank_account) if part)

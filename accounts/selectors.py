@@ -1,6 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from core.memo import memo
+
+from .models import CompanyProfile
 from .roles import ROLE_BY_CODE
 
 
@@ -15,3 +18,12 @@ def user_admins():
         .distinct()
         .order_by("username")
     )
+
+
+COMPANY = "accounts.company"
+
+
+def company_profile():
+    """The company's own details (accounts.CompanyProfile), read once per request
+    and only by a page that shows them: the printed forms and the sign-in page."""
+    return memo(COMPANY, CompanyProfile.current)

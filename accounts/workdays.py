@@ -12,9 +12,11 @@ calendar is given. The calendar is not cached between requests on purpose: an ad
 who adds next year's holidays expects the next page to use them.
 
 The calendar knows which years it covers (`CalendarYear`: loaded from the calendar
-library by `manage.py load_calendar`, or marked by the admin). A date in any other year
-is counted on the plain working week; `covers()` and `uncovered_years()` let a page
-say so rather than pass such a date off as exact.
+library by `manage.py load_calendar`, filled by the statutory rule for a year the
+library does not know yet — its holidays known, its make-up working days not yet
+announced: `provisional_years` — or marked by the admin). A date in any other year is
+counted on the plain working week; `covers()` and `uncovered_years()` let a page say
+so rather than pass such a date off as exact.
 
 Dates only: pass `timezone.localdate()` or `dt.date()` of a local datetime, never a
 datetime, which would silently miss the holidays.
@@ -23,13 +25,13 @@ datetime, which would silently miss the holidays.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, IntegerField, Value
+from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from core.memo import memo
 
-from .models import CalendarDay, CalendarYear, WorkingWeek
+from .models import CalendarDay, CalendarSource, CalendarYear, WorkingWeek
 
 CALENDAR = "accounts.calendar"
 
@@ -63,6 +65,9 @@ class WorkCalendar:
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
     covered_years: frozenset[int] = field(default_factory=frozenset)
+    # Covered years whose holidays come from the statutory rule: their make-up
+    # working days (调休) are not announced yet.
+    provisional_years: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self):
         # The table has one row per date; a hand-built calendar must agree.
@@ -191,7 +196,8 @@ def _load_calendar() -> WorkCalendar:
     """
     # Every page loads the calendar (the navigation's queues count lateness), so the
     # covered years ride along with the one working-week row in a UNION rather than
-    # cost a third query: rows ("week", 0 or 1) and ("year", 2026).
+    # cost a third query: rows ("week", 0 or 1), ("year", 2026) and ("rule", 2027)
+    # for a year filled by the statutory rule.
     week = (
         WorkingWeek.objects.filter(pk=1)
         .order_by()
@@ -200,16 +206,24 @@ def _load_calendar() -> WorkCalendar:
     )
     years = (
         CalendarYear.objects.order_by()
-        .annotate(row=Value("year"), value=F("year"))
+        .annotate(
+            row=Case(
+                When(source=CalendarSource.RULE, then=Value("rule")),
+                default=Value("year"),
+            ),
+            value=F("year"),
+        )
         .values_list("row", "value")
     )
     saturday_is_working = None
-    covered_years = set()
+    covered_years, provisional_years = set(), set()
     for row, value in week.union(years, all=True):
         if row == "week":
             saturday_is_working = bool(value)
         else:
             covered_years.add(value)
+            if row == "rule":
+                provisional_years.add(value)
     if saturday_is_working is None:
         saturday_is_working = WorkingWeek._meta.get_field("saturday_is_working").default
     holidays, workdays = set(), set()
@@ -220,13 +234,16 @@ def _load_calendar() -> WorkCalendar:
         holidays=frozenset(holidays),
         workdays=frozenset(workdays),
         covered_years=frozenset(covered_years),
+        provisional_years=frozenset(provisional_years),
     )
 
 
 def uncovered_years_warning(calendar: WorkCalendar, *dates: date | None) -> str:
     """What a page says above dates it computed when they reach into a year the
     calendar does not cover (see `WorkCalendar.uncovered_years`); "" when they do
-    not."""
+    not. A year filled by the statutory rule is covered: its holidays are known,
+    and its make-up working days are the administrator's to load
+    (`coming_years_warning`), not every reader's worry."""
     years = calendar.uncovered_years(*dates)
     if not years:
         return ""
@@ -238,17 +255,41 @@ def uncovered_years_warning(calendar: WorkCalendar, *dates: date | None) -> str:
 
 
 def coming_years_warning(calendar: WorkCalendar, today: date) -> str:
-    """What the admin's home page says when this year or the next is not covered:
-    the promised dates of the coming months reach into it."""
-    years = [y for y in (today.year, today.year + 1) if y not in calendar.covered_years]
-    if not years:
+    """What the system administrator is told (the admin's home page, their
+    workbench) when this year or the next is not announced in the calendar: not
+    covered at all, or its holidays filled by the statutory rule while its make-up
+    working days (调休) wait for the State Council — and how to load them. Nobody
+    else is told: their dates already skip the statutory holidays."""
+    coming = (today.year, today.year + 1)
+    missing = [y for y in coming if y not in calendar.covered_years]
+    provisional = [y for y in coming if y in calendar.provisional_years]
+    how = _(
+        "Once the State Council has announced the holidays (usually in November) and "
+        "a release of chinesecalendar has them, raise its version in requirements.txt, "
+        "install it and run “manage.py load_calendar” (or press “Update the public "
+        "holidays from the calendar library” on the calendar days page); or enter the "
+        "days by hand and mark the year in the calendar years."
+    )
+    parts = []
+    if missing:
+        parts.append(
+            _(
+                "The calendar does not cover %(years)s yet: dates in it are counted on "
+                "the plain working week."
+            )
+            % {"years": "、".join(str(year) for year in missing)}
+        )
+    if provisional:
+        parts.append(
+            _(
+                "The statutory public holidays of %(years)s are in the calendar by the "
+                "law's rule; the make-up working days (调休) are not announced yet."
+            )
+            % {"years": "、".join(str(year) for year in provisional)}
+        )
+    if not parts:
         return ""
-    return _(
-        "The calendar does not cover %(years)s yet: dates in it are counted on the "
-        "plain working week. Once the State Council has announced the holidays, "
-        "press “Update the public holidays from the calendar library” on the calendar "
-        "days page, or enter the days by hand and mark the year in the calendar years."
-    ) % {"years": "、".join(str(year) for year in years)}
+    return " ".join([*(str(p) for p in parts), str(how)])
 
 
 def _loaded(calendar: WorkCalendar | None) -> WorkCalendar:

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import language_set
+
 from . import views
 
 admin.site.site_header = _("Order management · Administration")
@@ -12,7 +14,8 @@ handler400 = "config.views.bad_request"
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language switch keeps a signed-in user's pick on their profile
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("orders/", include("orders.urls")),
     path("inbox/", include("notifications.urls")),

@@ -17,8 +17,11 @@ from __future__ import annotations
 from io import BytesIO
 
 import tablib
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 # What a spreadsheet reads as the start of a formula.
@@ -99,9 +102,26 @@ def export_response(resource, queryset, extension: str, name: str) -> HttpRespon
 
 class SafeExportAdminMixin:
     """For every ModelAdmin with django-import-export's export: only the safe
-    formats, always with native values."""
+    formats, always with native values, and an export address whose filters the
+    list cannot read refused with the 400 page (not a server error)."""
 
     export_formats = EXPORT_FORMATS
+
+    def get_export_queryset(self, request):
+        # The export filters its rows by the changelist's parameters; one the list
+        # does not know (?format=csv) or cannot read made the changelist raise.
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters:
+            names = "、".join(sorted(request.GET)) or "-"
+            raise BadRequest(
+                _(
+                    "The export address carries a filter the list does not know or "
+                    "cannot read (%(names)s). Open the list, filter it there and "
+                    "export again."
+                )
+                % {"names": names}
+            ) from None
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         kwargs["force_native_type"] = True

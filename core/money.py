@@ -25,6 +25,22 @@ def format_cny(value) -> str:
     return f"{sign}¥{abs(amount):,.2f}"
 
 
+def rmb_in_words(value) -> str:
+    """金额大写 as cheques, invoices and contracts write it: 人民币壹万贰仟叁佰肆拾伍元
+    陆角柒分. The digits come from cn2an (its "rmb" mode keeps the usual rules: one 零
+    for a run of zeros, 壹拾 for a leading ten, 整 after 元); this adds the 人民币
+    prefix and 整 after 角 when there is no 分, so nothing can be written after it."""
+    if value in (None, ""):
+        return ""
+    import cn2an  # a quarter of a second to import: only pages that print it pay
+
+    amount = cny(value)
+    words = cn2an.an2cn(f"{amount:f}", "rmb")
+    if words.endswith("角"):
+        words += "整"
+    return f"人民币{words}"
+
+
 def plain(value) -> str:
     """A number as people type it: no exponent, no trailing zeros (68000, 3.8)."""
     if value in (None, ""):

@@ -10,6 +10,7 @@ from core.money import (
     format_price,
     line_amounts,
     plain,
+    rmb_in_words,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "format_price",
     "line_amounts",
     "plain",
+    "rmb_in_words",
 ]

@@ -19,7 +19,7 @@ from core.pagination import BoundedPaginator
 
 from .filters import BoardFilter
 from .load import WorkshopLoad, workshop_loads
-from .models import DispatchSlip, ProductionPlan, SlipReport, late_on
+from .models import DispatchSlip, ProductionPlan, ScreenLink, SlipReport, late_on
 from .selectors import OPEN_SLIP, plan_list, reads_all, slips_visible_to
 
 BOARD_PAGE_SIZE = 25
@@ -200,6 +200,31 @@ def screen_workshop(code: str) -> Department:
     )
 
 
+def screen_link(token: str) -> ScreenLink | None:
+    """The live link a wall TV opened, with its workshop; None for a token that is
+    not one, or one revoked (the TV then shows the plain "no longer valid" page)."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        ScreenLink.objects.select_related("workshop__capacity")
+        .filter(
+            token_hash=ScreenLink.hash_token(token),
+            revoked_at__isnull=True,
+            workshop__kind=Department.Kind.WORKSHOP,
+        )
+        .first()
+    )
+
+
+def screen_links():
+    """Every workshop's live links, and the latest revoked ones, for the page the
+    planner and the system administrator keep them on."""
+    links = ScreenLink.objects.select_related("workshop", "created_by", "revoked_by")
+    live = list(links.filter(revoked_at__isnull=True).order_by("workshop", "-id"))
+    revoked = list(links.filter(revoked_at__isnull=False).order_by("-revoked_at")[:20])
+    return live, revoked
+
+
 def planned_percent(slip, today: date, calendar: WorkCalendar) -> int:
     """How far the slip should be by the end of today: the share of its working
     days (from its start, or the day it was made, through its due date) already
@@ -242,7 +267,8 @@ class Screen:
 
 
 def screen(*, workshop: Department) -> Screen:
-    """What the workshop's wall screen shows: the slips on today (started, or
+    """What the workshop's wall screen shows: the slips on today (started — also
+    one started early on the planner's leave, its planned start still ahead — or
     waiting with a start date reached, the late ones first) with their progress
     against plan, the late ones, the open anomalies, the day's good pieces and the
     load of the coming days against capacity."""
@@ -252,12 +278,16 @@ def screen(*, workshop: Department) -> Screen:
         workshop=workshop,
         status__in=OPEN_SLIP,
         plan__status=ProductionPlan.Status.ISSUED,
-    ).filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+    ).filter(
+        Q(status=DispatchSlip.Status.STARTED)
+        | Q(start_date__isnull=True)
+        | Q(start_date__lte=today)
+    )
     stats = base.order_by().aggregate(
         n=Count("id"), late=Count("id", filter=late_on(today))
     )
     slips = list(
-        base.select_related("plan__order")
+        base.select_related("plan__order__customer")
         .annotate(open_anomalies=_open_anomalies())
         .order_by("due_date", "number")[:SCREEN_ROWS]
     )

@@ -409,3 +409,31 @@ class RejectForm(VersionMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+
+class ScreenLinkForm(TokenMixin, forms.Form):
+    """A new wall TV link: for which workshop, and where the TV hangs."""
+
+    workshop = forms.ModelChoiceField(
+        label=_("workshop / line"),
+        queryset=Department.objects.filter(kind="workshop").order_by(
+            "sort_order", "code"
+        ),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Please choose a workshop or line.")},
+    )
+    label = forms.CharField(
+        label=_("where the screen hangs"),
+        max_length=64,
+        required=False,
+        help_text=_("For example “east wall, by the shears”: to tell the TVs apart."),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=pgettext_lazy("why it was done", "reason"),
+        max_length=200,
+        required=False,
+    )

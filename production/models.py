@@ -7,6 +7,7 @@ quantities, one report per token, one number per plan and slip)."""
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -855,3 +856,65 @@ class PlanChangeItem(models.Model):
     @property
     def new_shown(self):
         return self._shown(self.new_value)
+
+
+class ScreenLink(models.Model):
+    """车间看板链接: the address a workshop's wall TV opens its screen from, with no
+    one signed in (a session would expire on the wall). The address carries a
+    random token; only its SHA-256 is kept, so the database (a backup, the admin)
+    cannot give an address away. A leaked address shows that one workshop's slips
+    (customers included, no prices) to whoever has it, until it is revoked: then
+    the next poll of every TV that uses it shows a plain page, and the address
+    never works again. The planner or the system administrator makes and revokes
+    them; each TV may have its own."""
+
+    workshop = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("workshop / line"),
+        on_delete=models.PROTECT,
+        related_name="screen_links",
+        limit_choices_to={"kind": "workshop"},
+    )
+    label = models.CharField(_("where the screen hangs"), max_length=64, blank=True)
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last opened at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        USER,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("why it was revoked"), max_length=200, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("wall screen link (车间看板链接)")
+        verbose_name_plural = _("wall screen links")
+        ordering = ["workshop", "-created_at", "-id"]
+        permissions = [
+            (
+                "manage_screen_links",
+                _("Can make and revoke the workshops' wall screen links"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.workshop} {self.label}".strip()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """What is kept of a link's token: its SHA-256, hex (the token is random and
+        long, so a plain hash is enough; no salt needed to stop a dictionary)."""
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -149,6 +149,9 @@ RULES = {
     # workshop; a lead for their own only — another workshop's screen does not
     # exist for them (404).
     "production.view_screen": reads_all | (reports & own_department),
+    # The wall TVs' links (车间看板链接), opened with no one signed in: the planner
+    # and the system administrator make and revoke them.
+    "production.manage_screen_links": holds("production.manage_screen_links"),
     "production.handle_anomaly": holds("production.handle_anomalies"),
     "production.manage_materials": holds("production.manage_materials"),
     "production.view_materials": holds("production.manage_materials") | reads_all,

@@ -22,10 +22,15 @@ GRANTS: dict[str, tuple[str, ...]] = {
     "chairman": _production("view_plans"),
     "technical": _production("view_plans", "receive_plan"),
     "purchasing": _production("manage_materials"),
-    "production_planner": _production("manage_plans", "view_plans", "handle_anomalies"),
+    "production_planner": _production(
+        "manage_plans", "view_plans", "handle_anomalies", "manage_screen_links"
+    ),
     "workshop_lead": _production("report_slips", "receive_plan"),
     "qc_inspector": _production("view_plans", "receive_plan"),
     "system_admin": _production(
-        "view_workshopcapacity", "add_workshopcapacity", "change_workshopcapacity"
+        "view_workshopcapacity",
+        "add_workshopcapacity",
+        "change_workshopcapacity",
+        "manage_screen_links",
     ),
 }

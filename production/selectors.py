@@ -28,7 +28,14 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from accounts.permissions import has_role_perm
-from orders.models import Drawing, Order, OrderEvent, OrderLine, StageDeadline
+from orders.models import (
+    Drawing,
+    KeyRequirement,
+    Order,
+    OrderEvent,
+    OrderLine,
+    StageDeadline,
+)
 from orders.stages import MATERIALS_COMMITTED_BY, Stage
 
 from .events import REPORTED
@@ -716,3 +723,46 @@ def line_output(order: Order) -> list[LineOutput]:
             if slip.is_open:
                 row.unfinished.append(slip.number)
     return list(rows.values())
+
+
+# --- the printed forms ---------------------------------------------------------------
+
+
+def slips_for_print(*, user, plan=None, number: str | None = None) -> list:
+    """Dispatch slips as their printed 派工单 show them — one by its number, or the
+    open ones of a plan — limited to what the user sees: with the order and its
+    customer, the workshop, the previous operations and the order's drawing in
+    force (the latest issued version). Three queries whatever the count."""
+    slips = slips_visible_to(user)
+    if number is not None:
+        slips = slips.filter(number=number)
+    if plan is not None:
+        slips = slips.filter(plan=plan).exclude(status=DispatchSlip.Status.CLOSED)
+    slips = list(
+        slips.select_related("plan__order__customer", "workshop", "started_by")
+        .prefetch_related(
+            Prefetch(
+                "predecessors",
+                queryset=DispatchSlip.objects.select_related("workshop").order_by(
+                    "number"
+                ),
+            )
+        )
+        .order_by("number")
+    )
+    drawings: dict[int, Drawing] = {}
+    for drawing in Drawing.objects.filter(
+        order_id__in={slip.plan.order_id for slip in slips}, issued_at__isnull=False
+    ).order_by("order_id", "-version"):
+        drawings.setdefault(drawing.order_id, drawing)
+    for slip in slips:
+        slip.drawing = drawings.get(slip.plan.order_id)
+    return slips
+
+
+def key_requirements(order) -> list[KeyRequirement]:
+    """The drawings' key quality and process requirements of the order (关键质量/工艺
+    要求), by kind and in the order the technical department numbered them."""
+    return list(
+        KeyRequirement.objects.filter(order=order).order_by("kind", "position", "id")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, materials, plan_changes, plans, slips
+from .views import board, materials, plan_changes, plans, screens, slips
 
 app_name = "production"
 
@@ -16,6 +16,17 @@ urlpatterns = [
         board.workshop_screen_live,
         name="screen_live",
     ),
+    # the wall TV's screen from its link, with no one signed in (public: see
+    # settings.PUBLIC_URL_NAMES), and the page that makes and revokes the links
+    path("wall/<str:token>/", screens.wall, name="wall"),
+    path("wall/<str:token>/live/", screens.wall_live, name="wall_live"),
+    path("screen-links/", screens.screen_links, name="screen_links"),
+    path("screen-links/new/", screens.screen_link_create, name="screen_link_create"),
+    path(
+        "screen-links/<int:pk>/revoke/",
+        screens.screen_link_revoke,
+        name="screen_link_revoke",
+    ),
     path("materials/", materials.materials_list, name="materials_list"),
     path("orders/<str:number>/materials/", materials.materials, name="materials"),
     path("orders/<str:number>/plans/new/", plans.plan_create, name="plan_create"),
@@ -23,6 +34,11 @@ urlpatterns = [
     path("plans/<str:number>/", plans.plan_detail, name="plan"),
     path("plans/<str:number>/print/", plans.plan_print, name="plan_print"),
     path("plans/<str:number>/slips/new/", plans.slip_create, name="slip_create"),
+    path(
+        "plans/<str:number>/slips/print/",
+        slips.plan_slips_print,
+        name="plan_slips_print",
+    ),
     path("plans/<str:number>/issue/", plans.plan_issue, name="plan_issue"),
     path("plans/<str:number>/close/", plans.plan_close, name="plan_close"),
     path("plans/<str:number>/receive/", plans.plan_receive, name="plan_receive"),

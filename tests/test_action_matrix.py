@@ -50,6 +50,7 @@ from production.models import (
     ProductionPlan,
     ReportPhoto,
     ReportReversal,
+    ScreenLink,
     SlipReport,
 )
 from tests.walk import PDF, plan_of, slip_of, walk
@@ -537,6 +538,27 @@ ACTIONS: dict[str, Action] = {
             {"version": str(_plan_change(o).version), "reason": "交期不能再推"},
         ),
     ),
+    "production:screen_link_create": Action(
+        "draft",
+        frozenset({"planner", "admin"}),
+        lambda o, u: (
+            "/production/screen-links/new/",
+            {
+                "form_token": "",
+                "workshop": Department.objects.get(code="cutting").pk,
+                "label": "东墙",
+            },
+        ),
+        "the wall TVs' links: the planner, and the system administrator",
+    ),
+    "production:screen_link_revoke": Action(
+        "draft",
+        frozenset({"planner", "admin"}),
+        lambda o, u: (
+            f"/production/screen-links/{_screen_link(u).pk}/revoke/",
+            {"reason": "链接外泄"},
+        ),
+    ),
     "orders:delegations:revoke": Action(
         "draft",
         frozenset({"gm"}),
@@ -588,6 +610,9 @@ READ_ONLY = {
     "production:plan_changes",
     "production:plan_change",
     "production:plan_change_print",
+    "production:plan_slips_print",
+    # the wall TV links' page (tests/production/test_screen_links.py)
+    "production:screen_links",
     # the plan board and the shop-floor screen with its polled partial
     # (tests/production/test_board.py)
     "production:board",
@@ -604,6 +629,10 @@ EXEMPT = {
     # every user, on their own notices only (tests/test_notifications.py)
     "notifications:open",
     "notifications:read_all",
+    # the wall TV's screen from its link, no one signed in: only shows
+    # (tests/production/test_screen_links.py)
+    "production:wall",
+    "production:wall_live",
 }
 # One URL, several actions: the move buttons and the two change deciders.
 URL_OF = {name: name.split(":")[0] + ":" + name.split(":")[1] for name in ACTIONS}
@@ -619,6 +648,18 @@ def _gm_delegation(users):
             "reason": "出差",
         },
     )[0]
+
+
+def _screen_link(users):
+    """A live wall TV link (the same one until it is revoked)."""
+    link = ScreenLink.objects.filter(revoked_at__isnull=True).first()
+    if link is None:
+        link = ScreenLink.objects.create(
+            workshop=Department.objects.get(code="cutting"),
+            token_hash=ScreenLink.hash_token(str(uuid.uuid4())),
+            created_by=users["planner"],
+        )
+    return link
 
 
 def _plan_change(order):
@@ -700,6 +741,7 @@ MODELS = (
     PlanChange,
     ReportReversal,
     ReportPhoto,
+    ScreenLink,
 )
 
 
@@ -752,6 +794,7 @@ def world() -> tuple:
             )
         ),
         tuple(PlanChange.objects.order_by("pk").values_list("pk", "status")),
+        tuple(ScreenLink.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
     return counts, orders, rows, quotes, changes, drawings, delegations, production
 

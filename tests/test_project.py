@@ -91,9 +91,11 @@ def test_catalogue_is_complete_and_compiled(language):
         )
 
 
-def test_seed_demo_refuses_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
+def test_seed_demo_refuses_where_demo_data_is_not_allowed(db, settings):
+    # production's settings (and the tests') leave DEMO_DATA off, DEBUG or not
+    settings.DEMO_DATA = False
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="DEMO_DATA is off"):
         call_command("seed_demo")
 
 

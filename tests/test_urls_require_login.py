@@ -46,6 +46,8 @@ def _walk(patterns, prefix=""):
 
 
 ALL_URLS = sorted(set(_walk(get_resolver().url_patterns)))
+# Public URLs that open only with a secret in the address (the wall TV's link).
+SECRET_LINKS = {"production:wall", "production:wall_live"}
 
 
 def test_the_walk_finds_the_known_urls():
@@ -59,7 +61,11 @@ def test_anonymous_visitor_is_sent_to_sign_in_unless_url_is_public(client, db, u
     match = resolve(url)
     response = client.get(url)
 
-    if match.view_name in settings.PUBLIC_URL_NAMES:
+    if match.view_name in SECRET_LINKS:
+        # public, but only with a live token: a made-up one opens nothing
+        assert response.status_code == 404, url
+        assert 'data-test="wall-gone"' in response.content.decode()
+    elif match.view_name in settings.PUBLIC_URL_NAMES:
         assert response.status_code in (200, 302, 405), url
         if response.status_code == 302:
             assert not response.url.startswith("/login/")

@@ -12,6 +12,9 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# Whether `manage.py seed_demo` may load its made-up company and orders without
+# --force: on for `make run` (config.settings.local), never on a real database.
+DEMO_DATA = env.bool("DEMO_DATA", default=False)
 SECRET_KEY = env(
     "SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production"
 )
@@ -50,10 +53,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Chinese for everyone, English only for who picks it (not Accept-Language):
+    # after the authentication, so the user's profile decides.
+    "accounts.middleware.LanguageMiddleware",
     "core.middleware.RequestHygieneMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -180,20 +185,20 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="订单管理 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Shown on printed forms and in the page header.
-COMPANY_NAME = env("COMPANY_NAME", default="示例机械制造有限公司")
-# The seller's block on printed quotes and delivery notes.
-COMPANY_ADDRESS = env(
-    "COMPANY_ADDRESS", default="浙江省杭州市萧山区经济技术开发区示例路 88 号"
-)
-COMPANY_PHONE = env("COMPANY_PHONE", default="0571-82000000")
-COMPANY_FAX = env("COMPANY_FAX", default="0571-82000001")
-COMPANY_TAX_ID = env("COMPANY_TAX_ID", default="")
-COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", default="")
+# The company's own details (name, address, taxpayer ID, bank) are kept by the
+# administrator in the admin (accounts.CompanyProfile), not here.
 
 # URLs an anonymous visitor may open. Everything else requires sign-in; a new public URL
 # is added here on purpose (tests/test_urls_require_login.py checks every URL).
-PUBLIC_URL_NAMES = {"login", "set_language", "healthz"}
+# The wall TV's screen opens from its own secret link, revocable, with no session to
+# expire on the wall (production.models.ScreenLink).
+PUBLIC_URL_NAMES = {
+    "login",
+    "set_language",
+    "healthz",
+    "production:wall",
+    "production:wall_live",
+}
 PUBLIC_URL_PREFIXES = ("/static/",)
 
 LOGGING = {

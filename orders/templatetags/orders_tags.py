@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from orders.money import format_cny, format_price
+from orders.money import format_cny, format_price, rmb_in_words
 from orders.stages import colour
 from orders.submissions import new_form_token
 
@@ -14,6 +14,12 @@ register = template.Library()
 def cny(value):
     """¥1,234.50 — amounts with the yuan sign and thousands separators."""
     return format_cny(value)
+
+
+@register.filter
+def rmb_words(value):
+    """人民币壹万贰仟叁佰肆拾伍元陆角柒分 — an amount in Chinese capitals (金额大写)."""
+    return rmb_in_words(value)
 
 
 @register.filter

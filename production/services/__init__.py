@@ -24,6 +24,12 @@ from .materials import materials_due, materials_open, materials_record
 from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
 from .plans import plan_close, plan_create, plan_issue, plan_receive, slip_add
 from .reports import ReportOutcome, anomaly_handle, report_reverse, slip_report
+from .screens import (
+    NewScreenLink,
+    screen_link_create,
+    screen_link_revoke,
+    screen_link_seen,
+)
 from .shortfalls import slip_make_up, slip_shortfall_close, uncovered_shortfall
 from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
 
@@ -31,6 +37,7 @@ __all__ = [
     "APP",
     "MATERIALS_STAGES",
     "MOVE",
+    "NewScreenLink",
     "PlanData",
     "ReportOutcome",
     "anomaly_handle",
@@ -48,6 +55,9 @@ __all__ = [
     "planned_quantity",
     "production_refusal",
     "report_reverse",
+    "screen_link_create",
+    "screen_link_revoke",
+    "screen_link_seen",
     "slip_add",
     "slip_allow_early_start",
     "slip_close",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.models import Department
@@ -58,7 +59,11 @@ def workshop_screen(request, code):
     return render(
         request,
         "production/screen.html",
-        {"screen": screen, "poll": _poll_seconds()},
+        {
+            "screen": screen,
+            "poll": _poll_seconds(),
+            "live_url": reverse("production:screen_live", args=[code]),
+        },
     )
 
 

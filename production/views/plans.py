@@ -199,6 +199,7 @@ def plan_print(request, number):
         {
             "plan": plan,
             "distribution": selectors.distribution(plan),
+            "requirements": selectors.key_requirements(plan.order),
             "can_receive": may(request.user, "production.receive_plan", plan)
             and not any(
                 r.department_id == request.user.department_id

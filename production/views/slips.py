@@ -431,17 +431,50 @@ def slip_allow_early_start(request, number):
     return redirect("production:slip", number=number)
 
 
+# Blank rows on the printed slip for reports written by hand at the machine.
+PRINTED_REPORT_ROWS = 4
+
+
+def _printed(request, slips: list) -> list:
+    """Each slip with the QR code of its page (what the lead's phone opens)."""
+    for slip in slips:
+        slip.url = request.build_absolute_uri(slip.get_absolute_url())
+        slip.qr = qr.svg(slip.url)
+    return slips
+
+
 @require_GET
 def slip_print(request, number):
-    try:
-        slip = selectors.slip_for_page(user=request.user, number=number)
-    except DispatchSlip.DoesNotExist:
-        raise Http404 from None
-    url = request.build_absolute_uri(slip.get_absolute_url())
+    slips = selectors.slips_for_print(user=request.user, number=number)
+    if not slips:
+        raise Http404
     return render(
         request,
         "production/print/slip.html",
-        {"slip": slip, "qr": qr.svg(url), "url": url},
+        {
+            "slip": _printed(request, slips)[0],
+            "report_rows": range(PRINTED_REPORT_ROWS),
+        },
+    )
+
+
+@require_GET
+def plan_slips_print(request, number):
+    """A plan's open slips printed together, two to an A4 sheet."""
+    require(request.user, "production.view_plan")
+    plan = ProductionPlan.objects.filter(number=number).first()
+    if plan is None:
+        raise Http404
+    require(request.user, "production.view_plan", plan)
+    slips = _printed(request, selectors.slips_for_print(user=request.user, plan=plan))
+    return render(
+        request,
+        "production/print/slips.html",
+        {
+            "plan": plan,
+            "pages": [slips[i : i + 2] for i in range(0, len(slips), 2)],
+            "report_rows": range(PRINTED_REPORT_ROWS),
+        },
     )
 
 

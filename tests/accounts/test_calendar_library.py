@@ -138,25 +138,30 @@ def test_load_calendar_corrects_and_removes_only_the_librarys_own_days(db):
     assert "新增 0 天，修改 1 天，删除 1 天" in output
 
 
-def test_load_calendar_refuses_a_year_the_library_does_not_know(db):
-    # when 2027 (not announced when the library was released) is asked for
-    with pytest.raises(CommandError, match="2027"):
-        load_calendar("--years", "2026", "2027")
+def test_load_calendar_refuses_a_year_neither_the_library_nor_the_rule_knows(db):
+    # when 2003 (before the library's first year, before the amended law) is asked
+    with pytest.raises(CommandError, match="2003"):
+        load_calendar("--years", "2026", "2003")
 
     # then nothing is written, not even the year it knows
     assert not CalendarDay.objects.exists()
     assert not CalendarYear.objects.exists()
 
 
-def test_load_calendar_by_default_loads_a_few_years_back_to_the_last_one_known(db):
+def test_load_calendar_by_default_loads_a_few_years_back_to_two_years_ahead(db):
     # when the command runs without years, as `make run` does
     load_calendar()
 
-    # then every year the library knows from three years ago on is covered
-    expected = [y for y in library_years() if y >= timezone.localdate().year - 3]
-    assert list(CalendarYear.objects.values_list("year", flat=True)) == expected
+    # then every year the library knows from three years ago on is covered by it,
+    # and the years after its last up to two after this one by the statutory rule
+    this_year = timezone.localdate().year
+    known = [y for y in library_years() if y >= this_year - 3]
+    ahead = list(range(known[-1] + 1, this_year + 3))
+    assert list(CalendarYear.objects.values_list("year", "source")) == [
+        (y, CalendarSource.LIBRARY) for y in known
+    ] + [(y, CalendarSource.RULE) for y in ahead]
     assert {d.year for d in CalendarDay.objects.values_list("date", flat=True)} == set(
-        expected
+        known + ahead
     )
 
 

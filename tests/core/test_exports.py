@@ -156,3 +156,24 @@ def test_the_admin_exports_are_safe_in_xlsx(data, model, resource):
     if model == "order":
         amounts = [c for c in cells_xlsx(sheet) if c.data_type == "n"]
         assert amounts, "amounts stay numbers"
+
+
+@pytest.mark.parametrize("model", ["order", "contract", "customer"])
+def test_an_unknown_parameter_on_the_admins_export_is_refused_not_a_500(
+    demo_users, model
+):
+    # given the admin, who may export
+    admin = Client(raise_request_exception=False)
+    admin.force_login(demo_users["admin"])
+
+    # when the export URL carries a parameter the list does not know
+    response = admin.get(f"/admin/orders/{model}/export/?format=csv")
+
+    # then it is refused with a clear Chinese message, not an error page
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-test="bad-request"' in body
+    assert "format" in body and "导出" in body
+    # and the same page with a filter the list knows still offers the export
+    known = {"order": "?stage__exact=draft", "contract": "", "customer": "?q=x"}
+    assert admin.get(f"/admin/orders/{model}/export/{known[model]}").status_code == 200

@@ -58,8 +58,9 @@ def scale(seeded, db):
     return seeded
 
 
-def test_refuses_without_debug_or_force(db):
-    with pytest.raises(CommandError, match="DEBUG is off"):
+def test_refuses_without_demo_data_or_force(db, settings):
+    settings.DEBUG = True  # DEBUG alone does not allow it
+    with pytest.raises(CommandError, match="DEMO_DATA is off"):
         call_command("seed_scale", orders=10)
 
 

@@ -89,3 +89,33 @@ def test_dates_in_covered_years_show_no_warning(client, make_order, people):
     assert order.promised_date.year in (this_year, this_year + 1)
     assert 'data-test="calendar-warning"' not in sheet
     assert 'data-test="calendar-warning"' not in page
+
+
+def test_a_year_filled_by_the_statutory_rule_warns_nobody_and_skips_its_holidays(
+    client, make_order, people, db
+):
+    # given the calendar loaded as make run loads it: the year after the library's
+    # last is filled by the statutory rule (its 调休 not announced yet)
+    calendar_load_library()
+    calendar = get_calendar()
+    unknown_year = library_years()[-1] + 1
+    assert unknown_year in calendar.provisional_years
+    order = make_order(people["sales"], submit=True)
+    review = open_and_sign(
+        order, people, days=days_into_the_first_unknown_year(calendar)
+    )
+    services.review_conclude(
+        actor=people["prodmgr"], review=review, conclusion="accept"
+    )
+    order.refresh_from_db()
+
+    # then the promised date lies in that year and is not one of its holidays
+    assert order.promised_date.year == unknown_year
+    assert order.promised_date != date(unknown_year, 1, 1)
+    assert calendar.is_working_day(order.promised_date)
+    # and neither the sheet nor the order page troubles its readers with it
+    for name in ("prodmgr", "sales"):
+        client.force_login(people[name])
+        for url in (f"/orders/{order.number}/review/", order.get_absolute_url()):
+            body = client.get(url).content.decode()
+            assert 'data-test="calendar-warning"' not in body, (name, url)

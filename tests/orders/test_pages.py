@@ -139,7 +139,7 @@ def test_order_page_in_english_has_no_chinese_labels_left(client, sales, make_or
 
 
 def test_seed_demo_has_orders_at_each_early_stage(db, settings):
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     out = StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=out)

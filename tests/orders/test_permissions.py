@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from accounts.roles import ROLES
 from core.models import FormSubmission
@@ -258,7 +259,8 @@ def test_a_button_move_is_403_for_every_role_that_may_not_and_works_for_one_that
     response = english(maker).post(url, {"version": order.version, **data}, follow=True)
     # then they land on the order page, told it is done, with the order moved
     assert response.redirect_chain == [(order.get_absolute_url(), 302)]
-    assert f"Done: {move.label}." in body(response)
+    with translation.override("en"):  # the reader's language, not this thread's
+        assert f"Done: {move.label}." in body(response)
     stage, version, event_count = snapshot(order)
     assert (stage, version, event_count) == (
         move.target_for(order),

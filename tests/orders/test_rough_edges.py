@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from accounts.demo import seed_company
 from orders import services
 from orders.models import Order, Quote
 from orders.services import LineData, QuoteLineData
@@ -244,12 +245,13 @@ def test_payment_terms_read_with_chinese_separators_only(users):
 
 
 def test_the_printed_quote_has_one_font_no_empty_check_box_and_the_seller(users):
+    company = seed_company()
     order = walk(users, "quote_approved")
     printed = page_of(users["sales1"], f"/orders/{order.number}/quotes/1/print/")
     assert "审核" not in printed
     seller = printed.split('data-test="quote-parties"')[1].split("</table>")[0]
-    assert settings.COMPANY_NAME in seller and settings.COMPANY_ADDRESS in seller
-    assert settings.COMPANY_PHONE in seller
+    assert company.name in seller and company.address in seller
+    assert company.phone in seller
     css = (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text()
     assert "font-family" not in css  # one face: the page's own
     assert Quote.objects.filter(order=order).count() == 1

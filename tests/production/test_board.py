@@ -152,8 +152,9 @@ QUERIES = {
     "screen": 15,
     "screen_live": 15,
     # the review sheet (measured 16 before issue 13) with production's load panel,
-    # + 2 for its strip: the workshops with capacity and late pieces, the slips
-    "review": 18,
+    # + 2 for its strip: the workshops with capacity and late pieces, the slips,
+    # + 1 for the company's details at the head of the form (accounts.CompanyProfile)
+    "review": 19,
 }
 
 
@@ -227,3 +228,30 @@ def test_board_and_screen_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(QUERIES["review"]):
         body = reviewer.get(f"/orders/{new.number}/review/").content.decode()
     assert 'data-test="load-strip"' in body
+
+
+def test_the_screen_shows_a_slip_started_early_on_the_planners_leave(users):
+    # given the line's slip planned to start next week, after the cutting slip
+    order = walk(users, "slip_started")
+    line = slip_of(order, "line")
+    DispatchSlip.objects.filter(pk=line.pk).update(
+        start_date=timezone.localdate() + timedelta(days=7)
+    )
+    line.refresh_from_db()
+    # when the planner lets it start early and the line's lead starts it today
+    from production import services
+
+    services.slip_allow_early_start(
+        actor=users["planner"], slip=line, reason="先用库存料试产"
+    )
+    services.slip_start(actor=users["lead_line1"], slip=slip_of(order, "line"))
+
+    # then the line's wall screen shows it, being worked on, although its planned
+    # start is still ahead
+    screen = signed_in(users["lead_line1"]).get("/production/workshops/line/screen/")
+    assert line.number in screen.content.decode()
+    # and a slip of the same workshop still waiting for its start next week is not
+    # on today's screen
+    DispatchSlip.objects.filter(pk=line.pk).update(status="waiting")
+    screen = signed_in(users["lead_line1"]).get("/production/workshops/line/screen/")
+    assert line.number not in screen.content.decode()

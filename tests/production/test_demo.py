@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_has_plans_and_slips_in_every_state(settings):
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     call_command("seed_demo", stdout=StringIO())
     counts = (
         ProductionPlan.objects.count(),
@@ -57,7 +57,7 @@ def test_seed_demo_has_plans_and_slips_in_every_state(settings):
 def test_seed_demo_has_a_plan_change_waiting_and_one_applied(settings):
     from production.models import PlanChange
 
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     changes = {c.status: c for c in PlanChange.objects.select_related("plan__order")}

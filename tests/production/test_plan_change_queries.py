@@ -21,8 +21,8 @@ QUERIES = {
     # + the change with its plan, order, customer and people, and its lines with
     # their slips and workshops
     "page": 7,
-    # the printed form reads the same
-    "print": 7,
+    # the printed form reads the same, + the company's details at its head
+    "print": 8,
 }
 
 

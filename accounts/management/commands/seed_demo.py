@@ -13,13 +13,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Seed even though DEBUG is off (never on a real company's database).",
+            help="Seed although these settings do not allow demo data (DEMO_DATA "
+            "off): never on a real company's database.",
         )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["force"]:
+        # Not DEBUG: `make run` shows the product's own error pages with DEBUG off
+        # and still seeds; what keeps demo data off a real database is the setting.
+        if not settings.DEMO_DATA and not options["force"]:
             raise CommandError(
-                "DEBUG is off: refusing to load demo data. Use --force if you mean it."
+                "DEMO_DATA is off in these settings: refusing to load demo data. "
+                "Use --force if you mean it."
             )
         call_command("setup_roles", verbosity=0)
         # Each app's part (core.seeds), in the order they declared; each idempotent.

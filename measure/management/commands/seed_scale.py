@@ -47,10 +47,11 @@ class Command(BaseCommand):
     def handle(self, *args, orders, seed, batch, force, append, only, **options):
         from orders.models import Order
 
-        if not settings.DEBUG and not force:
+        if not settings.DEMO_DATA and not force:
             raise CommandError(
-                "DEBUG is off: refusing to write scale data. Use --force if you mean "
-                "it (a database of its own, never a real company's)."
+                "DEMO_DATA is off in these settings: refusing to write scale data. Use "
+                "--force if you mean it (a database of its own, never a real "
+                "company's)."
             )
         # Each app's part (core.seeds), in the order they declared: `f(ctx)`, a
         # later app reading what the earlier ones left in ctx.shared.
