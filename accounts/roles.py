@@ -59,7 +59,9 @@ ROLES: tuple[Role, ...] = (
         _("Organises contract review, schedules orders, approves changes"),
         _READ
         + _orders("conclude_review", "approve_change", "cancel_order")
-        + _production("view_plans", "handle_anomalies", "approve_plan_changes"),
+        + _production(
+            "view_plans", "handle_anomalies", "approve_plan_changes", "review_plans"
+        ),
     ),
     Role(
         "dept_reviewer",

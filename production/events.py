@@ -13,7 +13,15 @@ APP = "production"
 
 MATERIALS_RECORDED = "materials_recorded"
 PLAN_CREATED = "plan_created"
+PLAN_SUBMITTED = "plan_submitted"
+PLAN_RETURNED = "plan_returned"
 PLAN_ISSUED = "plan_issued"
+PLAN_EDITED = "plan_edited"
+PLAN_DELETED = "plan_deleted"
+SLIPS_FROM_ROUTING = "slips_from_routing"
+SLIP_EDITED = "slip_edited"
+SLIP_REMOVED = "slip_removed"
+ROUTING_SAVED = "routing_saved"
 PLAN_CLOSED = "plan_closed"
 PLAN_RECEIVED = "plan_received"
 SLIP_ADDED = "slip_added"
@@ -137,7 +145,14 @@ def _plan_change(p) -> str:
 TYPES = (
     (MATERIALS_RECORDED, _("recorded the materials (备料)"), _materials, None),
     (PLAN_CREATED, _("made a production plan"), _plan, None),
-    (PLAN_ISSUED, _("issued the production plan"), _issued, None),
+    (PLAN_SUBMITTED, _("submitted the production plan for review"), _plan, None),
+    (
+        PLAN_RETURNED,
+        _("sent the production plan back"),
+        _plan,
+        _("why it was sent back"),
+    ),
+    (PLAN_ISSUED, _("reviewed and issued the production plan"), _issued, None),
     (
         PLAN_CLOSED,
         _("closed the production plan"),

@@ -355,6 +355,16 @@ class DecideForm(VersionMixin, TokenMixin, forms.Form):
     """Approve a plan change: the page's version of it and a one-time token."""
 
 
+class ReturnForm(VersionMixin, forms.Form):
+    """Send a plan under review back to the planner, with the reason."""
+
+    reason = forms.CharField(
+        label=_("why it goes back"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
 class RejectForm(VersionMixin, forms.Form):
     reason = forms.CharField(
         label=pgettext_lazy("why it was done", "reason"),

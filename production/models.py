@@ -162,13 +162,20 @@ class MaterialRequirement(models.Model):
 
 class ProductionPlan(models.Model):
     """生产计划单 (GS/G-SC-03): one order line made as one batch, issued to the
-    departments on the distribution list. Only production (the planner) makes,
-    issues or closes a plan."""
+    departments on the distribution list. The planner prepares it (编制) as a draft
+    with its slips and submits it; another person — whoever holds
+    production.review_plans, the production manager — reviews it (审核) and it is
+    issued then, or sends it back with the reason. Only the planner edits, deletes
+    (a draft) or closes a plan."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("plan", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("plan", "awaiting review")
         ISSUED = "issued", pgettext_lazy("plan", "issued")
         CLOSED = "closed", pgettext_lazy("plan", "closed")
+
+    # Tag colours for the UI: grey draft, orange awaiting review, blue issued.
+    COLOURS = {Status.SUBMITTED: "orange", Status.ISSUED: "blue"}
 
     number = models.CharField(_("plan number"), max_length=32, unique=True)
     order = models.ForeignKey(
@@ -210,6 +217,31 @@ class ProductionPlan(models.Model):
         USER, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    # 编制: who submitted the plan for review (the planner who prepared it).
+    submitted_by = models.ForeignKey(
+        USER,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # 审核: who reviewed it — never who prepared it; the plan is issued then.
+    reviewed_by, reviewed_on_behalf_of, reviewed_at = stamp_fields(
+        _("reviewed by"), _("reviewed at")
+    )
+    # The last time a reviewer sent it back to the planner, and why.
+    returned_by = models.ForeignKey(
+        USER,
+        verbose_name=_("sent back by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    returned_reason = models.TextField(_("why it was sent back"), blank=True)
     issued_by = models.ForeignKey(
         USER,
         verbose_name=_("issued by"),
@@ -245,7 +277,11 @@ class ProductionPlan(models.Model):
             ),
         ]
         permissions = [
-            ("manage_plans", _("Can make, issue and close production plans and slips")),
+            (
+                "manage_plans",
+                _("Can make, submit and close production plans and slips"),
+            ),
+            ("review_plans", _("Can review and issue production plans (审核)")),
             ("view_plans", _("Can see every production plan and slip")),
             ("receive_plan", _("Can sign for a distributed production plan")),
             ("handle_anomalies", _("Can handle anomalies reported on slips")),
@@ -256,6 +292,26 @@ class ProductionPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("production:plan", kwargs={"number": self.number})
+
+    @property
+    def status_colour(self) -> str:
+        return self.COLOURS.get(self.status, "grey")
+
+    @property
+    def prepared_stamp(self) -> Stamp:
+        """编制: who submitted it for review (who made it, before it was)."""
+        if self.submitted_by_id:
+            return Stamp(self.submitted_by, self.submitted_at)
+        return Stamp(self.created_by, self.created_at)
+
+    @property
+    def review_stamp(self) -> Stamp:
+        """审核: who reviewed and issued it."""
+        return stamp(self, "reviewed_")
+
+    def prepared_by_ids(self) -> set[int]:
+        """Who prepared it: the reviewer must be someone else."""
+        return {pk for pk in (self.created_by_id, self.submitted_by_id) if pk}
 
 
 class PlanReceipt(models.Model):

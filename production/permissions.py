@@ -45,6 +45,15 @@ def plan_issued(user, plan) -> bool:
 
 
 @rules.predicate
+def not_its_preparer(user, plan) -> bool:
+    """The user did not prepare the plan (编制): its review (审核) is another
+    person's."""
+    if plan is None:
+        return True
+    return user.pk not in plan.prepared_by_ids()
+
+
+@rules.predicate
 def salesperson_of_change(user, change) -> bool:
     """The change's order is the user's own (the salesperson it is notified to)."""
     if change is None:
@@ -83,9 +92,12 @@ RULES = {
     "production.view_slip": reads_all | (reports & own_workshop),
     # obj: a slip. Start it and report progress and anomalies.
     "production.report_slip": reports & own_workshop,
-    # Make, issue and close plans and slips; allow an early start (only production
+    # Make, submit and close plans and slips; allow an early start (only production
     # changes a plan).
     "production.manage_plan": manages,
+    # obj: a plan. Review it (审核) and so issue it, or send it back: the production
+    # manager, never the person who prepared it.
+    "production.review_plan": holds("production.review_plans") & not_its_preparer,
     # Plans and slips change only through a plan change (计划更改单, GS/G-SC-04):
     # the planner raises it, the production manager approves or rejects it.
     "production.raise_plan_change": manages,

@@ -92,6 +92,9 @@ class ProductionSeeder:
             "production_manager"
         )
         self.purchasing = _users_of("purchasing")
+        # 审核: the production manager reviews the planner's plans (another
+        # planner when there is none — never the one who prepared it)
+        self.reviewers = _users_of("production_manager") or self.planners
         self.leads = {
             code: _users_of("workshop_lead", department=code) or self.planners
             for code in self.shops
@@ -135,9 +138,14 @@ class ProductionSeeder:
                 "status",
                 "created_by_id",
                 "created_at",
+                "submitted_by_id",
+                "submitted_at",
+                "reviewed_by_id",
+                "reviewed_at",
                 "issued_by_id",
                 "issued_at",
                 "closed_reason",
+                "returned_reason",
                 "version",
             ),
         )
@@ -220,6 +228,9 @@ class ProductionSeeder:
         if not in_production:
             finished = max(finished, started + timedelta(hours=4))
         planner = rng.choice(self.planners)
+        reviewer = rng.choice(
+            [pk for pk in self.reviewers if pk != planner] or self.reviewers
+        )
         buyer = rng.choice(self.purchasing) if self.purchasing else planner
 
         # materials: ready before the cutting started, or still on their way
@@ -290,11 +301,16 @@ class ProductionSeeder:
                 "按图纸关键要求首件送检",
                 ProductionPlan.Status.ISSUED,
                 planner,
-                started - timedelta(hours=1),
+                started - timedelta(hours=2),
                 planner,
+                started - timedelta(hours=1),
+                reviewer,
+                started,
+                reviewer,
                 started,
                 "",
-                2,
+                "",
+                3,
             ),
         )
 

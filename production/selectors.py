@@ -250,7 +250,15 @@ def plan_for_page(*, number: str, queryset=None) -> ProductionPlan:
     queryset = queryset if queryset is not None else ProductionPlan.objects.all()
     plan = (
         queryset.select_related(
-            "order__customer", "line", "created_by", "issued_by", "closed_by"
+            "order__customer",
+            "line",
+            "created_by",
+            "submitted_by",
+            "reviewed_by",
+            "reviewed_on_behalf_of",
+            "returned_by",
+            "issued_by",
+            "closed_by",
         )
         .prefetch_related(
             Prefetch(

@@ -23,7 +23,9 @@ urlpatterns = [
     path("plans/<str:number>/", plans.plan_detail, name="plan"),
     path("plans/<str:number>/print/", plans.plan_print, name="plan_print"),
     path("plans/<str:number>/slips/new/", plans.slip_create, name="slip_create"),
+    path("plans/<str:number>/submit/", plans.plan_submit, name="plan_submit"),
     path("plans/<str:number>/issue/", plans.plan_issue, name="plan_issue"),
+    path("plans/<str:number>/return/", plans.plan_return, name="plan_return"),
     path("plans/<str:number>/close/", plans.plan_close, name="plan_close"),
     path("plans/<str:number>/receive/", plans.plan_receive, name="plan_receive"),
     path(

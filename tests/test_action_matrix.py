@@ -418,10 +418,25 @@ ACTIONS: dict[str, Action] = {
             },
         ),
     ),
-    "production:plan_issue": Action(
+    "production:plan_submit": Action(
         "plan_draft",
         frozenset({"planner"}),
+        lambda o, u: (f"/production/plans/{plan_of(o).number}/submit/", {}),
+        "编制: the planner submits the plan for review",
+    ),
+    "production:plan_issue": Action(
+        "plan_submitted",
+        frozenset({"prodmgr"}),
         lambda o, u: (f"/production/plans/{plan_of(o).number}/issue/", {}),
+        "审核: the production manager reviews and issues it, never the planner",
+    ),
+    "production:plan_return": Action(
+        "plan_submitted",
+        frozenset({"prodmgr"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/return/",
+            {"version": str(plan_of(o).version), "reason": "成型工期太紧"},
+        ),
     ),
     "production:plan_close": Action(
         "plan_issued",
@@ -688,7 +703,9 @@ def world() -> tuple:
                 "pk", "status", "version"
             )
         ),
-        tuple(ProductionPlan.objects.order_by("pk").values_list("pk", "status")),
+        tuple(
+            ProductionPlan.objects.order_by("pk").values_list("pk", "status", "version")
+        ),
         tuple(
             DispatchSlip.objects.order_by("pk").values_list(
                 "pk", "status", "good_qty", "scrap_qty", "override_at", "version"

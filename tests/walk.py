@@ -39,6 +39,8 @@ SITUATIONS = (
     # slips — cutting → line, and mould repair beside them.
     "materials_ready",
     "plan_draft",
+    # the planner submitted the plan; it awaits the production manager's review
+    "plan_submitted",
     "plan_issued",
     "slip_started",
     "slip_anomaly",
@@ -56,8 +58,9 @@ def _customer(**extra) -> Customer:
     )
 
 
-def walk(users: dict, situation: str, *, amount: str = "3.80"):
-    """An order of sales1 in `situation`; returns it re-read."""
+def walk(users: dict, situation: str, *, amount: str = "3.80", lines=None):
+    """An order of sales1 in `situation`; returns it re-read. `lines` (LineData)
+    replaces the one line of 1,000 GB-D1060."""
     assert situation in SITUATIONS, situation
     sales1 = users["sales1"]
     customer = _customer(
@@ -70,7 +73,8 @@ def walk(users: dict, situation: str, *, amount: str = "3.80"):
         channel="phone",
         requested_date=timezone.localdate() + timedelta(days=60),
         is_important=important,
-        lines=[
+        lines=lines
+        or [
             LineData(
                 model_code="GB-D1060",
                 quantity=Decimal(1000),
@@ -132,10 +136,11 @@ def walk(users: dict, situation: str, *, amount: str = "3.80"):
         order=order,
         lines=[
             QuoteLineData(
-                model_code="GB-D1060",
-                quantity=Decimal(1000),
-                unit_price=Decimal(amount),
+                model_code=line.model_code,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
             )
+            for line in order.lines.all()
         ],
         prices_include_tax=True,
         vat_rate=Decimal("0.13"),
@@ -193,6 +198,7 @@ def walk(users: dict, situation: str, *, amount: str = "3.80"):
 PRODUCTION_SITUATIONS = (
     "materials_ready",
     "plan_draft",
+    "plan_submitted",
     "plan_issued",
     "slip_started",
     "slip_anomaly",
@@ -259,7 +265,12 @@ def production_walk(users: dict, order, situation: str):
     if situation == "plan_draft":
         order.refresh_from_db()
         return order
-    production.plan_issue(actor=planner, plan=plan)
+    production.plan_submit(actor=planner, plan=plan)
+    if situation == "plan_submitted":
+        order.refresh_from_db()
+        return order
+    # 审核: the production manager reviews and issues it
+    production.plan_issue(actor=users["prodmgr"], plan=plan)
     if situation == "plan_issued":
         order.refresh_from_db()
         return order

@@ -22,7 +22,15 @@ from .common import (
 from .completion import production_refusal
 from .materials import materials_due, materials_open, materials_record
 from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
-from .plans import plan_close, plan_create, plan_issue, plan_receive, slip_add
+from .plans import (
+    plan_close,
+    plan_create,
+    plan_issue,
+    plan_receive,
+    plan_return,
+    plan_submit,
+    slip_add,
+)
 from .reports import ReportOutcome, anomaly_handle, slip_report
 from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
 
@@ -44,6 +52,8 @@ __all__ = [
     "plan_create",
     "plan_issue",
     "plan_receive",
+    "plan_return",
+    "plan_submit",
     "planned_quantity",
     "production_refusal",
     "slip_add",

@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from accounts.permissions import may
 from core.dates import check_within
 from orders import events
 from orders.concurrency import lock_order
-from orders.exceptions import InvalidMove, ValidationError
+from notifications.services import notify
+from orders.exceptions import InvalidMove, PermissionDenied, ValidationError
 from orders.models import Order
 from orders.submissions import claim_token, record_result
 
@@ -45,6 +48,14 @@ from .completion import (
 )
 from .plan_changes import (
     _end_change,
+)
+
+PLAN_STALE = _(
+    "The plan was changed after you opened this page; nothing was saved. Reload the "
+    "page."
+)
+PLAN_UNDER_REVIEW = _(
+    "Plan %(plan)s awaits review: it changes only when the reviewer sends it back."
 )
 
 
@@ -164,6 +175,8 @@ def slip_add(
     _in_production(order)
     if plan.status == ProductionPlan.Status.CLOSED:
         raise InvalidMove(_("The plan is closed: no slip can be added to it."))
+    if plan.status == ProductionPlan.Status.SUBMITTED:
+        raise InvalidMove(PLAN_UNDER_REVIEW % {"plan": plan.number})
     if plan.status == ProductionPlan.Status.ISSUED:
         # Once issued, the plan's work changes only through a plan change form
         # (计划更改单), approved by the production manager.
@@ -222,44 +235,180 @@ def slip_add(
     return slip
 
 
+def _reviewers():
+    """Who reviews plans (审核): the active holders of production.review_plans."""
+    User = get_user_model()
+    return [
+        user
+        for user in User.objects.filter(
+            is_active=True,
+            groups__permissions__codename="review_plans",
+            groups__permissions__content_type__app_label="production",
+        ).distinct()
+        if may(user, "production.review_plan")
+    ]
+
+
+def _issued_to(plan) -> list[str]:
+    names = dict(
+        Department.objects.filter(
+            code__in=[code for code, _n in DISTRIBUTION]
+        ).values_list("code", "name")
+    )
+    return [f"{names.get(code, code)}×{copies}" for code, copies in DISTRIBUTION]
+
+
 @transaction.atomic
-def plan_issue(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPlan:
-    """Issue (下发) the plan to its distribution list: QC, technical, cutting,
-    maintenance and line statistics find it in their queue; its slips reach their
-    workshops."""
+def plan_submit(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPlan:
+    """The planner submits the draft with its slips for review (编制 → 审核): the
+    reviewers find it in their queue and in their inbox; nothing of it changes
+    until it is reviewed or sent back."""
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     order, plan = _locked_plan(plan)
     _in_production(order)
     if plan.status != ProductionPlan.Status.DRAFT:
         raise InvalidMove(
-            _("Plan %(plan)s is %(status)s: only a draft is issued.")
+            _("Plan %(plan)s is %(status)s: only a draft is submitted for review.")
             % {"plan": plan.number, "status": plan.get_status_display()}
         )
     if not plan.slips.exclude(status=DispatchSlip.Status.CLOSED).exists():
-        raise ValidationError(_("Add at least one dispatch slip before issuing."))
-    plan.status = ProductionPlan.Status.ISSUED
-    plan.issued_by = actor
-    plan.issued_at = timezone.now()
+        raise ValidationError(
+            _("Add at least one dispatch slip before submitting the plan.")
+        )
+    plan.status = ProductionPlan.Status.SUBMITTED
+    plan.submitted_by, plan.submitted_at = actor, timezone.now()
     plan.version += 1
-    plan.save(update_fields=["status", "issued_by", "issued_at", "version"])
-    names = dict(
-        Department.objects.filter(
-            code__in=[code for code, _n in DISTRIBUTION]
-        ).values_list("code", "name")
+    plan.save(update_fields=["status", "submitted_by", "submitted_at", "version"])
+    events.record(
+        order=order,
+        type_=types.PLAN_SUBMITTED,
+        user=actor,
+        parameters={
+            "plan": plan.number,
+            "model": plan.model_code,
+            "quantity": _plain(plan.quantity),
+        },
+    )
+    notify(
+        users=[u for u in _reviewers() if u.pk not in plan.prepared_by_ids()],
+        message=_(
+            "Production plan %(plan)s of order %(order)s (%(model)s × %(quantity)s) "
+            "awaits your review."
+        )
+        % {
+            "plan": plan.number,
+            "order": order.number,
+            "model": plan.model_code,
+            "quantity": _plain(plan.quantity),
+        },
+        link=plan.get_absolute_url(),
+        kind="plan_review",
+    )
+    record_result(submission, plan.get_absolute_url())
+    return plan
+
+
+def _reviewable(actor, order, plan) -> None:
+    _in_production(order)
+    if plan.status != ProductionPlan.Status.SUBMITTED:
+        raise InvalidMove(
+            _("Plan %(plan)s is %(status)s: only a plan awaiting review is reviewed.")
+            % {"plan": plan.number, "status": plan.get_status_display()}
+        )
+    if actor.pk in plan.prepared_by_ids():
+        raise PermissionDenied(
+            _("You prepared plan %(plan)s: its review is another person's.")
+            % {"plan": plan.number}
+        )
+    _require(actor, "production.review_plan", plan)
+
+
+@transaction.atomic
+def plan_issue(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPlan:
+    """The reviewer (审核, the production manager — never who prepared it) reviews
+    the submitted plan and it is issued (下发) to its distribution list: QC,
+    technical, cutting, maintenance and line statistics find it in their queue; its
+    slips reach their workshops; the planner is told."""
+    _require(actor, "production.review_plan")
+    submission = claim_token(form_token, actor)
+    order, plan = _locked_plan(plan)
+    _reviewable(actor, order, plan)
+    if not plan.slips.exclude(status=DispatchSlip.Status.CLOSED).exists():
+        raise ValidationError(_("Add at least one dispatch slip before issuing."))
+    now = timezone.now()
+    plan.status = ProductionPlan.Status.ISSUED
+    plan.reviewed_by, plan.reviewed_at = actor, now
+    plan.issued_by, plan.issued_at = actor, now
+    plan.version += 1
+    plan.save(
+        update_fields=[
+            "status",
+            "reviewed_by",
+            "reviewed_at",
+            "issued_by",
+            "issued_at",
+            "version",
+        ]
     )
     events.record(
         order=order,
         type_=types.PLAN_ISSUED,
         user=actor,
-        parameters={
-            "plan": plan.number,
-            "distribution": [
-                f"{names.get(code, code)}×{copies}" for code, copies in DISTRIBUTION
-            ],
-        },
+        parameters={"plan": plan.number, "distribution": _issued_to(plan)},
+    )
+    notify(
+        users=[plan.submitted_by_id or plan.created_by_id],
+        message=_("Production plan %(plan)s was reviewed and issued by %(who)s.")
+        % {"plan": plan.number, "who": actor},
+        link=plan.get_absolute_url(),
+        kind="plan_review",
     )
     record_result(submission, plan.get_absolute_url())
+    return plan
+
+
+@transaction.atomic
+def plan_return(
+    *, actor, plan: ProductionPlan, reason: str, version: int | None = None
+) -> ProductionPlan:
+    """The reviewer sends the submitted plan back to the planner with the reason:
+    it is a draft again, to be edited and submitted anew."""
+    _require(actor, "production.review_plan")
+    order, plan = _locked_plan(plan)
+    if version is not None and version != plan.version:
+        raise ValidationError(PLAN_STALE)
+    _reviewable(actor, order, plan)
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"reason": [_("Please give the reason.")]})
+    plan.status = ProductionPlan.Status.DRAFT
+    plan.returned_by, plan.returned_at = actor, timezone.now()
+    plan.returned_reason = reason
+    plan.version += 1
+    plan.save(
+        update_fields=[
+            "status",
+            "returned_by",
+            "returned_at",
+            "returned_reason",
+            "version",
+        ]
+    )
+    events.record(
+        order=order,
+        type_=types.PLAN_RETURNED,
+        user=actor,
+        reason=reason,
+        parameters={"plan": plan.number, "model": plan.model_code},
+    )
+    notify(
+        users=[plan.submitted_by_id or plan.created_by_id],
+        message=_("Production plan %(plan)s was sent back by %(who)s: %(reason)s")
+        % {"plan": plan.number, "who": actor, "reason": reason},
+        link=plan.get_absolute_url(),
+        kind="plan_review",
+    )
     return plan
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import may, require
+from accounts.permissions import has_role_perm, may, require
 from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
 from orders.models import Order
 
@@ -20,6 +20,7 @@ from ..filters import PlanFilter
 from ..forms import (
     PlanForm,
     ReasonForm,
+    ReturnForm,
     SlipForm,
 )
 from ..models import (
@@ -175,6 +176,9 @@ def plan_detail(request, number):
     can_manage = may(request.user, "production.manage_plan")
     open_plan = plan.status != ProductionPlan.Status.CLOSED
     in_production = plan.order.stage == "production"
+    draft = plan.status == ProductionPlan.Status.DRAFT
+    submitted = plan.status == ProductionPlan.Status.SUBMITTED
+    editable = can_manage and in_production and draft
     return render(
         request,
         "production/plan_detail.html",
@@ -182,12 +186,18 @@ def plan_detail(request, number):
             "plan": plan,
             "late_finish": selectors.finish_warning(plan, plan.production_due),
             "can_manage": can_manage and open_plan and in_production,
-            "slip_form": SlipForm(plan=plan, initial=_slip_initial(plan))
-            if can_manage
+            "can_edit": editable,
+            "can_review": submitted
             and in_production
-            and plan.status == ProductionPlan.Status.DRAFT
+            and may(request.user, "production.review_plan", plan),
+            "awaits_other_reviewer": submitted
+            and has_role_perm(request.user, "production.review_plans")
+            and not may(request.user, "production.review_plan", plan),
+            "slip_form": SlipForm(plan=plan, initial=_slip_initial(plan))
+            if editable
             else None,
             "reason_form": ReasonForm(),
+            "return_form": ReturnForm(initial={"version": plan.version}),
             "can_receive": may(request.user, "production.receive_plan", plan)
             and not any(
                 r.department_id == request.user.department_id
@@ -269,19 +279,59 @@ def slip_create(request, number):
 
 
 @require_POST
-def plan_issue(request, number):
+def plan_submit(request, number):
     plan = _plan(request, number, "production.manage_plan")
+    try:
+        services.plan_submit(
+            actor=request.user, plan=plan, form_token=request.POST.get("form_token")
+        )
+    except DuplicateSubmission:
+        messages.success(request, _("Plan submitted for review."))
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, _("Plan submitted for review."))
+        _warn_if_overloaded(request, load.plan_overloads(plan))
+    return redirect(plan)
+
+
+@require_POST
+def plan_issue(request, number):
+    """The reviewer's 审核: the plan is reviewed and issued."""
+    plan = _plan(request, number, "production.review_plan")
     try:
         services.plan_issue(
             actor=request.user, plan=plan, form_token=request.POST.get("form_token")
         )
     except DuplicateSubmission:
-        messages.success(request, _("Plan issued."))
+        messages.success(request, _("Plan reviewed and issued."))
     except (ValidationError, InvalidMove) as exc:
         messages.error(request, _refusal_text(exc))
     else:
-        messages.success(request, _("Plan issued."))
+        messages.success(request, _("Plan reviewed and issued."))
         _warn_if_overloaded(request, load.plan_overloads(plan))
+    return redirect(plan)
+
+
+@require_POST
+def plan_return(request, number):
+    """The reviewer sends the plan back to the planner with the reason."""
+    plan = _plan(request, number, "production.review_plan")
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(plan)
+    try:
+        services.plan_return(
+            actor=request.user,
+            plan=plan,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        )
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, _("Plan sent back to the planner."))
     return redirect(plan)
 
 
@@ -312,6 +362,9 @@ def plan_receive(request, number):
         messages.error(request, _refusal_text(exc))
     else:
         messages.success(
-            request, _("Signed for plan %(plan)s.") % {"plan": plan.number}
+            request,
+            _("Signed for plan %(plan)s: your department's copy is received.")
+            % {"plan": plan.number},
         )
+        return redirect("home")
     return redirect("production:plan_print", number=plan.number)

@@ -152,7 +152,8 @@ def test_the_issued_plan_reaches_its_distribution_list(users):
     )
     # before it is issued nobody on the list has it
     assert queue(signed_in(users["qc1"]), "plans_to_receive").count == 0
-    services.plan_issue(actor=users["planner"], plan=plan)
+    services.plan_submit(actor=users["planner"], plan=plan)
+    services.plan_issue(actor=users["prodmgr"], plan=plan)
     # then QC, technical, maintenance and the line sign for their copies; cutting
     # has it on its slip
     expected = {"qcmgr", "qc1", "techmgr", "lead_maint", "lead_line1"}

@@ -79,7 +79,7 @@ def test_a_lead_sees_no_slip_of_a_plan_that_is_not_issued(users):
     [
         ("materials_ready", "plan_create"),
         ("plan_draft", "slip_create"),
-        ("plan_draft", "plan_issue"),
+        ("plan_draft", "plan_submit"),
         ("plan_issued", "plan_close"),
         ("plan_issued", "slip_close"),
         ("plan_issued", "slip_early_start"),
@@ -108,7 +108,10 @@ def test_nobody_but_the_planner_makes_or_closes_a_plan_or_slip(
             f"/production/plans/{plan.number if plan else ''}/slips/new/",
             {"workshop": "1", "operation": "welding", "quantity": "1"},
         ),
-        "plan_issue": (f"/production/plans/{plan.number if plan else ''}/issue/", {}),
+        "plan_submit": (
+            f"/production/plans/{plan.number if plan else ''}/submit/",
+            {},
+        ),
         "plan_close": (
             f"/production/plans/{plan.number if plan else ''}/close/",
             {"reason": "不做了"},

@@ -1,0 +1,194 @@
+"""The planner's and the office's part of production: a plan is prepared by the
+planner and reviewed by another person before it is issued (GS/G-SC-03 编制 / 审核),
+a plan for one line carries that line's model, a draft can be edited or deleted."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from orders import services as orders
+from orders.services import LineData
+from production.models import ProductionPlan
+from tests.walk import plan_of, walk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def users(demo_users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return demo_users
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_planner_cannot_issue_their_own_plan(users):
+    # given a draft plan with its slips, prepared by the planner
+    order = walk(users, "plan_draft")
+    plan = plan_of(order)
+    # when the planner tries to issue it themselves
+    response = signed_in(users["planner"]).post(
+        f"/production/plans/{plan.number}/issue/", {}
+    )
+    # then it is refused and the plan is not issued
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status != ProductionPlan.Status.ISSUED
+    assert plan.issued_by is None
+    assert not order.events.filter(type="plan_issued").exists()
+
+
+def two_lines(users, situation="production"):
+    return walk(
+        users,
+        situation,
+        lines=[
+            LineData(
+                model_code="GB-D1060", quantity=Decimal(1000), unit_price=Decimal(3)
+            ),
+            LineData(
+                model_code="GB-D1092", quantity=Decimal(400), unit_price=Decimal(4)
+            ),
+        ],
+    )
+
+
+def form_values(response) -> dict:
+    """What the browser would post: the form's initial values."""
+    form = response.context["form"]
+    values = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            value = ""
+        values[name] = getattr(value, "pk", value)
+    return values
+
+
+def test_a_plan_for_the_second_line_carries_the_second_lines_model(users):
+    # given an order of two lines in production; the planner opens a new plan
+    order = two_lines(users)
+    first, second = order.lines.order_by("position")
+    planner = signed_in(users["planner"])
+    opened = planner.get(f"/production/orders/{order.number}/plans/new/")
+    values = form_values(opened)
+    assert values["model_code"] == "GB-D1060"
+    # when they choose the second line and save what the form shows
+    values["line"] = second.pk
+    response = planner.post(f"/production/orders/{order.number}/plans/new/", values)
+    # then the plan is for the second line's model and quantity, not the first's
+    assert response.status_code == 302, response.context["form"].errors
+    plan = ProductionPlan.objects.get(order=order)
+    assert plan.line == second
+    assert plan.model_code == "GB-D1092"
+    assert plan.quantity == 400
+
+
+def test_the_order_pages_line_link_opens_the_plan_for_that_line(users):
+    order = two_lines(users)
+    second = order.lines.get(position=2)
+    planner = signed_in(users["planner"])
+    page = planner.get(order.get_absolute_url()).content.decode()
+    link = f"/production/orders/{order.number}/plans/new/?line={second.pk}"
+    assert link in page
+    values = form_values(planner.get(link))
+    assert values["line"] == second.pk
+    assert values["model_code"] == "GB-D1092"
+    assert values["quantity"] in ("400", 400, Decimal(400))
+
+
+def queue(client, key):
+    found = [q for q in client.get("/").context["queues"] if q.key == key]
+    return found[0] if found else None
+
+
+def test_the_production_manager_reviews_and_issues_the_submitted_plan(
+    users, django_capture_on_commit_callbacks
+):
+    # given a draft plan with its slips
+    order = walk(users, "plan_draft")
+    plan = plan_of(order)
+    planner, prodmgr = signed_in(users["planner"]), signed_in(users["prodmgr"])
+    # when the planner submits it
+    with django_capture_on_commit_callbacks(execute=True):
+        planner.post(f"/production/plans/{plan.number}/submit/", {})
+    plan.refresh_from_db()
+    assert plan.status == ProductionPlan.Status.SUBMITTED
+    assert plan.submitted_by == users["planner"]
+    # then it waits in the production manager's queue (and inbox), not issued
+    review = queue(prodmgr, "plans_to_review")
+    assert [i.url for i in review.items] == [plan.get_absolute_url()]
+    assert users["prodmgr"].notifications.filter(kind="plan_review").exists()
+    assert queue(planner, "plans_to_review") is None
+    # and the planner may no longer add slips to it
+    page = planner.get(plan.get_absolute_url()).content.decode()
+    assert 'data-test="add-slip"' not in page
+    # when the production manager reviews it
+    prodmgr.post(f"/production/plans/{plan.number}/issue/", {})
+    plan.refresh_from_db()
+    # then it is issued, with both boxes of the printed sheet filled
+    assert plan.status == ProductionPlan.Status.ISSUED
+    assert plan.review_stamp.who == users["prodmgr"]
+    assert plan.issued_by == users["prodmgr"]
+    sheet = prodmgr.get(f"/production/plans/{plan.number}/print/")
+    prepared = str(users["planner"])
+    reviewed = str(users["prodmgr"])
+    html = sheet.content.decode()
+    assert prepared in html.split('data-test="sheet-prepared"')[1].split("</td>")[0]
+    assert reviewed in html.split('data-test="sheet-reviewed"')[1].split("</td>")[0]
+    # and the history says who submitted and who reviewed
+    assert order.events.get(type="plan_submitted").user == users["planner"]
+    assert order.events.get(type="plan_issued").user == users["prodmgr"]
+    assert not queue(prodmgr, "plans_to_review").items
+
+
+def test_the_reviewer_sends_the_plan_back_with_the_reason(users):
+    order = walk(users, "plan_submitted")
+    plan = plan_of(order)
+    prodmgr = signed_in(users["prodmgr"])
+    # a send-back without a reason does nothing
+    prodmgr.post(
+        f"/production/plans/{plan.number}/return/",
+        {"version": plan.version, "reason": " "},
+    )
+    plan.refresh_from_db()
+    assert plan.status == ProductionPlan.Status.SUBMITTED
+    prodmgr.post(
+        f"/production/plans/{plan.number}/return/",
+        {"version": plan.version, "reason": "成型工期太紧"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == ProductionPlan.Status.DRAFT
+    assert plan.returned_reason == "成型工期太紧"
+    event = order.events.get(type="plan_returned")
+    assert event.user == users["prodmgr"] and event.reason == "成型工期太紧"
+    page = signed_in(users["planner"]).get(plan.get_absolute_url()).content.decode()
+    assert "成型工期太紧" in page and 'data-test="submit-plan"' in page
+
+
+def test_a_reviewer_who_prepared_the_plan_cannot_review_it(users, make_user):
+    # given someone who plans and reviews (both roles) and prepared this plan
+    from production import services
+    from orders.exceptions import PermissionDenied
+
+    both = make_user("production_planner", "production_manager", username="both")
+    order = walk(users, "plan_draft")
+    plan = plan_of(order)
+    ProductionPlan.objects.filter(pk=plan.pk).update(created_by=both)
+    services.plan_submit(actor=both, plan=plan)
+    # when they review it, over HTTP or through the service: refused
+    response = signed_in(both).post(f"/production/plans/{plan.number}/issue/", {})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.plan_issue(actor=both, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == ProductionPlan.Status.SUBMITTED
+    # and it is not in their own review queue
+    assert not queue(signed_in(both), "plans_to_review").items
