@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -86,14 +88,31 @@ class MaterialsForm(forms.Form):
 
 
 class PlanForm(TokenMixin, forms.Form):
-    line = forms.ModelChoiceField(label=_("order line"), queryset=None)
+    """生产计划单's fields. The model, quantity and thickness are prefilled from
+    one order line (`prefilled_line`); when another line is chosen and they still
+    hold the first line's values, they are taken as the chosen line's (the model
+    left to the service, the quantity what is left of that line): a plan for line
+    2 never carries line 1's model unless the planner typed it."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    line = forms.ModelChoiceField(
+        label=_("order line"), queryset=None, empty_label=None
+    )
+    prefilled_line = forms.ModelChoiceField(
+        queryset=None, required=False, widget=forms.HiddenInput
+    )
     batch_number = forms.CharField(
         label=_("batch number"),
         max_length=32,
         required=False,
         help_text=_("Left empty: the plan number."),
     )
-    model_code = forms.CharField(label=_("model"), max_length=64, required=False)
+    model_code = forms.CharField(
+        label=_("model"),
+        max_length=64,
+        required=False,
+        help_text=_("Left empty: the order line's model."),
+    )
     maker = forms.CharField(label=_("maker (customer)"), max_length=128, required=False)
     thickness = forms.DecimalField(
         label=_("material thickness (mm)"),
@@ -109,6 +128,7 @@ class PlanForm(TokenMixin, forms.Form):
         decimal_places=2,
         min_value=0,
         error_messages={"min_value": NOT_NEGATIVE},
+        widget=forms.NumberInput(attrs={"min": "0", "step": "any"}),
     )
     planned_start = forms.DateField(label=_("planned start"), widget=DATE)
     planned_finish = forms.DateField(label=_("planned completion"), widget=DATE)
@@ -119,13 +139,71 @@ class PlanForm(TokenMixin, forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, order, **kwargs):
+    # the fields prefilled from the order line
+    LINE_FIELDS = ("model_code", "quantity", "thickness")
+
+    def __init__(self, *args, order, defaults=None, refresh_url="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.defaults = defaults
+        lines = order.lines.all()
+        if refresh_url:
+            # a change of line refreshes the line's own values (htmx, the same
+            # page asked with ?line=); without script the server still takes the
+            # chosen line's values (clean)
+            self.fields["line"].widget.attrs.update(
+                {
+                    "hx-get": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#plan-line-fields",
+                    "hx-select": "#plan-line-fields",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        self.fields["prefilled_line"].queryset = lines
         field = self.fields["line"]
-        field.queryset = order.lines.all()
+        field.queryset = lines
         field.label_from_instance = lambda line: (
-            f"{line.position}. {line.model_code} {line.spec} × {line.quantity:f}"
+            f"{line.position}. {line.model_code} {line.spec} × "
+            f"{plain(line.quantity)} {line.unit}"
         )
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+    def clean(self):
+        cleaned = super().clean()
+        for error in self.errors.pop("version", []):
+            self.add_error(None, error)
+        line, prefilled = cleaned.get("line"), cleaned.get("prefilled_line")
+        if line and prefilled and line != prefilled and self.defaults:
+            was = self.defaults(prefilled)
+            for name in self.LINE_FIELDS:
+                if _same(cleaned.get(name), was.get(name)):
+                    # still the other line's value: the chosen line's instead
+                    cleaned[name] = self.defaults(line).get(name) or None
+                    if name == "model_code":
+                        cleaned[name] = ""
+                    elif name == "quantity":
+                        cleaned[name] = None
+                    elif cleaned[name] is not None:
+                        cleaned[name] = Decimal(cleaned[name])
+        return cleaned
+
+
+def _same(posted, prefilled) -> bool:
+    if posted in (None, "") or prefilled in (None, ""):
+        return posted in (None, "") and prefilled in (None, "")
+    if isinstance(posted, Decimal):
+        try:
+            return posted == Decimal(str(prefilled))
+        except ArithmeticError:
+            return False
+    return str(posted).strip() == str(prefilled).strip()
 
 
 class SlipForm(TokenMixin, forms.Form):
@@ -353,6 +431,17 @@ class PlanChangeForm(VersionMixin, TokenMixin, forms.Form):
 
 class DecideForm(VersionMixin, TokenMixin, forms.Form):
     """Approve a plan change: the page's version of it and a one-time token."""
+
+
+class DeleteForm(VersionMixin, forms.Form):
+    """Delete a draft plan: the page's version of it and, optionally, why."""
+
+    reason = forms.CharField(
+        label=pgettext_lazy("why it was done", "reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
 
 
 class ReturnForm(VersionMixin, forms.Form):

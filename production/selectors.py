@@ -10,6 +10,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DecimalField,
     F,
     IntegerField,
     OuterRef,
@@ -279,6 +280,57 @@ def plan_for_page(*, number: str, queryset=None) -> ProductionPlan:
     plan.production_due = production_due(plan.order)
     plan.materials = MaterialRequirement.objects.filter(order_id=plan.order_id).first()
     return plan
+
+
+def plan_line_defaults(line, *, exclude=None) -> dict:
+    """What a new plan for `line` is prefilled with: its model, what is left of it
+    to plan (whole pieces shown without decimals) and its product's thickness."""
+    if line is None:
+        return {}
+    plans = ProductionPlan.objects.filter(line=line).exclude(
+        status=ProductionPlan.Status.CLOSED
+    )
+    if exclude is not None:
+        plans = plans.exclude(pk=exclude.pk)
+    planned = plans.aggregate(q=Sum("quantity"))["q"] or 0
+    product = line.product if line.product_id else None
+    from orders.money import plain
+
+    return {
+        "line": line.pk,
+        "model_code": line.model_code,
+        "quantity": plain(max(line.quantity - planned, 0)),
+        "thickness": plain(product.material_thickness)
+        if product and product.material_thickness
+        else "",
+    }
+
+
+@dataclass
+class LineToPlan:
+    line: object
+    planned: object
+    left: object
+
+
+def lines_to_plan(order: Order) -> list[LineToPlan]:
+    """Each line of the order with what its open plans make and what is left to
+    plan (one query): the order page links a new plan for each line."""
+    planned = (
+        ProductionPlan.objects.filter(line=OuterRef("pk"))
+        .exclude(status=ProductionPlan.Status.CLOSED)
+        .order_by()
+        .values("line")
+        .annotate(q=Sum("quantity"))
+        .values("q")
+    )
+    rows = order.lines.annotate(
+        planned=Coalesce(Subquery(planned), Value(0), output_field=DecimalField())
+    ).order_by("position")
+    return [
+        LineToPlan(line, line.planned, max(line.quantity - line.planned, 0))
+        for line in rows
+    ]
 
 
 def production_due(order: Order):

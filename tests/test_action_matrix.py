@@ -418,6 +418,36 @@ ACTIONS: dict[str, Action] = {
             },
         ),
     ),
+    "production:plan_edit": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/edit/",
+            {
+                "form_token": "",
+                "version": str(plan_of(o).version),
+                "line": o.lines.get().pk,
+                "prefilled_line": o.lines.get().pk,
+                "batch_number": "",
+                "model_code": "",
+                "maker": "",
+                "thickness": "6.0",
+                "quantity": "1000",
+                "planned_start": TODAY().isoformat(),
+                "planned_finish": (TODAY() + timedelta(days=25)).isoformat(),
+                "notes": "改期",
+            },
+        ),
+        "a draft plan is edited by the planner until it is submitted",
+    ),
+    "production:plan_delete": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/delete/",
+            {"version": str(plan_of(o).version), "reason": "重新计划"},
+        ),
+    ),
     "production:plan_submit": Action(
         "plan_draft",
         frozenset({"planner"}),

@@ -25,6 +25,8 @@ from .plan_changes import plan_change_approve, plan_change_raise, plan_change_re
 from .plans import (
     plan_close,
     plan_create,
+    plan_delete,
+    plan_edit,
     plan_issue,
     plan_receive,
     plan_return,
@@ -50,6 +52,8 @@ __all__ = [
     "plan_change_reject",
     "plan_close",
     "plan_create",
+    "plan_delete",
+    "plan_edit",
     "plan_issue",
     "plan_receive",
     "plan_return",

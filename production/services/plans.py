@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.permissions import may
 from core.dates import check_within
+from notifications.services import notify
 from orders import events
 from orders.concurrency import lock_order
-from notifications.services import notify
 from orders.exceptions import InvalidMove, PermissionDenied, ValidationError
 from orders.models import Order
 from orders.submissions import claim_token, record_result
@@ -42,6 +42,7 @@ from .common import (
     _text,
     date_span,
     planned_quantity,
+    whole_pieces_problem,
 )
 from .completion import (
     _finish_if_complete,
@@ -59,24 +60,27 @@ PLAN_UNDER_REVIEW = _(
 )
 
 
-@transaction.atomic
-def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
-    """The planner turns an order in production into a plan for one of its lines
-    (GS/G-SC-03), as a draft: slips are added, then it is issued."""
-    _require(actor, "production.manage_plan")
-    submission = claim_token(form_token, actor)
-    locked = lock_order(order, related=("customer",))
-    _in_production(locked)
+def _plan_problems(order: Order, data: PlanData, *, plan=None):
+    """What is wrong with the plan's values (errors by field) and the quantity it
+    takes (what is left of the line when none was given)."""
     errors: dict[str, list] = {}
     line = data.line
-    if line is None or line.order_id != locked.pk:
+    if line is None or line.order_id != order.pk:
         errors["line"] = [_("Choose one of this order's lines.")]
     quantity = data.quantity
+    left = None
+    if line is not None and line.order_id == order.pk:
+        left = line.quantity - planned_quantity(line, exclude=plan)
+        if quantity is None:
+            # left empty: what is left of the chosen line
+            quantity = left
     if quantity is None or quantity <= 0:
         errors["quantity"] = [_("The quantity must be more than zero.")]
-    elif line is not None and line.order_id == locked.pk:
-        left = line.quantity - planned_quantity(line)
-        if quantity > left:
+    elif left is not None:
+        whole = whole_pieces_problem(quantity, line.unit)
+        if whole:
+            errors["quantity"] = [whole]
+        elif quantity > left:
             errors["quantity"] = [
                 _(
                     "Line %(line)s orders %(ordered)s; plans already make %(planned)s, "
@@ -100,13 +104,29 @@ def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
     if data.thickness is not None and data.thickness <= 0:
         errors["thickness"] = [_("The material thickness must be more than zero.")]
     check_within(
-        date_span(locked),
+        date_span(order),
         errors,
         planned_start=data.planned_start,
         planned_finish=data.planned_finish,
     )
+    return errors, quantity
+
+
+@transaction.atomic
+def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
+    """The planner turns an order in production into a plan for one of its lines
+    (GS/G-SC-03), as a draft: its slips are added (by hand or from the product's
+    routing), then it is submitted for review. The model is the chosen line's
+    unless the planner typed another; the quantity what is left of that line unless
+    given."""
+    _require(actor, "production.manage_plan")
+    submission = claim_token(form_token, actor)
+    locked = lock_order(order, related=("customer",))
+    _in_production(locked)
+    errors, quantity = _plan_problems(locked, data)
     if errors:
         raise ValidationError(errors)
+    line = data.line
     today = timezone.localdate()
     number = _plan_number(today)
     plan = ProductionPlan(
@@ -137,6 +157,148 @@ def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
     )
     record_result(submission, plan.get_absolute_url())
     return plan
+
+
+EDITED_FIELDS = (
+    "line",
+    "batch_number",
+    "model_code",
+    "maker",
+    "thickness",
+    "quantity",
+    "planned_start",
+    "planned_finish",
+    "notes",
+)
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _plain(value)
+    if hasattr(value, "position"):
+        return f"{value.position}. {value.model_code}"
+    return str(value)
+
+
+def _draft(plan: ProductionPlan, version) -> None:
+    if plan.status != ProductionPlan.Status.DRAFT:
+        raise InvalidMove(
+            _(
+                "Plan %(plan)s is %(status)s: only a draft is edited or deleted; an "
+                "issued plan changes through a plan change form (计划更改单)."
+            )
+            % {"plan": plan.number, "status": plan.get_status_display()}
+        )
+    if version is not None and version != plan.version:
+        raise ValidationError(PLAN_STALE)
+
+
+@transaction.atomic
+def plan_edit(
+    *,
+    actor,
+    plan: ProductionPlan,
+    data: PlanData,
+    version: int | None = None,
+    form_token=None,
+) -> ProductionPlan:
+    """The planner edits a draft plan (not yet submitted for review); its history
+    line says old → new of what changed."""
+    _require(actor, "production.manage_plan")
+    submission = claim_token(form_token, actor)
+    order, plan = _locked_plan(plan)
+    _in_production(order)
+    _draft(plan, version)
+    errors, quantity = _plan_problems(order, data, plan=plan)
+    if errors:
+        raise ValidationError(errors)
+    new = {
+        "line": data.line,
+        "batch_number": _text(data.batch_number, 32) or plan.batch_number,
+        "model_code": _text(data.model_code, 64) or data.line.model_code,
+        "maker": _text(data.maker, 128) or order.customer.name[:128],
+        "thickness": data.thickness,
+        "quantity": quantity,
+        "planned_start": data.planned_start,
+        "planned_finish": data.planned_finish,
+        "notes": _text(data.notes),
+    }
+    lines = []
+    for field in EDITED_FIELDS:
+        old_value, new_value = getattr(plan, field), new[field]
+        if _shown(old_value) != _shown(new_value):
+            lines.append(
+                {"field": field, "old": _shown(old_value), "new": _shown(new_value)}
+            )
+            setattr(plan, field, new_value)
+    if not lines:
+        record_result(submission, plan.get_absolute_url())
+        return plan
+    too_many = [
+        s.number for s in plan.slips.all() if s.quantity > int(plan.quantity or 0)
+    ]
+    if too_many:
+        raise ValidationError(
+            {
+                "quantity": [
+                    _("Slips %(slips)s make more than %(quantity)s: change them first.")
+                    % {"slips": "、".join(too_many), "quantity": _plain(quantity)}
+                ]
+            }
+        )
+    plan.version += 1
+    plan.full_clean(exclude=["order", "line", "created_by"])
+    plan.save()
+    events.record(
+        order=order,
+        type_=types.PLAN_EDITED,
+        user=actor,
+        parameters={"plan": plan.number, "edits": lines},
+    )
+    record_result(submission, plan.get_absolute_url())
+    return plan
+
+
+@transaction.atomic
+def plan_delete(
+    *, actor, plan: ProductionPlan, reason: str = "", version: int | None = None
+) -> Order:
+    """The planner deletes a draft plan (never submitted, never issued) with its
+    slips; the order's history keeps a line of it. Nothing is deleted once a plan
+    is issued: it is closed with a reason."""
+    _require(actor, "production.manage_plan")
+    order, plan = _locked_plan(plan)
+    _in_production(order)
+    _draft(plan, version)
+    slips = list(plan.slips.order_by("number").values_list("number", flat=True))
+    parameters = {
+        "plan": plan.number,
+        "model": plan.model_code,
+        "quantity": _plain(plan.quantity),
+        "slips": slips,
+    }
+    if PlanChange.objects.filter(plan=plan).exists():
+        raise InvalidMove(
+            _("Plan %(plan)s has plan changes on record: close it instead.")
+            % {"plan": plan.number}
+        )
+    through = DispatchSlip.predecessors.through
+    through.objects.filter(from_dispatchslip__plan=plan).delete()
+    through.objects.filter(to_dispatchslip__plan=plan).delete()
+    DispatchSlip.objects.filter(plan=plan).delete()
+    plan.delete()
+    events.record(
+        order=order,
+        type_=types.PLAN_DELETED,
+        user=actor,
+        reason=_text(reason),
+        parameters=parameters,
+    )
+    return order
 
 
 def _requirements_text(order: Order) -> str:

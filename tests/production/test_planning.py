@@ -2,14 +2,11 @@
 planner and reviewed by another person before it is issued (GS/G-SC-03 编制 / 审核),
 a plan for one line carries that line's model, a draft can be edited or deleted."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from orders import services as orders
 from orders.services import LineData
 from production.models import ProductionPlan
 from tests.walk import plan_of, walk
@@ -64,7 +61,7 @@ def form_values(response) -> dict:
     """What the browser would post: the form's initial values."""
     form = response.context["form"]
     values = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             value = ""
@@ -175,8 +172,8 @@ def test_the_reviewer_sends_the_plan_back_with_the_reason(users):
 
 def test_a_reviewer_who_prepared_the_plan_cannot_review_it(users, make_user):
     # given someone who plans and reviews (both roles) and prepared this plan
-    from production import services
     from orders.exceptions import PermissionDenied
+    from production import services
 
     both = make_user("production_planner", "production_manager", username="both")
     order = walk(users, "plan_draft")
@@ -192,3 +189,84 @@ def test_a_reviewer_who_prepared_the_plan_cannot_review_it(users, make_user):
     assert plan.status == ProductionPlan.Status.SUBMITTED
     # and it is not in their own review queue
     assert not queue(signed_in(both), "plans_to_review").items
+
+
+def test_a_draft_plan_is_edited_until_it_is_submitted(users):
+    order = walk(users, "plan_draft")
+    plan = plan_of(order)
+    planner = signed_in(users["planner"])
+    opened = planner.get(f"/production/plans/{plan.number}/edit/")
+    values = form_values(opened)
+    values.update(quantity="1000", notes="首件送检", model_code="GB-D1060A")
+    response = planner.post(f"/production/plans/{plan.number}/edit/", values)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.model_code, plan.notes) == ("GB-D1060A", "首件送检")
+    event = order.events.get(type="plan_edited")
+    assert {"field": "model_code", "old": "GB-D1060", "new": "GB-D1060A"} in (
+        event.parameters["edits"]
+    )
+    # the same form again (a stale page) is refused; nothing changes
+    response = planner.post(
+        f"/production/plans/{plan.number}/edit/",
+        {**values, "notes": "旧页面", "form_token": ""},
+    )
+    assert response.status_code == 400
+    plan.refresh_from_db()
+    assert plan.notes == "首件送检"
+    # once submitted it is no longer edited
+    planner.post(f"/production/plans/{plan.number}/submit/", {})
+    values = {**values, "version": str(ProductionPlan.objects.get().version)}
+    planner.post(f"/production/plans/{plan.number}/edit/", {**values, "notes": "x"})
+    plan.refresh_from_db()
+    assert plan.notes == "首件送检"
+
+
+def test_a_draft_plan_is_deleted_with_a_history_line_an_issued_one_never(users):
+    from production.models import DispatchSlip
+
+    order = walk(users, "plan_draft")
+    plan = plan_of(order)
+    slips = set(plan.slips.values_list("number", flat=True))
+    planner = signed_in(users["planner"])
+    response = planner.post(
+        f"/production/plans/{plan.number}/delete/",
+        {"version": plan.version, "reason": "客户改型"},
+    )
+    assert response.status_code == 302
+    assert not ProductionPlan.objects.filter(pk=plan.pk).exists()
+    assert not DispatchSlip.objects.filter(number__in=slips).exists()
+    event = order.events.get(type="plan_deleted")
+    assert event.user == users["planner"] and event.reason == "客户改型"
+    assert set(event.parameters["slips"]) == slips
+    # an issued plan is never deleted
+    issued = walk(users, "plan_issued")
+    plan = plan_of(issued)
+    planner.post(f"/production/plans/{plan.number}/delete/", {"version": plan.version})
+    assert ProductionPlan.objects.filter(pk=plan.pk).exists()
+    assert not issued.events.filter(type="plan_deleted").exists()
+
+
+def test_a_saved_draft_says_so_also_after_a_double_click(users):
+    order = walk(users, "materials_ready")
+    planner = signed_in(users["planner"])
+    url = f"/production/orders/{order.number}/plans/new/"
+    values = form_values(planner.get(url))
+    first = planner.post(url, values, follow=True)
+    second = planner.post(url, values, follow=True)
+    assert ProductionPlan.objects.filter(order=order).count() == 1
+    plan = ProductionPlan.objects.get(order=order)
+    said = f"计划单 {plan.number} 已存为草稿"
+    for response in (first, second):
+        assert response.redirect_chain[-1][0] == plan.get_absolute_url()
+        assert said in response.content.decode(), response.content.decode()[:3000]
+
+
+def test_signing_for_a_plan_says_so_and_returns_to_the_workbench(users):
+    order = walk(users, "plan_issued")
+    plan = plan_of(order)
+    response = signed_in(users["qc1"]).post(
+        f"/production/plans/{plan.number}/receive/", follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    assert f"已签收计划单 {plan.number}" in response.content.decode()
