@@ -107,6 +107,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
+        "routings",
+        _("Routings"),
+        "production:routings",
+        "fa-route",
+        "production.manage_routings",
+    ),
+    NavItem(
         "materials",
         _("Materials"),
         "production:materials_list",

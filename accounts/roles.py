@@ -28,6 +28,13 @@ def _production(*codenames: str) -> tuple[str, ...]:
 # only their own orders) and the workshop leads (who work from their dispatch slips).
 _READ = _orders("view_all_orders", "view_customer", "view_product")
 
+# The routings (工艺路线) in the admin: the planner and the system administrator.
+_ROUTING_ADMIN = tuple(
+    f"{action}_{model}"
+    for model in ("routing", "routingstep")
+    for action in ("view", "add", "change", "delete")
+)
+
 ROLES: tuple[Role, ...] = (
     Role(
         "sales",
@@ -109,7 +116,13 @@ ROLES: tuple[Role, ...] = (
         _("Makes production plans and dispatch slips"),
         _READ
         + _orders("complete_production")
-        + _production("manage_plans", "view_plans", "handle_anomalies"),
+        + _production(
+            "manage_plans",
+            "view_plans",
+            "handle_anomalies",
+            "manage_routings",
+            *_ROUTING_ADMIN,
+        ),
     ),
     Role(
         "workshop_lead",
@@ -173,6 +186,7 @@ ROLES: tuple[Role, ...] = (
             "production.view_workshopcapacity",
             "production.add_workshopcapacity",
             "production.change_workshopcapacity",
+            *(f"production.{name}" for name in _ROUTING_ADMIN),
             "auth.view_group",
             "axes.view_accessattempt",
             "axes.delete_accessattempt",

@@ -207,9 +207,11 @@ def _same(posted, prefilled) -> bool:
 
 
 class SlipForm(TokenMixin, forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     workshop = forms.ModelChoiceField(
         label=_("workshop / line"),
         queryset=Department.objects.filter(kind="workshop").order_by("code"),
+        empty_label=pgettext_lazy("select placeholder", "— choose a workshop —"),
     )
     operation = forms.ChoiceField(
         label=_("operation"), choices=DispatchSlip.Operation.choices
@@ -235,7 +237,7 @@ class SlipForm(TokenMixin, forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, slip=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["predecessors"]
         field.queryset = (
@@ -244,9 +246,88 @@ class SlipForm(TokenMixin, forms.Form):
             .select_related("workshop")
             .order_by("number")
         )
+        if slip is not None:
+            field.queryset = field.queryset.exclude(pk=slip.pk)
         field.label_from_instance = lambda slip: (
             f"{slip.number} {slip.workshop.name} {slip.get_operation_display()}"
         )
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+
+class RoutingStepForm(forms.Form):
+    """One step of a routing (工艺路线) in the planner's formset."""
+
+    operation = forms.ChoiceField(
+        label=_("operation"), choices=DispatchSlip.Operation.choices
+    )
+    workshop = forms.ModelChoiceField(
+        label=_("workshop / line"),
+        queryset=Department.objects.filter(kind="workshop").order_by("code"),
+        empty_label=pgettext_lazy("select placeholder", "— choose a workshop —"),
+    )
+    days = forms.IntegerField(
+        label=_("usual working days"),
+        min_value=1,
+        max_value=365,
+        initial=1,
+        error_messages={"invalid": WHOLE},
+        widget=forms.NumberInput(attrs={"min": "1", "max": "365"}),
+    )
+    first_article_check = forms.BooleanField(
+        label=_("first-article check"), required=False
+    )
+    process_check = forms.BooleanField(label=_("process check"), required=False)
+    notes = forms.CharField(label=_("notes"), max_length=200, required=False)
+
+
+RoutingStepFormSet = forms.formset_factory(
+    RoutingStepForm,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+    absolute_max=60,
+)
+
+
+class RoutingForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    notes = forms.CharField(
+        label=_("notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+
+class RoutingSlipsForm(TokenMixin, forms.Form):
+    """Make a draft plan's slips from the routing: back from the completion, or
+    forward from the start."""
+
+    anchor = forms.ChoiceField(
+        label=_("dates"),
+        choices=[
+            ("finish", _("back from the planned completion")),
+            ("start", _("forward from the planned start")),
+        ],
+        initial="finish",
+        widget=forms.RadioSelect,
+    )
 
 
 class ReasonForm(forms.Form):

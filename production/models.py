@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -773,3 +773,106 @@ class PlanChangeItem(models.Model):
     @property
     def new_shown(self):
         return self._shown(self.new_value)
+
+
+class Routing(models.Model):
+    """工艺路线: a catalogue item's operations in order — each with its workshop,
+    its usual working days and whether QC checks it. The planner makes a draft
+    plan's slips from it in one step (production.services.routings), then adjusts
+    them. Kept by the planner (and in the admin)."""
+
+    product = models.OneToOneField(
+        "orders.Product",
+        verbose_name=_("catalogue item"),
+        on_delete=models.PROTECT,
+        related_name="routing",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_by = models.ForeignKey(
+        USER,
+        verbose_name=_("kept by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("routing (工艺路线)")
+        verbose_name_plural = _("routings (工艺路线)")
+        ordering = ["product__model_code"]
+        permissions = [
+            ("manage_routings", _("Can keep the routings (工艺路线)")),
+        ]
+
+    def __str__(self):
+        return str(self.product)
+
+    def get_absolute_url(self):
+        return reverse(
+            "production:routing", kwargs={"model_code": self.product.model_code}
+        )
+
+
+class RoutingStep(models.Model):
+    """One operation of a routing, in its place: the workshop or line that does
+    it, the working days it usually takes, and QC's checks on it (过程检验 a
+    process check, 首件检验 a first-article check)."""
+
+    routing = models.ForeignKey(
+        Routing,
+        verbose_name=_("routing"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    position = models.PositiveSmallIntegerField(_("step"))
+    operation = models.CharField(
+        _("operation"), max_length=16, choices=DispatchSlip.Operation.choices
+    )
+    workshop = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("workshop / line"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "workshop"},
+    )
+    days = models.PositiveSmallIntegerField(
+        _("usual working days"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    process_check = models.BooleanField(_("process check (过程检验)"), default=False)
+    first_article_check = models.BooleanField(
+        _("first-article check (首件检验)"), default=False
+    )
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("routing step")
+        verbose_name_plural = _("routing steps")
+        ordering = ["routing", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["routing", "position"], name="routing_step_position_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days__gte=1), name="routing_step_days_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.get_operation_display()}"
+
+    @property
+    def checks(self) -> list:
+        """QC's checks on the step, in words."""
+        return [
+            label
+            for on, label in (
+                (self.first_article_check, _("first-article check (首件检验)")),
+                (self.process_check, _("process check (过程检验)")),
+            )
+            if on
+        ]

@@ -114,6 +114,9 @@ RULES = {
     # exist for them (404).
     "production.view_screen": reads_all | (reports & own_department),
     "production.handle_anomaly": holds("production.handle_anomalies"),
+    # The routings (工艺路线): the planner keeps them; production's readers read them.
+    "production.manage_routing": holds("production.manage_routings"),
+    "production.view_routing": holds("production.manage_routings") | reads_all,
     "production.manage_materials": holds("production.manage_materials"),
     "production.view_materials": holds("production.manage_materials") | reads_all,
 }

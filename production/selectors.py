@@ -333,6 +333,41 @@ def lines_to_plan(order: Order) -> list[LineToPlan]:
     ]
 
 
+def routing_list(*, query: str = "") -> QuerySet:
+    """The catalogue's items with the number of steps in their routing, those with
+    a routing first."""
+    from orders.models import Product
+
+    from .models import RoutingStep
+
+    steps = (
+        RoutingStep.objects.filter(routing__product=OuterRef("pk"))
+        .order_by()
+        .values("routing__product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    products = Product.objects.annotate(
+        steps=Coalesce(Subquery(steps), Value(0), output_field=IntegerField())
+    )
+    if query:
+        products = products.filter(
+            Q(model_code__icontains=query) | Q(name__icontains=query)
+        )
+    return products.order_by("-steps", "model_code")
+
+
+def routing_for(product):
+    from .models import Routing
+
+    return (
+        Routing.objects.filter(product=product)
+        .select_related("updated_by")
+        .prefetch_related("steps__workshop")
+        .first()
+    )
+
+
 def production_due(order: Order):
     """The order's production due date (the stage tracker's row), or None; from
     the deadlines the order page prefetched when there are."""

@@ -48,6 +48,8 @@ from production.models import (
     PlanChange,
     PlanReceipt,
     ProductionPlan,
+    Routing,
+    RoutingStep,
     SlipReport,
 )
 from tests.walk import PDF, plan_of, slip_of, walk
@@ -448,6 +450,63 @@ ACTIONS: dict[str, Action] = {
             {"version": str(plan_of(o).version), "reason": "重新计划"},
         ),
     ),
+    "production:plan_slips_from_routing": Action(
+        "plan_empty",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/slips/from-routing/",
+            {"form_token": "", "anchor": "finish"},
+        ),
+        "the planner makes a draft's slips from the product's routing",
+    ),
+    "production:slip_edit": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'line').number}/edit/",
+            {
+                "form_token": "",
+                "version": str(slip_of(o, "line").version),
+                "workshop": Department.objects.get(code="line").pk,
+                "operation": "forming",
+                "quantity": "1000",
+                "start_date": "",
+                "due_date": (TODAY() + timedelta(days=16)).isoformat(),
+                "predecessors": [slip_of(o, "cutting").pk],
+                "notes": "",
+            },
+        ),
+        "a slip of a draft plan is adjusted by the planner",
+    ),
+    "production:slip_remove": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'maintenance').number}/remove/",
+            {},
+        ),
+    ),
+    "production:routing": Action(
+        "draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/routings/{_product().model_code}/",
+            {
+                "version": "",
+                "notes": "",
+                "steps-TOTAL_FORMS": "1",
+                "steps-INITIAL_FORMS": "0",
+                "steps-MIN_NUM_FORMS": "0",
+                "steps-MAX_NUM_FORMS": "30",
+                "steps-0-operation": "cutting",
+                "steps-0-workshop": Department.objects.get(code="cutting").pk,
+                "steps-0-days": "2",
+                "steps-0-first_article_check": "on",
+                "steps-0-notes": "",
+            },
+        ),
+        "工艺路线: kept by the planner (and in the admin)",
+    ),
     "production:plan_submit": Action(
         "plan_draft",
         frozenset({"planner"}),
@@ -595,6 +654,8 @@ READ_ONLY = {
     "production:plan_changes",
     "production:plan_change",
     "production:plan_change_print",
+    # the routings (工艺路线) of the catalogue, read by production's readers
+    "production:routings",
     # the plan board and the shop-floor screen with its polled partial
     # (tests/production/test_board.py)
     "production:board",
@@ -625,6 +686,15 @@ def _gm_delegation(users):
             "ends_on": TODAY() + timedelta(days=3),
             "reason": "出差",
         },
+    )[0]
+
+
+def _product():
+    from orders.models import Product
+
+    return Product.objects.get_or_create(
+        model_code="GB-R0001",
+        defaults={"name": "钢背", "kind": "backplate", "unit_price": "3.80"},
     )[0]
 
 
@@ -705,6 +775,8 @@ MODELS = (
     SlipReport,
     PlanReceipt,
     PlanChange,
+    Routing,
+    RoutingStep,
 )
 
 
@@ -753,6 +825,7 @@ def world() -> tuple:
             )
         ),
         tuple(PlanChange.objects.order_by("pk").values_list("pk", "status")),
+        tuple(Routing.objects.order_by("pk").values_list("pk", "version")),
     )
     return counts, orders, rows, quotes, changes, drawings, delegations, production
 

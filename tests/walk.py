@@ -38,6 +38,8 @@ SITUATIONS = (
     # production's own (tests/walk.py's plan_for): materials ready, a plan of three
     # slips — cutting → line, and mould repair beside them.
     "materials_ready",
+    # a draft plan without slips yet; its catalogue item GB-D1060 has a routing
+    "plan_empty",
     "plan_draft",
     # the planner submitted the plan; it awaits the production manager's review
     "plan_submitted",
@@ -197,6 +199,7 @@ def walk(users: dict, situation: str, *, amount: str = "3.80", lines=None):
 
 PRODUCTION_SITUATIONS = (
     "materials_ready",
+    "plan_empty",
     "plan_draft",
     "plan_submitted",
     "plan_issued",
@@ -236,6 +239,10 @@ def production_walk(users: dict, order, situation: str):
             thickness=Decimal("6.0"),
         ),
     )
+    if situation == "plan_empty":
+        routing_for("GB-D1060")
+        order.refresh_from_db()
+        return order
     workshops = {d.code: d for d in Department.objects.filter(kind="workshop")}
     cutting = production.slip_add(
         actor=planner,
@@ -300,6 +307,47 @@ def production_walk(users: dict, order, situation: str):
         )
     order.refresh_from_db()
     return order
+
+
+def routing_for(model_code: str):
+    """The catalogue item `model_code` with a routing of three steps: cutting (2
+    working days, first-article check) → forming on the line (5 days, process
+    check) → surface treatment on the line (2 days)."""
+    from accounts.models import Department
+    from orders.models import Product
+    from production.models import Routing, RoutingStep
+
+    product, _new = Product.objects.get_or_create(
+        model_code=model_code,
+        defaults={
+            "name": "盘式刹车片钢背",
+            "kind": "backplate",
+            "unit": "片",
+            "unit_price": Decimal("3.80"),
+            "material_thickness": Decimal("6.0"),
+        },
+    )
+    routing, created = Routing.objects.get_or_create(product=product)
+    if created:
+        shops = {d.code: d for d in Department.objects.filter(kind="workshop")}
+        for position, (shop, operation, days, first, process) in enumerate(
+            (
+                ("cutting", "cutting", 2, True, False),
+                ("line", "forming", 5, False, True),
+                ("line", "surface", 2, False, False),
+            ),
+            start=1,
+        ):
+            RoutingStep.objects.create(
+                routing=routing,
+                position=position,
+                operation=operation,
+                workshop=shops[shop],
+                days=days,
+                first_article_check=first,
+                process_check=process,
+            )
+    return routing
 
 
 def plan_of(order):

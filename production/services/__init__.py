@@ -32,12 +32,25 @@ from .plans import (
     plan_return,
     plan_submit,
     slip_add,
+    slip_edit,
+    slip_remove,
 )
 from .reports import ReportOutcome, anomaly_handle, slip_report
+from .routings import (
+    FROM_FINISH,
+    FROM_START,
+    StepData,
+    routing_of,
+    routing_save,
+    slips_from_routing,
+)
 from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
 
 __all__ = [
     "APP",
+    "FROM_FINISH",
+    "FROM_START",
+    "StepData",
     "MATERIALS_STAGES",
     "MOVE",
     "PlanData",
@@ -60,7 +73,12 @@ __all__ = [
     "plan_submit",
     "planned_quantity",
     "production_refusal",
+    "routing_of",
+    "routing_save",
     "slip_add",
+    "slip_edit",
+    "slip_remove",
+    "slips_from_routing",
     "slip_allow_early_start",
     "slip_close",
     "slip_report",

@@ -651,3 +651,156 @@ def plan_receive(*, actor, plan: ProductionPlan) -> PlanReceipt:
         parameters={"plan": plan.number, "department": actor.department.name},
     )
     return receipt
+
+
+def _draft_slip(slip: DispatchSlip):
+    """The locked order, plan and slip of a slip on a draft plan."""
+    order, plan = _locked_plan(slip.plan)
+    locked = (
+        DispatchSlip.objects.select_for_update(of=("self",))
+        .select_related("workshop")
+        .get(pk=slip.pk)
+    )
+    _in_production(order)
+    if plan.status == ProductionPlan.Status.SUBMITTED:
+        raise InvalidMove(PLAN_UNDER_REVIEW % {"plan": plan.number})
+    if plan.status != ProductionPlan.Status.DRAFT:
+        raise InvalidMove(
+            _(
+                "Plan %(plan)s is %(status)s: its slips change only through a plan "
+                "change form (计划更改单)."
+            )
+            % {"plan": plan.number, "status": plan.get_status_display()}
+        )
+    locked.plan = plan
+    return order, plan, locked
+
+
+@transaction.atomic
+def slip_edit(
+    *,
+    actor,
+    slip: DispatchSlip,
+    workshop: Department | None,
+    operation: str,
+    quantity: int | None,
+    due_date: date | None,
+    start_date: date | None = None,
+    predecessors=(),
+    notes: str = "",
+    version: int | None = None,
+    form_token=None,
+) -> DispatchSlip:
+    """The planner adjusts a slip of a draft plan (made by hand or from the
+    routing); the history line says old → new."""
+    _require(actor, "production.manage_plan")
+    submission = claim_token(form_token, actor)
+    order, plan, slip = _draft_slip(slip)
+    if version is not None and version != slip.version:
+        raise ValidationError(PLAN_STALE)
+    errors: dict[str, list] = {}
+    if workshop is None or workshop.kind != "workshop":
+        errors["workshop"] = [_("Choose a workshop or line.")]
+    if operation not in DispatchSlip.Operation.values:
+        errors["operation"] = [_("Choose one of the listed operations.")]
+    if quantity is None or quantity < 1:
+        errors["quantity"] = [_("The quantity must be at least 1.")]
+    elif quantity > plan.quantity:
+        errors["quantity"] = [
+            _("A slip cannot make more than its plan (%(quantity)s).")
+            % {"quantity": _plain(plan.quantity)}
+        ]
+    if due_date is None:
+        errors["due_date"] = [_("Give the date the slip must be finished by.")]
+    elif start_date and due_date < start_date:
+        errors["due_date"] = [_("The finish date cannot be before the start date.")]
+    predecessors = list(predecessors)
+    if any(p.plan_id != plan.pk or p.pk == slip.pk for p in predecessors):
+        errors["predecessors"] = [
+            _("Previous operations must be other slips of this plan.")
+        ]
+    elif _would_loop(slip, predecessors):
+        errors["predecessors"] = [
+            _("A slip cannot come after a slip that comes after it.")
+        ]
+    check_within(date_span(order), errors, start_date=start_date, due_date=due_date)
+    if errors:
+        raise ValidationError(errors)
+    before_predecessors = sorted(slip.predecessors.values_list("number", flat=True))
+    new = {
+        "workshop": workshop,
+        "operation": operation,
+        "quantity": quantity,
+        "start_date": start_date,
+        "due_date": due_date,
+        "notes": _text(notes),
+    }
+    edits = []
+    for field, value in new.items():
+        old = getattr(slip, field)
+        old_text = old.name if field == "workshop" else _shown(old)
+        new_text = value.name if field == "workshop" else _shown(value)
+        if old_text != new_text:
+            edits.append({"field": field, "old": old_text, "new": new_text})
+            setattr(slip, field, value)
+    after_predecessors = sorted(p.number for p in predecessors)
+    if before_predecessors != after_predecessors:
+        edits.append(
+            {
+                "field": "predecessors",
+                "old": "、".join(before_predecessors),
+                "new": "、".join(after_predecessors),
+            }
+        )
+    if edits:
+        # a draft's slip commits nothing yet: its first committed date follows it
+        slip.committed_due_date = slip.due_date
+        slip.version += 1
+        slip.save()
+        slip.predecessors.set(predecessors)
+        events.record(
+            order=order,
+            type_=types.SLIP_EDITED,
+            user=actor,
+            parameters={**_slip_parameters(slip), "edits": edits},
+        )
+    record_result(submission, plan.get_absolute_url())
+    return slip
+
+
+def _would_loop(slip: DispatchSlip, predecessors) -> bool:
+    """One of the chosen previous operations comes (directly or not) after it."""
+    after, seen, todo = set(), set(), [slip.pk]
+    links = list(
+        DispatchSlip.predecessors.through.objects.filter(
+            from_dispatchslip__plan_id=slip.plan_id
+        ).values_list("from_dispatchslip_id", "to_dispatchslip_id")
+    )
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for successor, predecessor in links:
+            if predecessor == current:
+                after.add(successor)
+                todo.append(successor)
+    return any(p.pk in after for p in predecessors)
+
+
+@transaction.atomic
+def slip_remove(*, actor, slip: DispatchSlip) -> ProductionPlan:
+    """The planner removes a slip from a draft plan (nothing was started on it):
+    the slips after it no longer wait for it; the history keeps a line."""
+    _require(actor, "production.manage_plan")
+    order, plan, slip = _draft_slip(slip)
+    parameters = _slip_parameters(slip, quantity=slip.quantity)
+    if slip.reports.exists() or slip.change_items.exists():
+        raise InvalidMove(_("This slip has reports or changes on record."))
+    slip.predecessors.clear()
+    slip.successors.clear()
+    slip.delete()
+    events.record(
+        order=order, type_=types.SLIP_REMOVED, user=actor, parameters=parameters
+    )
+    return plan

@@ -23,9 +23,11 @@ from ..forms import (
     PlanForm,
     ReasonForm,
     ReturnForm,
+    RoutingSlipsForm,
     SlipForm,
 )
 from ..models import (
+    DispatchSlip,
     ProductionPlan,
 )
 from .common import (
@@ -329,6 +331,8 @@ def plan_detail(request, number):
             "slip_form": SlipForm(plan=plan, initial=_slip_initial(plan))
             if editable
             else None,
+            "routing_form": RoutingSlipsForm() if editable else None,
+            "routing": services.routing_of(plan) if editable else None,
             "reason_form": ReasonForm(),
             "return_form": ReturnForm(initial={"version": plan.version}),
             "delete_form": DeleteForm(initial={"version": plan.version}),
@@ -502,3 +506,95 @@ def plan_receive(request, number):
         )
         return redirect("home")
     return redirect("production:plan_print", number=plan.number)
+
+
+def _draft_slip(request, number):
+    require(request.user, "production.manage_plan")
+    try:
+        slip = (
+            selectors.slips_visible_to(request.user)
+            .select_related("plan__order", "workshop")
+            .get(number=number)
+        )
+    except DispatchSlip.DoesNotExist:
+        raise Http404 from None
+    return slip
+
+
+def slip_edit(request, number):
+    """The planner adjusts a slip of a draft plan."""
+    slip = _draft_slip(request, number)
+    plan = slip.plan
+    if plan.status != ProductionPlan.Status.DRAFT:
+        messages.error(
+            request,
+            _("Plan %(plan)s is %(status)s: its slips are no longer edited here.")
+            % {"plan": plan.number, "status": plan.get_status_display()},
+        )
+        return redirect(plan.get_absolute_url() + "#slips")
+    if request.method == "POST":
+        form = SlipForm(request.POST, plan=plan, slip=slip)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.slip_edit(
+                    actor=request.user,
+                    slip=slip,
+                    workshop=data["workshop"],
+                    operation=data["operation"],
+                    quantity=data["quantity"],
+                    start_date=data["start_date"],
+                    due_date=data["due_date"],
+                    predecessors=data["predecessors"],
+                    notes=data["notes"],
+                    version=data["version"],
+                    form_token=data.get("form_token"),
+                )
+            except DuplicateSubmission:
+                messages.success(request, _("Slip %(slip)s saved.") % {"slip": number})
+                return redirect(plan.get_absolute_url() + "#slips")
+            except (ValidationError, InvalidMove) as exc:
+                if isinstance(exc, ValidationError):
+                    _service_errors(form, exc)
+                else:
+                    form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Slip %(slip)s saved.") % {"slip": number})
+                _warn_if_overloaded(request, load.plan_overloads(plan, only=[slip]))
+                return redirect(plan.get_absolute_url() + "#slips")
+        status = 400
+    else:
+        form = SlipForm(
+            plan=plan,
+            slip=slip,
+            initial={
+                "version": slip.version,
+                "workshop": slip.workshop_id,
+                "operation": slip.operation,
+                "quantity": slip.quantity,
+                "start_date": slip.start_date,
+                "due_date": slip.due_date,
+                "predecessors": list(slip.predecessors.values_list("pk", flat=True)),
+                "notes": slip.notes,
+            },
+        )
+        status = 200
+    return render(
+        request,
+        "production/slip_form.html",
+        {"slip": slip, "plan": plan, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def slip_remove(request, number):
+    slip = _draft_slip(request, number)
+    try:
+        plan = services.slip_remove(actor=request.user, slip=slip)
+    except (ValidationError, InvalidMove) as exc:
+        messages.error(request, _refusal_text(exc))
+        plan = slip.plan
+    else:
+        messages.success(request, _("Slip %(slip)s removed.") % {"slip": number})
+    return redirect(plan.get_absolute_url() + "#slips")

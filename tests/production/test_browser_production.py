@@ -101,7 +101,7 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     # the planner makes the plan from the order page, adds three slips, issues it
     sign_in(page, "planner")
     page.goto(order.get_absolute_url())
-    page.click("[data-test=make-plan]")
+    page.click("[data-test=plan-line]")
     page.fill("#id_thickness", "6.0")
     page.click("[data-test=save-plan]")
     expect(page.locator("[data-test=plan-status]")).to_have_text("草稿")
@@ -109,6 +109,11 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     cutting = DispatchSlip.objects.get(plan__order=order, operation="cutting")
     add_slip(page, "生产线", "forming", 1000, today + timedelta(days=8), after=cutting)
     add_slip(page, "维修车间", "mould_repair", 1, today + timedelta(days=3))
+    page.click("[data-test=submit-plan]")
+    expect(page.locator("[data-test=plan-status]")).to_have_text("待审核")
+    # 审核: the production manager reviews and issues it
+    sign_in(page, "prodmgr")
+    page.goto(f"/production/plans/{cutting.plan.number}/")
     page.click("[data-test=issue-plan]")
     expect(page.locator("[data-test=plan-status]")).to_have_text("已下发")
     page.screenshot(path=str(ARTIFACTS_DIR / "plan-detail.png"), full_page=True)

@@ -2,6 +2,7 @@
 planner and reviewed by another person before it is issued (GS/G-SC-03 编制 / 审核),
 a plan for one line carries that line's model, a draft can be edited or deleted."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -270,3 +271,79 @@ def test_signing_for_a_plan_says_so_and_returns_to_the_workbench(users):
     )
     assert response.redirect_chain[-1][0] == "/"
     assert f"已签收计划单 {plan.number}" in response.content.decode()
+
+
+def test_the_routing_makes_a_drafts_slips_in_one_step(users):
+    from accounts.workdays import get_calendar
+
+    # given a draft plan of GB-D1060, whose routing is cutting → forming → surface
+    order = walk(users, "plan_empty")
+    plan = plan_of(order)
+    planner = signed_in(users["planner"])
+    page = planner.get(plan.get_absolute_url()).content.decode()
+    assert 'data-test="make-from-routing"' in page
+    # when the planner makes the slips from it, back from the plan's completion
+    planner.post(
+        f"/production/plans/{plan.number}/slips/from-routing/", {"anchor": "finish"}
+    )
+    slips = list(plan.slips.order_by("due_date", "number"))
+    # then each step is a slip after the previous one, its days on the calendar
+    assert [(s.workshop.code, s.operation) for s in slips] == [
+        ("cutting", "cutting"),
+        ("line", "forming"),
+        ("line", "surface"),
+    ]
+    calendar = get_calendar()
+    last_day = plan.planned_finish
+    if not calendar.is_working_day(last_day):
+        last_day = calendar.add_working_days(last_day, -1)
+    assert slips[2].due_date == last_day
+    assert slips[2].start_date == calendar.add_working_days(last_day, -1)
+    assert slips[1].due_date == calendar.add_working_days(slips[2].start_date, -1)
+    assert calendar.working_days_between(slips[1].start_date, slips[1].due_date) == 4
+    assert list(slips[1].predecessors.all()) == [slips[0]]
+    assert list(slips[2].predecessors.all()) == [slips[1]]
+    assert all(s.quantity == 1000 for s in slips)
+    assert "首件检验" in slips[0].requirements
+    assert "过程检验" in slips[1].requirements
+    event = order.events.get(type="slips_from_routing")
+    assert [s["slip"] for s in event.parameters["slips"]] == [s.number for s in slips]
+    # a second time makes nothing more
+    planner.post(
+        f"/production/plans/{plan.number}/slips/from-routing/", {"anchor": "start"}
+    )
+    assert plan.slips.count() == 3
+
+
+def test_the_planner_adjusts_a_slip_made_from_the_routing(users):
+    from production import services
+
+    order = walk(users, "plan_empty")
+    plan = plan_of(order)
+    services.slips_from_routing(actor=users["planner"], plan=plan, anchor="start")
+    forming = plan.slips.get(operation="forming")
+    planner = signed_in(users["planner"])
+    values = form_values(planner.get(f"/production/slips/{forming.number}/edit/"))
+    later = forming.due_date + timedelta(days=2)
+    values.update(due_date=later.isoformat(), quantity="990")
+    values["predecessors"] = list(values["predecessors"])
+    response = planner.post(f"/production/slips/{forming.number}/edit/", values)
+    assert response.status_code == 302
+    forming.refresh_from_db()
+    assert (forming.due_date, forming.quantity) == (later, 990)
+    edits = order.events.get(type="slip_edited").parameters["edits"]
+    assert {e["field"] for e in edits} == {"due_date", "quantity"}
+    # a slip cannot come after its own successor
+    surface = plan.slips.get(operation="surface")
+    values = form_values(planner.get(f"/production/slips/{forming.number}/edit/"))
+    values["predecessors"] = [surface.pk]
+    response = planner.post(f"/production/slips/{forming.number}/edit/", values)
+    assert response.status_code == 400
+    # once the plan is submitted its slips are no longer adjusted here
+    services.plan_submit(actor=users["planner"], plan=plan)
+    response = planner.post(
+        f"/production/slips/{forming.number}/edit/", {**values, "predecessors": []}
+    )
+    assert response.status_code == 302
+    forming.refresh_from_db()
+    assert forming.due_date == later
