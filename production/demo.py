@@ -80,12 +80,33 @@ def _to_production(users, customer, products, po, items, *, requirements=True):
 
 
 def _ready(users, order, status="ready", expected=None):
+    """备料 as lines: steel and phosphating liquid from their suppliers — ordered
+    (expected on `expected`), partly arrived, or all arrived (ready)."""
+    arrived = {"ready": (8, 200), "arrived": (5, 0)}.get(status, (0, 0))
     return services.materials_record(
         actor=users["purchasing"],
         order=order,
-        items="Q235 热轧钢板 6.0mm × 8 吨\n磷化液 200 升",
-        status=status,
-        expected_date=expected,
+        lines=[
+            services.MaterialLineData(
+                material="Q235 热轧钢板",
+                spec="6.0mm",
+                quantity=Decimal(8),
+                unit="吨",
+                supplier="鞍钢集团",
+                po_number=f"CG-{order.number[-5:]}-1",
+                expected_date=expected,
+                arrived_now=Decimal(arrived[0]) or None,
+            ),
+            services.MaterialLineData(
+                material="磷化液",
+                quantity=Decimal(200),
+                unit="升",
+                supplier="杭州表面处理材料厂",
+                po_number=f"CG-{order.number[-5:]}-2" if status != "needed" else "",
+                expected_date=expected,
+                arrived_now=Decimal(arrived[1]) or None,
+            ),
+        ],
     )
 
 

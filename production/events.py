@@ -58,8 +58,17 @@ def _cause(code: str):
 
 def _materials(p) -> str:
     text = str(_status(p.get("status", "")))
-    if p.get("expected_date"):
-        text += " · " + str(_("expected %(date)s") % {"date": p["expected_date"]})
+    if p.get("status_old"):
+        text = f"{_status(p['status_old'])} → {text}"
+    if p.get("expected_date") or p.get("expected_old"):
+        expected = p.get("expected_date") or "-"
+        if p.get("expected_old"):
+            expected = f"{p['expected_old']} → {expected}"
+        text += " · " + str(_("expected %(date)s") % {"date": expected})
+    if p.get("arrivals"):
+        text += " · " + str(_("arrived: %(what)s") % {"what": "；".join(p["arrivals"])})
+    if p.get("removed"):
+        text += " · " + str(_("removed: %(what)s") % {"what": "；".join(p["removed"])})
     return text
 
 

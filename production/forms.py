@@ -13,7 +13,7 @@ from orders.models import Product
 from orders.money import plain
 from orders.submissions import new_form_token
 
-from .models import DispatchSlip, MaterialRequirement, SlipReport
+from .models import DispatchSlip, SlipReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_NEGATIVE = _("The quantity cannot be negative.")
@@ -32,28 +32,56 @@ class TokenMixin(forms.Form):
             self.initial.setdefault("form_token", new_form_token())
 
 
+QTY = {"max_digits": 12, "decimal_places": 3}
+
+
+def _quantity(label, required=False):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        error_messages={"min_value": NOT_NEGATIVE},
+        widget=forms.NumberInput(attrs={"min": "0", "step": "any"}),
+        **QTY,
+    )
+
+
+class MaterialLineForm(forms.Form):
+    """One materials line: what, how much, from whom, expected and arrived."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    material = forms.CharField(label=_("material"), max_length=200)
+    spec = forms.CharField(label=_("specification"), max_length=100, required=False)
+    quantity = _quantity(_("quantity needed"), required=True)
+    unit = forms.CharField(label=_("unit"), max_length=16, required=False)
+    supplier = forms.CharField(label=_("supplier"), max_length=128, required=False)
+    po_number = forms.CharField(
+        label=_("purchase order No."), max_length=64, required=False
+    )
+    expected_quantity = _quantity(_("quantity expected"))
+    expected_date = forms.DateField(
+        label=_("expected arrival"), required=False, widget=DATE
+    )
+    arrived_now = _quantity(_("arrived now"))
+
+
+MaterialLineFormSet = forms.formset_factory(
+    MaterialLineForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+    absolute_max=80,
+)
+
+
 class MaterialsForm(forms.Form):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
-    items = forms.CharField(
-        label=_("materials needed"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=2000,
-        help_text=_("One material per line, e.g. “Q235 steel plate 6.0 mm × 2 t”."),
-    )
     product = forms.CharField(
         label=_("catalogue item"),
         required=False,
         max_length=64,
         help_text=_("Optional: the model of a catalogue item, e.g. a mould."),
-    )
-    status = forms.ChoiceField(
-        label=_("materials status"),
-        choices=MaterialRequirement.Status.choices,
-        widget=forms.RadioSelect,
-    )
-    expected_date = forms.DateField(
-        label=_("expected arrival"), required=False, widget=DATE
     )
 
     def clean_product(self):

@@ -77,12 +77,15 @@ class WorkshopCapacity(models.Model):
 class MaterialRequirement(models.Model):
     """备料: what the order's production needs from purchasing and how far it is.
     One per order, opened when the contract review concludes (with the date purchasing
-    committed on the review sheet) or when purchasing first records it."""
+    committed on the review sheet) or when purchasing first records it. What is
+    needed are its lines (MaterialLine); its status follows from them: ordered once
+    a line is on a purchase order, partly arrived once something came, ready for
+    production when every line has arrived."""
 
     class Status(models.TextChoices):
         NEEDED = "needed", _("needed")
         ORDERED = "ordered", _("ordered")
-        ARRIVED = "arrived", _("arrived")
+        ARRIVED = "arrived", _("partly arrived")
         READY = "ready", _("ready for production")
 
     order = models.OneToOneField(
@@ -91,7 +94,6 @@ class MaterialRequirement(models.Model):
         on_delete=models.PROTECT,
         related_name="materials",
     )
-    items = models.TextField(_("materials needed"), blank=True)
     product = models.ForeignKey(
         "orders.Product",
         verbose_name=_("catalogue item"),
@@ -157,7 +159,115 @@ class MaterialRequirement(models.Model):
 
     @property
     def item_lines(self) -> list[str]:
-        return [line.strip() for line in self.items.splitlines() if line.strip()]
+        """Each line in words ("Q235 热轧钢板 6.0mm 8 吨"), from the lines read with
+        it (prefetch them)."""
+        return [line.summary for line in self.lines.all()]
+
+
+class MaterialLine(models.Model):
+    """One material of the order's 备料: what (material, specification), how much
+    in what unit, from which supplier on which purchase order, how much is expected
+    from it by when, and how much has arrived — the sum of its arrivals."""
+
+    requirement = models.ForeignKey(
+        MaterialRequirement,
+        verbose_name=_("materials readiness"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    position = models.PositiveSmallIntegerField(_("line"), default=1)
+    material = models.CharField(_("material"), max_length=200)
+    spec = models.CharField(_("specification"), max_length=100, blank=True)
+    # empty only on lines carried over from the free text of earlier versions
+    quantity = models.DecimalField(
+        _("quantity needed"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    supplier = models.CharField(_("supplier"), max_length=128, blank=True)
+    po_number = models.CharField(_("purchase order No."), max_length=64, blank=True)
+    expected_quantity = models.DecimalField(
+        _("quantity expected"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    expected_date = models.DateField(_("expected arrival"), null=True, blank=True)
+    arrived_quantity = models.DecimalField(
+        _("quantity arrived"), max_digits=12, decimal_places=3, default=0
+    )
+    # when the whole line had arrived
+    arrived_at = models.DateTimeField(_("arrived in full at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("materials line")
+        verbose_name_plural = _("materials lines")
+        ordering = ["requirement", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gt=0),
+                name="material_line_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(arrived_quantity__gte=0)
+                & (
+                    models.Q(expected_quantity__isnull=True)
+                    | models.Q(expected_quantity__gte=0)
+                ),
+                name="material_line_quantities_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        from orders.money import plain
+
+        parts = [self.material, self.spec]
+        if self.quantity is not None:
+            parts.append(f"{plain(self.quantity)}{self.unit}")
+        return " ".join(p for p in parts if p)
+
+    @property
+    def has_arrived(self) -> bool:
+        return self.arrived_at is not None
+
+    @property
+    def waiting_for(self):
+        """How much is still to come (None when the line has no quantity)."""
+        if self.quantity is None:
+            return None
+        return max(self.quantity - self.arrived_quantity, 0)
+
+
+class MaterialArrival(models.Model):
+    """到货: a delivery of one materials line, recorded as it comes (partial
+    arrivals add up on the line)."""
+
+    line = models.ForeignKey(
+        MaterialLine,
+        verbose_name=_("materials line"),
+        on_delete=models.PROTECT,
+        related_name="arrivals",
+    )
+    quantity = models.DecimalField(
+        _("quantity arrived"), max_digits=12, decimal_places=3
+    )
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("materials arrival")
+        verbose_name_plural = _("materials arrivals")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="material_arrival_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line_id} +{self.quantity}"
 
 
 class ProductionPlan(models.Model):

@@ -39,7 +39,13 @@ from orders.models import NumberSequence, Order, OrderLine, StageDeadline
 from orders.scale import BUSY_PO
 from orders.stages import Stage
 
-from .models import DispatchSlip, MaterialRequirement, ProductionPlan, SlipReport
+from .models import (
+    DispatchSlip,
+    MaterialLine,
+    MaterialRequirement,
+    ProductionPlan,
+    SlipReport,
+)
 
 BUSY_SLIP = "BENCH-BUSY-SLIP"
 BUSY_REPORTS = 400
@@ -50,10 +56,17 @@ PRODUCED = (
     Stage.SETTLEMENT,
     Stage.COMPLETED,
 )
+# 备料 lines: (material, specification, quantity, unit, supplier)
 MATERIALS = (
-    "Q235 热轧钢板 6.0mm\n磷化液",
-    "SPHC 酸洗板 4.5mm\n摩擦材料 粉料",
-    "45# 钢板 8.0mm\n防锈油",
+    (
+        ("Q235 热轧钢板", "6.0mm", 8, "吨", "鞍钢集团"),
+        ("磷化液", "", 200, "升", "杭州表面处理材料厂"),
+    ),
+    (
+        ("SPHC 酸洗板", "4.5mm", 6, "吨", "宝钢股份"),
+        ("摩擦材料 粉料", "", 500, "千克", "山东摩擦材料厂"),
+    ),
+    (("45# 钢板", "8.0mm", 10, "吨", "鞍钢集团"), ("防锈油", "", 20, "升", "本地")),
 )
 CAUSES = ("equipment", "material", "staff", "quality", "upstream")
 NOTES = {
@@ -107,8 +120,8 @@ class ProductionSeeder:
         w.declare(
             MaterialRequirement,
             (
+                "id",
                 "order_id",
-                "items",
                 "status",
                 "due_date",
                 "expected_date",
@@ -118,6 +131,23 @@ class ProductionSeeder:
                 "updated_by_id",
                 "updated_at",
                 "version",
+            ),
+        )
+        w.declare(
+            MaterialLine,
+            (
+                "requirement_id",
+                "position",
+                "material",
+                "spec",
+                "quantity",
+                "unit",
+                "supplier",
+                "po_number",
+                "expected_quantity",
+                "expected_date",
+                "arrived_quantity",
+                "arrived_at",
             ),
         )
         w.declare(
@@ -215,6 +245,38 @@ class ProductionSeeder:
             return start
         return start + (end - start) * self.rng.random()
 
+    def _materials(self, order_id, status, due, expected, *rest) -> None:
+        """The order's 备料 and its lines: all arrived when ready, on order (or
+        not yet ordered) otherwise."""
+        requirement_id = self.writer.next_id(MaterialRequirement)
+        self.writer.add(
+            MaterialRequirement,
+            (requirement_id, order_id, status, due, expected, *rest),
+        )
+        ordered_at, _arrived, ready_at = rest[0], rest[1], rest[2]
+        for position, (material, spec, qty, unit, supplier) in enumerate(
+            self.rng.choice(MATERIALS), start=1
+        ):
+            quantity = Decimal(qty)
+            ready = status == M.READY
+            self.writer.add(
+                MaterialLine,
+                (
+                    requirement_id,
+                    position,
+                    material,
+                    spec,
+                    quantity,
+                    unit,
+                    supplier,
+                    f"CG-{order_id:07d}-{position}" if ordered_at or ready else "",
+                    quantity,
+                    expected,
+                    quantity if ready else Decimal(0),
+                    ready_at if ready else None,
+                ),
+            )
+
     # -- one order --
 
     def order(self, row: dict) -> None:
@@ -246,38 +308,30 @@ class ProductionSeeder:
             status, expected = rng.choice((M.ORDERED, M.NEEDED)), None
             if status == M.ORDERED:
                 expected = self.today + timedelta(days=rng.randint(-3, 20))
-            self.writer.add(
-                MaterialRequirement,
-                (
-                    row["id"],
-                    rng.choice(MATERIALS),
-                    status,
-                    start_day,
-                    expected,
-                    ready_at if status == M.ORDERED else None,
-                    None,
-                    None,
-                    buyer,
-                    ready_at,
-                    2,
-                ),
+            self._materials(
+                row["id"],
+                status,
+                start_day,
+                expected,
+                ready_at if status == M.ORDERED else None,
+                None,
+                None,
+                buyer,
+                ready_at,
+                2,
             )
         else:
-            self.writer.add(
-                MaterialRequirement,
-                (
-                    row["id"],
-                    rng.choice(MATERIALS),
-                    M.READY,
-                    start_day,
-                    None,
-                    ready_at - timedelta(days=5),
-                    ready_at - timedelta(hours=3),
-                    ready_at,
-                    buyer,
-                    ready_at,
-                    4,
-                ),
+            self._materials(
+                row["id"],
+                M.READY,
+                start_day,
+                None,
+                ready_at - timedelta(days=5),
+                ready_at - timedelta(hours=3),
+                ready_at,
+                buyer,
+                ready_at,
+                4,
             )
 
         # the plan: the first line, as one batch

@@ -333,6 +333,16 @@ def lines_to_plan(order: Order) -> list[LineToPlan]:
     ]
 
 
+def materials_for_form(order: Order) -> MaterialRequirement | None:
+    """The order's materials record with its lines and the product, or None."""
+    return (
+        MaterialRequirement.objects.filter(order=order)
+        .select_related("product", "updated_by")
+        .prefetch_related("lines")
+        .first()
+    )
+
+
 def routing_list(*, query: str = "") -> QuerySet:
     """The catalogue's items with the number of steps in their routing, those with
     a routing first."""
@@ -428,6 +438,7 @@ def order_materials(order: Order) -> MaterialRequirement | None:
         order._production_materials = (
             MaterialRequirement.objects.filter(order=order)
             .select_related("product")
+            .prefetch_related("lines")
             .annotate(purchasing_id=Subquery(purchasing.values("pk")[:1]))
             .first()
         )
@@ -504,7 +515,7 @@ def production_section(order: Order) -> ProductionSection:
 def materials_list(*, show: str = "open") -> QuerySet[MaterialRequirement]:
     rows = MaterialRequirement.objects.select_related(
         "order__customer", "updated_by", "product"
-    )
+    ).prefetch_related("lines")
     if show == "open":
         rows = rows.exclude(status=MaterialRequirement.Status.READY).filter(
             order__stage__in=[

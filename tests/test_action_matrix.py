@@ -44,6 +44,8 @@ from orders.models import (
 )
 from production.models import (
     DispatchSlip,
+    MaterialArrival,
+    MaterialLine,
     MaterialRequirement,
     PlanChange,
     PlanReceipt,
@@ -52,7 +54,7 @@ from production.models import (
     RoutingStep,
     SlipReport,
 )
-from tests.walk import PDF, plan_of, slip_of, walk
+from tests.walk import PDF, materials_post, plan_of, slip_of, steel, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -376,13 +378,9 @@ ACTIONS: dict[str, Action] = {
         frozenset({"purchasing"}),
         lambda o, u: (
             f"/production/orders/{o.number}/materials/",
-            {
-                "version": str(MaterialRequirement.objects.get(order=o).version),
-                "items": "Q235 钢板 6.0mm × 2t",
-                "product": "",
-                "status": "ordered",
-                "expected_date": (TODAY() + timedelta(days=3)).isoformat(),
-            },
+            materials_post(
+                o, steel(expected_date=(TODAY() + timedelta(days=3)).isoformat())
+            ),
         ),
     ),
     "production:plan_create": Action(
@@ -777,6 +775,8 @@ MODELS = (
     PlanChange,
     Routing,
     RoutingStep,
+    MaterialLine,
+    MaterialArrival,
 )
 
 

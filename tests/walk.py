@@ -220,8 +220,17 @@ def production_walk(users: dict, order, situation: str):
     production.materials_record(
         actor=users["purchasing"],
         order=order,
-        items="Q235 钢板 6.0mm × 2t",
-        status="ready",
+        lines=[
+            production.MaterialLineData(
+                material="Q235 钢板",
+                spec="6.0mm",
+                quantity=Decimal(2),
+                unit="吨",
+                supplier="鞍钢",
+                po_number="CG-0001",
+                arrived_now=Decimal(2),
+            )
+        ],
     )
     if situation == "materials_ready":
         order.refresh_from_db()
@@ -358,3 +367,56 @@ def slip_of(order, workshop: str):
     from production.models import DispatchSlip
 
     return DispatchSlip.objects.get(plan__order=order, workshop__code=workshop)
+
+
+MATERIAL_FIELDS = (
+    "id",
+    "material",
+    "spec",
+    "quantity",
+    "unit",
+    "supplier",
+    "po_number",
+    "expected_quantity",
+    "expected_date",
+    "arrived_now",
+)
+
+
+def materials_post(order, *rows: dict, version=None, product: str = "") -> dict:
+    """The materials form (备料) as purchasing posts it: one dict per line (the
+    fields of MATERIAL_FIELDS, "DELETE": "on" to delete), the page's version (the
+    current one unless given)."""
+    from production.models import MaterialRequirement
+
+    if version is None:
+        current = MaterialRequirement.objects.filter(order=order).first()
+        version = current.version if current else ""
+    data = {
+        "version": str(version),
+        "product": product,
+        "lines-TOTAL_FORMS": str(len(rows)),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "50",
+    }
+    for index, row in enumerate(rows):
+        for name in (*MATERIAL_FIELDS, "DELETE"):
+            if name in row:
+                data[f"lines-{index}-{name}"] = str(row[name])
+            elif name != "DELETE":
+                data[f"lines-{index}-{name}"] = ""
+    return data
+
+
+def steel(**extra) -> dict:
+    """A materials line: 2 t of Q235 steel plate from 鞍钢 on order CG-0001."""
+    return {
+        "material": "Q235 钢板",
+        "spec": "6.0mm",
+        "quantity": "2",
+        "unit": "吨",
+        "supplier": "鞍钢",
+        "po_number": "CG-0001",
+        **extra,
+    }

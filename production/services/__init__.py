@@ -20,7 +20,12 @@ from .common import (
     planned_quantity,
 )
 from .completion import production_refusal
-from .materials import materials_due, materials_open, materials_record
+from .materials import (
+    MaterialLineData,
+    materials_due,
+    materials_open,
+    materials_record,
+)
 from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
 from .plans import (
     plan_close,
@@ -50,6 +55,7 @@ __all__ = [
     "APP",
     "FROM_FINISH",
     "FROM_START",
+    "MaterialLineData",
     "StepData",
     "MATERIALS_STAGES",
     "MOVE",

@@ -173,12 +173,23 @@ def test_a_slip_waits_for_its_previous_operation_and_its_materials(users):
 def test_without_materials_nothing_starts_unless_the_planner_allows_it_with_a_reason(
     users,
 ):
-    # given an issued plan whose materials purchasing moves back to "arrived"
+    # given an issued plan whose materials are only partly arrived (a line added)
     order = walk(users, "plan_issued")
-    from production import services
+    from decimal import Decimal
 
+    from production import services
+    from production.models import MaterialRequirement
+
+    first = MaterialRequirement.objects.get(order=order).lines.get()
     services.materials_record(
-        actor=users["purchasing"], order=order, items="Q235 钢板", status="arrived"
+        actor=users["purchasing"],
+        order=order,
+        lines=[
+            services.MaterialLineData(
+                id=first.pk, material=first.material, quantity=first.quantity
+            ),
+            services.MaterialLineData(material="防锈油", quantity=Decimal(20)),
+        ],
     )
     maint = slip_of(order, "maintenance")
     lead = signed_in(users["lead_maint"])
