@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -233,6 +234,87 @@ def plan_change_for_page(*, number: str) -> PlanChange:
             )
         )
         .get(number=number)
+    )
+
+
+@dataclass
+class PromiseEffect:
+    """What a plan change does to the order's promised date: the plan's latest
+    completion (its own and its open slips') before and after the change, the
+    working days the remaining stages (inspection, delivery) committed on the
+    review sheet, and the delivery that leaves against the promised date."""
+
+    finish_before: object
+    finish_after: object
+    remaining_days: int
+    promised: object
+    delivery_before: object
+    delivery_after: object
+    late_days: int  # working days after the promised date (0: within it)
+
+    @property
+    def moves(self) -> bool:
+        return self.finish_before != self.finish_after
+
+
+AFTER_PRODUCTION = ("quality", "logistics")
+
+
+def promise_effect(change: PlanChange) -> PromiseEffect | None:
+    """The change's effect on the promised date (a fixed number of queries)."""
+    from datetime import date as _date
+
+    from accounts.workdays import get_calendar
+    from orders.models import ReviewSignoff
+
+    plan = change.plan
+    order = plan.order
+    slips = {
+        s.pk: s.due_date
+        for s in DispatchSlip.objects.filter(plan=plan, status__in=OPEN_SLIP)
+    }
+    before = [plan.planned_finish, *slips.values()]
+    finish_plan, after_slips = plan.planned_finish, dict(slips)
+    for item in change.items.all():
+        if item.field not in ("planned_finish", "due_date") or not item.new_value:
+            continue
+        new = _date.fromisoformat(item.new_value)
+        if item.slip_id is None:
+            finish_plan = new
+        elif item.slip_id in after_slips:
+            after_slips[item.slip_id] = new
+    after = [finish_plan, *after_slips.values()]
+    signed = dict(
+        ReviewSignoff.objects.filter(
+            review__order=order, department__code__in=AFTER_PRODUCTION
+        ).values_list("department__code", "days_needed")
+    )
+    # as the review's conclusion counts them (orders.services.review): without a
+    # logistics row, delivery takes settings.ORDER_DELIVERY_WORKING_DAYS
+    remaining = (signed.get("quality") or 0) + (
+        signed.get("logistics") or 0
+        if "logistics" in signed
+        else settings.ORDER_DELIVERY_WORKING_DAYS
+    )
+    calendar = get_calendar()
+    finish_before, finish_after = max(before), max(after)
+    try:
+        delivery_before = calendar.add_working_days(finish_before, remaining)
+        delivery_after = calendar.add_working_days(finish_after, remaining)
+    except ValueError:
+        return None
+    promised = order.promised_date
+    late = 0
+    if promised and delivery_after > promised:
+        late = calendar.working_days_between(promised, delivery_after)
+    return PromiseEffect(
+        finish_before,
+        finish_after,
+        remaining,
+        promised,
+        delivery_before,
+        delivery_after,
+        late,
     )
 
 

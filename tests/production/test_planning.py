@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from orders.services import LineData
 from production.models import ProductionPlan
@@ -347,3 +348,55 @@ def test_the_planner_adjusts_a_slip_made_from_the_routing(users):
     assert response.status_code == 302
     forming.refresh_from_db()
     assert forming.due_date == later
+
+
+def test_a_plan_change_shows_what_it_does_to_the_promised_date(users, settings):
+    from production import services
+
+    order = walk(users, "plan_issued")
+    plan = plan_of(order)
+    line = plan.slips.get(workshop__code="line")
+    later = order.promised_date + timedelta(days=20)
+    change = services.plan_change_raise(
+        actor=users["planner"],
+        plan=plan,
+        reason="设备大修",
+        plan_values={"planned_finish": later},
+        slip_values={line.pk: {"due_date": later}},
+    )
+    page = signed_in(users["prodmgr"]).get(change.get_absolute_url())
+    html = page.content.decode()
+    assert 'data-test="promise-effect"' in html
+    effect = page.context["effect"]
+    assert effect.finish_after == later and effect.moves
+    # quality's 3 days signed on the review + delivery's (no logistics row)
+    assert effect.remaining_days == 3 + settings.ORDER_DELIVERY_WORKING_DAYS
+    assert effect.late_days > 0 and 'data-test="promise-late"' in html
+    assert order.promised_date.isoformat() in html
+
+
+def test_the_production_manager_has_the_late_slips_too(users):
+    from production.models import DispatchSlip
+    from tests.walk import slip_of
+
+    order = walk(users, "plan_issued")
+    cutting = slip_of(order, "cutting")
+    DispatchSlip.objects.filter(pk=cutting.pk).update(
+        due_date=timezone.localdate() - timedelta(days=2)
+    )
+    late = queue(signed_in(users["prodmgr"]), "late_slips")
+    assert [i.url for i in late.items] == [cutting.get_absolute_url()]
+
+
+def test_a_plan_for_a_fraction_of_a_piece_is_refused(users):
+    order = walk(users, "materials_ready")
+    planner = signed_in(users["planner"])
+    url = f"/production/orders/{order.number}/plans/new/"
+    values = {**form_values(planner.get(url)), "quantity": "1.5"}
+    response = planner.post(url, values)
+    assert response.status_code == 400
+    assert "请填写整数" in response.content.decode()
+    assert not ProductionPlan.objects.filter(order=order).exists()
+    # the form shows a whole number of pieces, not 1000.00
+    assert values["model_code"] == "GB-D1060"
+    assert str(form_values(planner.get(url))["quantity"]) == "1000"
