@@ -290,9 +290,9 @@ class ProductionSeeder:
         if not in_production:
             finished = max(finished, started + timedelta(hours=4))
         planner = rng.choice(self.planners)
-        reviewer = rng.choice(
-            [pk for pk in self.reviewers if pk != planner] or self.reviewers
-        )
+        # by the order's id, not the random stream: the states drawn stay as they were
+        others = [pk for pk in self.reviewers if pk != planner] or self.reviewers
+        reviewer = others[row["id"] % len(others)]
         buyer = rng.choice(self.purchasing) if self.purchasing else planner
 
         # materials: ready before the cutting started, or still on their way
