@@ -111,6 +111,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         shop_floor=True,
     ),
     NavItem(
+        "routings",
+        _("Routings"),
+        "production:routings",
+        "fa-route",
+        "production.manage_routings",
+    ),
+    NavItem(
         "materials",
         _("Materials"),
         "production:materials_list",

@@ -35,7 +35,8 @@ class OrderFilter(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(
         label=_("stage"),
         choices=Stage.choices,
-        widget=forms.SelectMultiple,
+        # a row of checkboxes: no Ctrl-click to pick two stages
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "check-row"}),
         distinct=False,  # one row per order: no join to repeat it
     )
     customer = AutocompleteFilter(

@@ -80,12 +80,33 @@ def _to_production(users, customer, products, po, items, *, requirements=True):
 
 
 def _ready(users, order, status="ready", expected=None):
+    """备料 as lines: steel and phosphating liquid from their suppliers — ordered
+    (expected on `expected`), partly arrived, or all arrived (ready)."""
+    arrived = {"ready": (8, 200), "arrived": (5, 0)}.get(status, (0, 0))
     return services.materials_record(
         actor=users["purchasing"],
         order=order,
-        items="Q235 热轧钢板 6.0mm × 8 吨\n磷化液 200 升",
-        status=status,
-        expected_date=expected,
+        lines=[
+            services.MaterialLineData(
+                material="Q235 热轧钢板",
+                spec="6.0mm",
+                quantity=Decimal(8),
+                unit="吨",
+                supplier="鞍钢集团",
+                po_number=f"CG-{order.number[-5:]}-1",
+                expected_date=expected,
+                arrived_now=Decimal(arrived[0]) or None,
+            ),
+            services.MaterialLineData(
+                material="磷化液",
+                quantity=Decimal(200),
+                unit="升",
+                supplier="杭州表面处理材料厂",
+                po_number=f"CG-{order.number[-5:]}-2" if status != "needed" else "",
+                expected_date=expected,
+                arrived_now=Decimal(arrived[1]) or None,
+            ),
+        ],
     )
 
 
@@ -142,6 +163,12 @@ def _three_slips(users, plan, *, cutting_due=3, line_due=9):
     return cutting, forming, mould
 
 
+def _issue(users, plan):
+    """编制 by the planner, 审核 and issue by the production manager."""
+    services.plan_submit(actor=users["planner"], plan=plan)
+    return services.plan_issue(actor=users["prodmgr"], plan=plan)
+
+
 def shops_of() -> dict:
     return {d.code: d for d in Department.objects.filter(kind="workshop")}
 
@@ -172,7 +199,7 @@ def seed_production():
     _ready(users, busy)
     plan = _plan(users, busy)
     cutting, forming, mould = _three_slips(users, plan)
-    services.plan_issue(actor=users["planner"], plan=plan)
+    _issue(users, plan)
     services.plan_receive(actor=users["qcmgr"], plan=plan)
     services.slip_start(actor=users["lead_cutting"], slip=cutting)
     _report(users["lead_cutting"], cutting, good=6000, scrap=12)
@@ -197,7 +224,7 @@ def seed_production():
     plan = _plan(users, late, finish_in=15)
     cutting, _forming, _mould = _three_slips(users, plan, cutting_due=-1)
 
-    services.plan_issue(actor=users["planner"], plan=plan)
+    _issue(users, plan)
 
     # the customer wants the line's part later: a plan change waits for prodmgr
     line_slip = plan.slips.get(workshop=shops_of()["line"])
@@ -224,7 +251,7 @@ def seed_production():
     _ready(users, early, "ordered", expected=today + timedelta(days=20))
     plan = _plan(users, early, finish_in=20)
     _cutting, _forming, mould = _three_slips(users, plan, cutting_due=8, line_due=18)
-    services.plan_issue(actor=users["planner"], plan=plan)
+    _issue(users, plan)
     services.slip_allow_early_start(
         actor=users["planner"], slip=mould, reason="模具维修不需要订单钢材，先修模"
     )
@@ -248,7 +275,7 @@ def seed_production():
     _ready(users, done)
     plan = _plan(users, done, finish_in=6)
     cutting, forming, mould = _three_slips(users, plan)
-    services.plan_issue(actor=users["planner"], plan=plan)
+    _issue(users, plan)
     services.slip_start(actor=users["lead_cutting"], slip=cutting)
     _report(users["lead_cutting"], cutting, good=3000, scrap=6)
     services.slip_start(actor=users["lead_line1"], slip=forming)

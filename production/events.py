@@ -13,7 +13,14 @@ APP = "production"
 
 MATERIALS_RECORDED = "materials_recorded"
 PLAN_CREATED = "plan_created"
+PLAN_SUBMITTED = "plan_submitted"
+PLAN_RETURNED = "plan_returned"
 PLAN_ISSUED = "plan_issued"
+PLAN_EDITED = "plan_edited"
+PLAN_DELETED = "plan_deleted"
+SLIPS_FROM_ROUTING = "slips_from_routing"
+SLIP_EDITED = "slip_edited"
+SLIP_REMOVED = "slip_removed"
 PLAN_CLOSED = "plan_closed"
 PLAN_RECEIVED = "plan_received"
 SLIP_ADDED = "slip_added"
@@ -55,8 +62,17 @@ def _cause(code: str):
 
 def _materials(p) -> str:
     text = str(_status(p.get("status", "")))
-    if p.get("expected_date"):
-        text += " · " + str(_("expected %(date)s") % {"date": p["expected_date"]})
+    if p.get("status_old"):
+        text = f"{_status(p['status_old'])} → {text}"
+    if p.get("expected_date") or p.get("expected_old"):
+        expected = p.get("expected_date") or "-"
+        if p.get("expected_old"):
+            expected = f"{p['expected_old']} → {expected}"
+        text += " · " + str(_("expected %(date)s") % {"date": expected})
+    if p.get("arrivals"):
+        text += " · " + str(_("arrived: %(what)s") % {"what": "；".join(p["arrivals"])})
+    if p.get("removed"):
+        text += " · " + str(_("removed: %(what)s") % {"what": "；".join(p["removed"])})
     return text
 
 
@@ -184,10 +200,94 @@ def _plan_change(p) -> str:
     return text
 
 
+# The plan's and slip's fields as a draft's edit names them (PLAN_EDITED, SLIP_EDITED).
+EDIT_LABELS = {
+    "line": pgettext_lazy("plan field", "order line"),
+    "batch_number": pgettext_lazy("plan field", "batch number"),
+    "model_code": pgettext_lazy("plan field", "model"),
+    "maker": pgettext_lazy("plan field", "maker"),
+    "thickness": pgettext_lazy("plan field", "material thickness"),
+    "quantity": pgettext_lazy("plan field", "quantity"),
+    "planned_start": pgettext_lazy("plan field", "start"),
+    "planned_finish": pgettext_lazy("plan field", "completion"),
+    "notes": pgettext_lazy("plan field", "notes"),
+    "workshop": pgettext_lazy("plan field", "workshop / line"),
+    "operation": pgettext_lazy("plan field", "operation"),
+    "start_date": pgettext_lazy("plan field", "start by"),
+    "due_date": pgettext_lazy("plan field", "finish by"),
+    "predecessors": pgettext_lazy("plan field", "previous operations"),
+}
+
+
+def edits_text(edits) -> str:
+    """A draft's edits in words: "model GB-D1060 → GB-D1092；quantity 1000 → 400"."""
+    return "；".join(
+        f"{EDIT_LABELS.get(e.get('field', ''), e.get('field', ''))} "
+        f"{_value(e.get('field', ''), e.get('old', ''))} → "
+        f"{_value(e.get('field', ''), e.get('new', ''))}"
+        for e in edits or ()
+    )
+
+
+def _plan_edited(p) -> str:
+    return f"{p.get('plan', '')}：{edits_text(p.get('edits'))}"
+
+
+def _plan_deleted(p) -> str:
+    text = _plan(p)
+    if p.get("slips"):
+        text += " · " + str(
+            _("with slips %(slips)s") % {"slips": "、".join(p["slips"])}
+        )
+    return text
+
+
+def _slip_edited(p) -> str:
+    return f"{_slip({**p, 'quantity': None})}：{edits_text(p.get('edits'))}"
+
+
+def _from_routing(p) -> str:
+    return str(
+        _("%(plan)s: %(count)s slips from the routing of %(product)s: %(steps)s")
+        % {
+            "plan": p.get("plan", ""),
+            "count": len(p.get("slips", [])),
+            "product": p.get("product", ""),
+            "steps": " → ".join(
+                f"{s.get('slip', '')} {s.get('workshop', '')} "
+                f"{_operation(s.get('operation', ''))}"
+                for s in p.get("slips", [])
+            ),
+        }
+    )
+
+
 TYPES = (
     (MATERIALS_RECORDED, _("recorded the materials (备料)"), _materials, None),
     (PLAN_CREATED, _("made a production plan"), _plan, None),
-    (PLAN_ISSUED, _("issued the production plan"), _issued, None),
+    (PLAN_SUBMITTED, _("submitted the production plan for review"), _plan, None),
+    (
+        PLAN_RETURNED,
+        _("sent the production plan back"),
+        _plan,
+        _("why it was sent back"),
+    ),
+    (PLAN_ISSUED, _("reviewed and issued the production plan"), _issued, None),
+    (PLAN_EDITED, _("edited the draft production plan"), _plan_edited, None),
+    (
+        PLAN_DELETED,
+        _("deleted the draft production plan"),
+        _plan_deleted,
+        pgettext_lazy("why it was done", "reason"),
+    ),
+    (
+        SLIPS_FROM_ROUTING,
+        _("made the plan's slips from the routing"),
+        _from_routing,
+        None,
+    ),
+    (SLIP_EDITED, _("edited a slip of the draft plan"), _slip_edited, None),
+    (SLIP_REMOVED, _("removed a slip from the draft plan"), _slip, None),
     (
         PLAN_CLOSED,
         _("closed the production plan"),

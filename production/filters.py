@@ -106,6 +106,11 @@ class SlipFilter(django_filters.FilterSet):
 class PlanFilter(django_filters.FilterSet):
     show = _Keep()
     order = _order_filter("order__number")
+    status = django_filters.ChoiceFilter(
+        label=pgettext_lazy("list filter", "plan status"),
+        choices=ProductionPlan.Status.choices,
+        empty_label=pgettext_lazy("filter choice", "all"),
+    )
     planned_finish = django_filters.DateFromToRangeFilter(
         label=pgettext_lazy("list filter", "planned completion"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
@@ -113,7 +118,7 @@ class PlanFilter(django_filters.FilterSet):
 
     class Meta:
         model = ProductionPlan
-        fields = ["show", "order", "planned_finish"]
+        fields = ["show", "order", "status", "planned_finish"]
 
 
 class MaterialsFilter(django_filters.FilterSet):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,7 +13,7 @@ from orders.models import Product
 from orders.money import plain
 from orders.submissions import new_form_token
 
-from .models import DispatchSlip, MaterialRequirement, SlipReport
+from .models import DispatchSlip, SlipReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_NEGATIVE = _("The quantity cannot be negative.")
@@ -30,28 +32,56 @@ class TokenMixin(forms.Form):
             self.initial.setdefault("form_token", new_form_token())
 
 
+QTY = {"max_digits": 12, "decimal_places": 3}
+
+
+def _quantity(label, required=False):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        error_messages={"min_value": NOT_NEGATIVE},
+        widget=forms.NumberInput(attrs={"min": "0", "step": "any"}),
+        **QTY,
+    )
+
+
+class MaterialLineForm(forms.Form):
+    """One materials line: what, how much, from whom, expected and arrived."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    material = forms.CharField(label=_("material"), max_length=200)
+    spec = forms.CharField(label=_("specification"), max_length=100, required=False)
+    quantity = _quantity(_("quantity needed"), required=True)
+    unit = forms.CharField(label=_("unit"), max_length=16, required=False)
+    supplier = forms.CharField(label=_("supplier"), max_length=128, required=False)
+    po_number = forms.CharField(
+        label=_("purchase order No."), max_length=64, required=False
+    )
+    expected_quantity = _quantity(_("quantity expected"))
+    expected_date = forms.DateField(
+        label=_("expected arrival"), required=False, widget=DATE
+    )
+    arrived_now = _quantity(_("arrived now"))
+
+
+MaterialLineFormSet = forms.formset_factory(
+    MaterialLineForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+    absolute_max=80,
+)
+
+
 class MaterialsForm(forms.Form):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
-    items = forms.CharField(
-        label=_("materials needed"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=2000,
-        help_text=_("One material per line, e.g. “Q235 steel plate 6.0 mm × 2 t”."),
-    )
     product = forms.CharField(
         label=_("catalogue item"),
         required=False,
         max_length=64,
         help_text=_("Optional: the model of a catalogue item, e.g. a mould."),
-    )
-    status = forms.ChoiceField(
-        label=_("materials status"),
-        choices=MaterialRequirement.Status.choices,
-        widget=forms.RadioSelect,
-    )
-    expected_date = forms.DateField(
-        label=_("expected arrival"), required=False, widget=DATE
     )
 
     def clean_product(self):
@@ -86,14 +116,31 @@ class MaterialsForm(forms.Form):
 
 
 class PlanForm(TokenMixin, forms.Form):
-    line = forms.ModelChoiceField(label=_("order line"), queryset=None)
+    """生产计划单's fields. The model, quantity and thickness are prefilled from
+    one order line (`prefilled_line`); when another line is chosen and they still
+    hold the first line's values, they are taken as the chosen line's (the model
+    left to the service, the quantity what is left of that line): a plan for line
+    2 never carries line 1's model unless the planner typed it."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    line = forms.ModelChoiceField(
+        label=_("order line"), queryset=None, empty_label=None
+    )
+    prefilled_line = forms.ModelChoiceField(
+        queryset=None, required=False, widget=forms.HiddenInput
+    )
     batch_number = forms.CharField(
         label=_("batch number"),
         max_length=32,
         required=False,
         help_text=_("Left empty: the plan number."),
     )
-    model_code = forms.CharField(label=_("model"), max_length=64, required=False)
+    model_code = forms.CharField(
+        label=_("model"),
+        max_length=64,
+        required=False,
+        help_text=_("Left empty: the order line's model."),
+    )
     maker = forms.CharField(label=_("maker (customer)"), max_length=128, required=False)
     thickness = forms.DecimalField(
         label=_("material thickness (mm)"),
@@ -109,6 +156,7 @@ class PlanForm(TokenMixin, forms.Form):
         decimal_places=2,
         min_value=0,
         error_messages={"min_value": NOT_NEGATIVE},
+        widget=forms.NumberInput(attrs={"min": "0", "step": "any"}),
     )
     planned_start = forms.DateField(label=_("planned start"), widget=DATE)
     planned_finish = forms.DateField(label=_("planned completion"), widget=DATE)
@@ -119,19 +167,79 @@ class PlanForm(TokenMixin, forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, order, **kwargs):
+    # the fields prefilled from the order line
+    LINE_FIELDS = ("model_code", "quantity", "thickness")
+
+    def __init__(self, *args, order, defaults=None, refresh_url="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.defaults = defaults
+        lines = order.lines.all()
+        if refresh_url:
+            # a change of line refreshes the line's own values (htmx, the same
+            # page asked with ?line=); without script the server still takes the
+            # chosen line's values (clean)
+            self.fields["line"].widget.attrs.update(
+                {
+                    "hx-get": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#plan-line-fields",
+                    "hx-select": "#plan-line-fields",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        self.fields["prefilled_line"].queryset = lines
         field = self.fields["line"]
-        field.queryset = order.lines.all()
+        field.queryset = lines
         field.label_from_instance = lambda line: (
-            f"{line.position}. {line.model_code} {line.spec} × {line.quantity:f}"
+            f"{line.position}. {line.model_code} {line.spec} × "
+            f"{plain(line.quantity)} {line.unit}"
         )
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+    def clean(self):
+        cleaned = super().clean()
+        for error in self.errors.pop("version", []):
+            self.add_error(None, error)
+        line, prefilled = cleaned.get("line"), cleaned.get("prefilled_line")
+        if line and prefilled and line != prefilled and self.defaults:
+            was = self.defaults(prefilled)
+            for name in self.LINE_FIELDS:
+                if _same(cleaned.get(name), was.get(name)):
+                    # still the other line's value: the chosen line's instead
+                    cleaned[name] = self.defaults(line).get(name) or None
+                    if name == "model_code":
+                        cleaned[name] = ""
+                    elif name == "quantity":
+                        cleaned[name] = None
+                    elif cleaned[name] is not None:
+                        cleaned[name] = Decimal(cleaned[name])
+        return cleaned
+
+
+def _same(posted, prefilled) -> bool:
+    if posted in (None, "") or prefilled in (None, ""):
+        return posted in (None, "") and prefilled in (None, "")
+    if isinstance(posted, Decimal):
+        try:
+            return posted == Decimal(str(prefilled))
+        except ArithmeticError:
+            return False
+    return str(posted).strip() == str(prefilled).strip()
 
 
 class SlipForm(TokenMixin, forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     workshop = forms.ModelChoiceField(
         label=_("workshop / line"),
         queryset=Department.objects.filter(kind="workshop").order_by("code"),
+        empty_label=pgettext_lazy("select placeholder", "— choose a workshop —"),
     )
     operation = forms.ChoiceField(
         label=_("operation"), choices=DispatchSlip.Operation.choices
@@ -157,7 +265,7 @@ class SlipForm(TokenMixin, forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, slip=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["predecessors"]
         field.queryset = (
@@ -166,9 +274,88 @@ class SlipForm(TokenMixin, forms.Form):
             .select_related("workshop")
             .order_by("number")
         )
+        if slip is not None:
+            field.queryset = field.queryset.exclude(pk=slip.pk)
         field.label_from_instance = lambda slip: (
             f"{slip.number} {slip.workshop.name} {slip.get_operation_display()}"
         )
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+
+class RoutingStepForm(forms.Form):
+    """One step of a routing (工艺路线) in the planner's formset."""
+
+    operation = forms.ChoiceField(
+        label=_("operation"), choices=DispatchSlip.Operation.choices
+    )
+    workshop = forms.ModelChoiceField(
+        label=_("workshop / line"),
+        queryset=Department.objects.filter(kind="workshop").order_by("code"),
+        empty_label=pgettext_lazy("select placeholder", "— choose a workshop —"),
+    )
+    days = forms.IntegerField(
+        label=_("usual working days"),
+        min_value=1,
+        max_value=365,
+        initial=1,
+        error_messages={"invalid": WHOLE},
+        widget=forms.NumberInput(attrs={"min": "1", "max": "365"}),
+    )
+    first_article_check = forms.BooleanField(
+        label=_("first-article check"), required=False
+    )
+    process_check = forms.BooleanField(label=_("process check"), required=False)
+    notes = forms.CharField(label=_("notes"), max_length=200, required=False)
+
+
+RoutingStepFormSet = forms.formset_factory(
+    RoutingStepForm,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+    absolute_max=60,
+)
+
+
+class RoutingForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    notes = forms.CharField(
+        label=_("notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean_version(self):
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+            raise forms.ValidationError(STALE)
+        return int(raw)
+
+
+class RoutingSlipsForm(TokenMixin, forms.Form):
+    """Make a draft plan's slips from the routing: back from the completion, or
+    forward from the start."""
+
+    anchor = forms.ChoiceField(
+        label=_("dates"),
+        choices=[
+            ("finish", _("back from the planned completion")),
+            ("start", _("forward from the planned start")),
+        ],
+        initial="finish",
+        widget=forms.RadioSelect,
+    )
 
 
 class MakeUpForm(TokenMixin, forms.Form):
@@ -401,6 +588,27 @@ class PlanChangeForm(VersionMixin, TokenMixin, forms.Form):
 
 class DecideForm(VersionMixin, TokenMixin, forms.Form):
     """Approve a plan change: the page's version of it and a one-time token."""
+
+
+class DeleteForm(VersionMixin, forms.Form):
+    """Delete a draft plan: the page's version of it and, optionally, why."""
+
+    reason = forms.CharField(
+        label=pgettext_lazy("why it was done", "reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class ReturnForm(VersionMixin, forms.Form):
+    """Send a plan under review back to the planner, with the reason."""
+
+    reason = forms.CharField(
+        label=_("why it goes back"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
 
 class RejectForm(VersionMixin, forms.Form):

@@ -11,7 +11,7 @@ import hashlib
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -79,12 +79,15 @@ class WorkshopCapacity(models.Model):
 class MaterialRequirement(models.Model):
     """备料: what the order's production needs from purchasing and how far it is.
     One per order, opened when the contract review concludes (with the date purchasing
-    committed on the review sheet) or when purchasing first records it."""
+    committed on the review sheet) or when purchasing first records it. What is
+    needed are its lines (MaterialLine); its status follows from them: ordered once
+    a line is on a purchase order, partly arrived once something came, ready for
+    production when every line has arrived."""
 
     class Status(models.TextChoices):
         NEEDED = "needed", _("needed")
         ORDERED = "ordered", _("ordered")
-        ARRIVED = "arrived", _("arrived")
+        ARRIVED = "arrived", _("partly arrived")
         READY = "ready", _("ready for production")
 
     order = models.OneToOneField(
@@ -93,7 +96,6 @@ class MaterialRequirement(models.Model):
         on_delete=models.PROTECT,
         related_name="materials",
     )
-    items = models.TextField(_("materials needed"), blank=True)
     product = models.ForeignKey(
         "orders.Product",
         verbose_name=_("catalogue item"),
@@ -159,18 +161,133 @@ class MaterialRequirement(models.Model):
 
     @property
     def item_lines(self) -> list[str]:
-        return [line.strip() for line in self.items.splitlines() if line.strip()]
+        """Each line in words ("Q235 热轧钢板 6.0mm 8 吨"), from the lines read with
+        it (prefetch them)."""
+        return [line.summary for line in self.lines.all()]
+
+
+class MaterialLine(models.Model):
+    """One material of the order's 备料: what (material, specification), how much
+    in what unit, from which supplier on which purchase order, how much is expected
+    from it by when, and how much has arrived — the sum of its arrivals."""
+
+    requirement = models.ForeignKey(
+        MaterialRequirement,
+        verbose_name=_("materials readiness"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    position = models.PositiveSmallIntegerField(_("line"), default=1)
+    material = models.CharField(_("material"), max_length=200)
+    spec = models.CharField(_("specification"), max_length=100, blank=True)
+    # empty only on lines carried over from the free text of earlier versions
+    quantity = models.DecimalField(
+        _("quantity needed"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    supplier = models.CharField(_("supplier"), max_length=128, blank=True)
+    po_number = models.CharField(_("purchase order No."), max_length=64, blank=True)
+    expected_quantity = models.DecimalField(
+        _("quantity expected"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    expected_date = models.DateField(_("expected arrival"), null=True, blank=True)
+    arrived_quantity = models.DecimalField(
+        _("quantity arrived"), max_digits=12, decimal_places=3, default=0
+    )
+    # when the whole line had arrived
+    arrived_at = models.DateTimeField(_("arrived in full at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("materials line")
+        verbose_name_plural = _("materials lines")
+        ordering = ["requirement", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gt=0),
+                name="material_line_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(arrived_quantity__gte=0)
+                & (
+                    models.Q(expected_quantity__isnull=True)
+                    | models.Q(expected_quantity__gte=0)
+                ),
+                name="material_line_quantities_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        from orders.money import plain
+
+        parts = [self.material, self.spec]
+        if self.quantity is not None:
+            parts.append(f"{plain(self.quantity)}{self.unit}")
+        return " ".join(p for p in parts if p)
+
+    @property
+    def has_arrived(self) -> bool:
+        return self.arrived_at is not None
+
+    @property
+    def waiting_for(self):
+        """How much is still to come (None when the line has no quantity)."""
+        if self.quantity is None:
+            return None
+        return max(self.quantity - self.arrived_quantity, 0)
+
+
+class MaterialArrival(models.Model):
+    """到货: a delivery of one materials line, recorded as it comes (partial
+    arrivals add up on the line)."""
+
+    line = models.ForeignKey(
+        MaterialLine,
+        verbose_name=_("materials line"),
+        on_delete=models.PROTECT,
+        related_name="arrivals",
+    )
+    quantity = models.DecimalField(
+        _("quantity arrived"), max_digits=12, decimal_places=3
+    )
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("materials arrival")
+        verbose_name_plural = _("materials arrivals")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="material_arrival_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line_id} +{self.quantity}"
 
 
 class ProductionPlan(models.Model):
     """生产计划单 (GS/G-SC-03): one order line made as one batch, issued to the
-    departments on the distribution list. Only production (the planner) makes,
-    issues or closes a plan."""
+    departments on the distribution list. The planner prepares it (编制) as a draft
+    with its slips and submits it; another person — whoever holds
+    production.review_plans, the production manager — reviews it (审核) and it is
+    issued then, or sends it back with the reason. Only the planner edits, deletes
+    (a draft) or closes a plan."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("plan", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("plan", "awaiting review")
         ISSUED = "issued", pgettext_lazy("plan", "issued")
         CLOSED = "closed", pgettext_lazy("plan", "closed")
+
+    # Tag colours for the UI: grey draft, orange awaiting review, blue issued.
+    COLOURS = {Status.SUBMITTED: "orange", Status.ISSUED: "blue"}
 
     number = models.CharField(_("plan number"), max_length=32, unique=True)
     order = models.ForeignKey(
@@ -212,6 +329,31 @@ class ProductionPlan(models.Model):
         USER, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    # 编制: who submitted the plan for review (the planner who prepared it).
+    submitted_by = models.ForeignKey(
+        USER,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # 审核: who reviewed it — never who prepared it; the plan is issued then.
+    reviewed_by, reviewed_on_behalf_of, reviewed_at = stamp_fields(
+        _("reviewed by"), _("reviewed at")
+    )
+    # The last time a reviewer sent it back to the planner, and why.
+    returned_by = models.ForeignKey(
+        USER,
+        verbose_name=_("sent back by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    returned_reason = models.TextField(_("why it was sent back"), blank=True)
     issued_by = models.ForeignKey(
         USER,
         verbose_name=_("issued by"),
@@ -247,7 +389,11 @@ class ProductionPlan(models.Model):
             ),
         ]
         permissions = [
-            ("manage_plans", _("Can make, issue and close production plans and slips")),
+            (
+                "manage_plans",
+                _("Can make, submit and close production plans and slips"),
+            ),
+            ("review_plans", _("Can review and issue production plans (审核)")),
             ("view_plans", _("Can see every production plan and slip")),
             ("receive_plan", _("Can sign for a distributed production plan")),
             ("handle_anomalies", _("Can handle anomalies reported on slips")),
@@ -258,6 +404,26 @@ class ProductionPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("production:plan", kwargs={"number": self.number})
+
+    @property
+    def status_colour(self) -> str:
+        return self.COLOURS.get(self.status, "grey")
+
+    @property
+    def prepared_stamp(self) -> Stamp:
+        """编制: who submitted it for review (who made it, before it was)."""
+        if self.submitted_by_id:
+            return Stamp(self.submitted_by, self.submitted_at)
+        return Stamp(self.created_by, self.created_at)
+
+    @property
+    def review_stamp(self) -> Stamp:
+        """审核: who reviewed and issued it."""
+        return stamp(self, "reviewed_")
+
+    def prepared_by_ids(self) -> set[int]:
+        """Who prepared it: the reviewer must be someone else."""
+        return {pk for pk in (self.created_by_id, self.submitted_by_id) if pk}
 
 
 class PlanReceipt(models.Model):
@@ -918,3 +1084,106 @@ class ScreenLink(models.Model):
         """What is kept of a link's token: its SHA-256, hex (the token is random and
         long, so a plain hash is enough; no salt needed to stop a dictionary)."""
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Routing(models.Model):
+    """工艺路线: a catalogue item's operations in order — each with its workshop,
+    its usual working days and whether QC checks it. The planner makes a draft
+    plan's slips from it in one step (production.services.routings), then adjusts
+    them. Kept by the planner (and in the admin)."""
+
+    product = models.OneToOneField(
+        "orders.Product",
+        verbose_name=_("catalogue item"),
+        on_delete=models.PROTECT,
+        related_name="routing",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_by = models.ForeignKey(
+        USER,
+        verbose_name=_("kept by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("routing (工艺路线)")
+        verbose_name_plural = _("routings (工艺路线)")
+        ordering = ["product__model_code"]
+        permissions = [
+            ("manage_routings", _("Can keep the routings (工艺路线)")),
+        ]
+
+    def __str__(self):
+        return str(self.product)
+
+    def get_absolute_url(self):
+        return reverse(
+            "production:routing", kwargs={"model_code": self.product.model_code}
+        )
+
+
+class RoutingStep(models.Model):
+    """One operation of a routing, in its place: the workshop or line that does
+    it, the working days it usually takes, and QC's checks on it (过程检验 a
+    process check, 首件检验 a first-article check)."""
+
+    routing = models.ForeignKey(
+        Routing,
+        verbose_name=_("routing"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    position = models.PositiveSmallIntegerField(_("step"))
+    operation = models.CharField(
+        _("operation"), max_length=16, choices=DispatchSlip.Operation.choices
+    )
+    workshop = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("workshop / line"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "workshop"},
+    )
+    days = models.PositiveSmallIntegerField(
+        _("usual working days"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    process_check = models.BooleanField(_("process check (过程检验)"), default=False)
+    first_article_check = models.BooleanField(
+        _("first-article check (首件检验)"), default=False
+    )
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("routing step")
+        verbose_name_plural = _("routing steps")
+        ordering = ["routing", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["routing", "position"], name="routing_step_position_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days__gte=1), name="routing_step_days_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.get_operation_display()}"
+
+    @property
+    def checks(self) -> list:
+        """QC's checks on the step, in words."""
+        return [
+            label
+            for on, label in (
+                (self.first_article_check, _("first-article check (首件检验)")),
+                (self.process_check, _("process check (过程检验)")),
+            )
+            if on
+        ]

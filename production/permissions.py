@@ -51,6 +51,15 @@ def plan_issued(user, plan) -> bool:
 
 
 @rules.predicate
+def not_its_preparer(user, plan) -> bool:
+    """The user did not prepare the plan (编制): its review (审核) is another
+    person's."""
+    if plan is None:
+        return True
+    return user.pk not in plan.prepared_by_ids()
+
+
+@rules.predicate
 def salesperson_of_change(user, change) -> bool:
     """The change's order is the user's own (the salesperson it is notified to)."""
     if change is None:
@@ -126,9 +135,12 @@ RULES = {
     # obj: a slip. Open the order's issued drawing from the slip: who sees the slip
     # (a lead does not read orders, but works to the drawing of their slips).
     "production.open_slip_drawing": reads_all | (reports & own_workshop),
-    # Make, issue and close plans and slips; allow an early start (only production
+    # Make, submit and close plans and slips; allow an early start (only production
     # changes a plan).
     "production.manage_plan": manages,
+    # obj: a plan. Review it (审核) and so issue it, or send it back: the production
+    # manager, never the person who prepared it.
+    "production.review_plan": holds("production.review_plans") & not_its_preparer,
     # Plans and slips change only through a plan change (计划更改单, GS/G-SC-04):
     # the planner raises it, the production manager approves or rejects it.
     "production.raise_plan_change": manages,
@@ -153,6 +165,9 @@ RULES = {
     # and the system administrator make and revoke them.
     "production.manage_screen_links": holds("production.manage_screen_links"),
     "production.handle_anomaly": holds("production.handle_anomalies"),
+    # The routings (工艺路线): the planner keeps them; production's readers read them.
+    "production.manage_routing": holds("production.manage_routings"),
+    "production.view_routing": holds("production.manage_routings") | reads_all,
     "production.manage_materials": holds("production.manage_materials"),
     "production.view_materials": holds("production.manage_materials") | reads_all,
 }

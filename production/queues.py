@@ -3,8 +3,10 @@ ProductionConfig.ready().
 
 - purchasing: the orders whose materials are not ready, by the date purchasing
   committed on the review sheet;
-- the planner: orders in production awaiting a plan; anomalies (with the production
-  manager); slips past their date;
+- the planner: orders in production awaiting a plan (or its review); anomalies
+  (with the production manager); slips past their date (with the production
+  manager);
+- the reviewer (the production manager): submitted plans to review and issue;
 - each workshop lead: their workshop's open slips, the ones that may start first,
   then by date;
 - the plan's distribution list (QC, technical, cutting, maintenance, line): issued
@@ -149,7 +151,7 @@ def _plan_rows(user) -> QuerySet:
 
 def _plan_item(order, calendar) -> QueueItem:
     if order.draft_plan:
-        what = _("Issue plan %(plan)s (draft)") % {"plan": order.draft_plan}
+        what = _("Submit plan %(plan)s for review (draft)") % {"plan": order.draft_plan}
         url = reverse("production:plan", kwargs={"number": order.draft_plan})
     else:
         url = reverse("production:plan_create", kwargs={"number": order.number})
@@ -354,6 +356,38 @@ def _receive_item(plan, calendar) -> QueueItem:
     )
 
 
+# --- the reviewer (the production manager): plans to review and issue ----------------------
+
+
+def _review_rows(user) -> QuerySet:
+    return (
+        ProductionPlan.objects.filter(
+            status=ProductionPlan.Status.SUBMITTED, order__stage=Stage.PRODUCTION
+        )
+        # never their own: a plan they prepared is another reviewer's
+        .exclude(created_by=user)
+        .exclude(submitted_by=user)
+        .select_related("order__customer", "submitted_by")
+        .annotate(due=Cast(TruncDate("submitted_at"), DateField()))
+        .order_by("submitted_at", "id")
+    )
+
+
+def _review_item(plan, calendar) -> QueueItem:
+    return QueueItem(
+        plan.order,
+        _("Review plan %(plan)s (%(model)s × %(quantity)s, prepared by %(who)s)")
+        % {
+            "plan": plan.number,
+            "model": plan.model_code,
+            "quantity": _plain(plan.quantity),
+            "who": plan.submitted_by,
+        },
+        plan.due,
+        plan.get_absolute_url(),
+    )
+
+
 # --- the production manager: plan changes to approve ----------------------------------------
 
 
@@ -387,6 +421,16 @@ def _plain(value) -> str:
 
 
 QUEUES = (
+    Queue(
+        "plans_to_review",
+        gettext_lazy("Production plans to review (审核)"),
+        _holds("production.review_plans"),
+        _review_rows,
+        _review_item,
+        lambda user: f"{reverse('production:plans')}?status=submitted",
+        position=88,
+        order_field="order",
+    ),
     Queue(
         "plan_changes",
         gettext_lazy("Plan changes awaiting approval"),
@@ -439,7 +483,11 @@ QUEUES = (
     Queue(
         "late_slips",
         gettext_lazy("Late dispatch slips"),
-        _holds("production.manage_plans"),
+        # the planner chases them; the production manager sees them too
+        lambda user: (
+            has_role_perm(user, "production.manage_plans")
+            or has_role_perm(user, "production.review_plans")
+        ),
         _late_rows,
         _late_item,
         _slips_url("late"),

@@ -14,17 +14,29 @@ def _production(*codenames: str) -> tuple[str, ...]:
     return tuple(f"production.{name}" for name in codenames)
 
 
+# The routings (工艺路线) in the admin: the planner and the system administrator.
+ROUTING_ADMIN = tuple(
+    f"production.{action}_{model}"
+    for model in ("routing", "routingstep")
+    for action in ("view", "add", "change", "delete")
+)
+
 GRANTS: dict[str, tuple[str, ...]] = {
     "production_manager": _production(
-        "view_plans", "handle_anomalies", "approve_plan_changes"
+        "view_plans", "handle_anomalies", "approve_plan_changes", "review_plans"
     ),
     "general_manager": _production("view_plans"),
     "chairman": _production("view_plans"),
     "technical": _production("view_plans", "receive_plan"),
     "purchasing": _production("manage_materials"),
     "production_planner": _production(
-        "manage_plans", "view_plans", "handle_anomalies", "manage_screen_links"
-    ),
+        "manage_plans",
+        "view_plans",
+        "handle_anomalies",
+        "manage_screen_links",
+        "manage_routings",
+    )
+    + ROUTING_ADMIN,
     "workshop_lead": _production("report_slips", "receive_plan"),
     "qc_inspector": _production("view_plans", "receive_plan"),
     "system_admin": _production(
@@ -32,5 +44,6 @@ GRANTS: dict[str, tuple[str, ...]] = {
         "add_workshopcapacity",
         "change_workshopcapacity",
         "manage_screen_links",
-    ),
+    )
+    + ROUTING_ADMIN,
 }

@@ -39,7 +39,13 @@ from orders.models import NumberSequence, Order, OrderLine, StageDeadline
 from orders.scale import BUSY_PO
 from orders.stages import Stage
 
-from .models import DispatchSlip, MaterialRequirement, ProductionPlan, SlipReport
+from .models import (
+    DispatchSlip,
+    MaterialLine,
+    MaterialRequirement,
+    ProductionPlan,
+    SlipReport,
+)
 
 BUSY_SLIP = "BENCH-BUSY-SLIP"
 BUSY_REPORTS = 400
@@ -50,10 +56,17 @@ PRODUCED = (
     Stage.SETTLEMENT,
     Stage.COMPLETED,
 )
+# 备料 lines: (material, specification, quantity, unit, supplier)
 MATERIALS = (
-    "Q235 热轧钢板 6.0mm\n磷化液",
-    "SPHC 酸洗板 4.5mm\n摩擦材料 粉料",
-    "45# 钢板 8.0mm\n防锈油",
+    (
+        ("Q235 热轧钢板", "6.0mm", 8, "吨", "鞍钢集团"),
+        ("磷化液", "", 200, "升", "杭州表面处理材料厂"),
+    ),
+    (
+        ("SPHC 酸洗板", "4.5mm", 6, "吨", "宝钢股份"),
+        ("摩擦材料 粉料", "", 500, "千克", "山东摩擦材料厂"),
+    ),
+    (("45# 钢板", "8.0mm", 10, "吨", "鞍钢集团"), ("防锈油", "", 20, "升", "本地")),
 )
 CAUSES = ("equipment", "material", "staff", "quality", "upstream")
 NOTES = {
@@ -92,6 +105,9 @@ class ProductionSeeder:
             "production_manager"
         )
         self.purchasing = _users_of("purchasing")
+        # 审核: the production manager reviews the planner's plans (another
+        # planner when there is none — never the one who prepared it)
+        self.reviewers = _users_of("production_manager") or self.planners
         self.leads = {
             code: _users_of("workshop_lead", department=code) or self.planners
             for code in self.shops
@@ -104,8 +120,8 @@ class ProductionSeeder:
         w.declare(
             MaterialRequirement,
             (
+                "id",
                 "order_id",
-                "items",
                 "status",
                 "due_date",
                 "expected_date",
@@ -115,6 +131,23 @@ class ProductionSeeder:
                 "updated_by_id",
                 "updated_at",
                 "version",
+            ),
+        )
+        w.declare(
+            MaterialLine,
+            (
+                "requirement_id",
+                "position",
+                "material",
+                "spec",
+                "quantity",
+                "unit",
+                "supplier",
+                "po_number",
+                "expected_quantity",
+                "expected_date",
+                "arrived_quantity",
+                "arrived_at",
             ),
         )
         w.declare(
@@ -135,9 +168,14 @@ class ProductionSeeder:
                 "status",
                 "created_by_id",
                 "created_at",
+                "submitted_by_id",
+                "submitted_at",
+                "reviewed_by_id",
+                "reviewed_at",
                 "issued_by_id",
                 "issued_at",
                 "closed_reason",
+                "returned_reason",
                 "version",
             ),
         )
@@ -207,6 +245,38 @@ class ProductionSeeder:
             return start
         return start + (end - start) * self.rng.random()
 
+    def _materials(self, order_id, status, due, expected, *rest) -> None:
+        """The order's 备料 and its lines: all arrived when ready, on order (or
+        not yet ordered) otherwise."""
+        requirement_id = self.writer.next_id(MaterialRequirement)
+        self.writer.add(
+            MaterialRequirement,
+            (requirement_id, order_id, status, due, expected, *rest),
+        )
+        ordered_at, _arrived, ready_at = rest[0], rest[1], rest[2]
+        for position, (material, spec, qty, unit, supplier) in enumerate(
+            self.rng.choice(MATERIALS), start=1
+        ):
+            quantity = Decimal(qty)
+            ready = status == M.READY
+            self.writer.add(
+                MaterialLine,
+                (
+                    requirement_id,
+                    position,
+                    material,
+                    spec,
+                    quantity,
+                    unit,
+                    supplier,
+                    f"CG-{order_id:07d}-{position}" if ordered_at or ready else "",
+                    quantity,
+                    expected,
+                    quantity if ready else Decimal(0),
+                    ready_at if ready else None,
+                ),
+            )
+
     # -- one order --
 
     def order(self, row: dict) -> None:
@@ -220,6 +290,9 @@ class ProductionSeeder:
         if not in_production:
             finished = max(finished, started + timedelta(hours=4))
         planner = rng.choice(self.planners)
+        # by the order's id, not the random stream: the states drawn stay as they were
+        others = [pk for pk in self.reviewers if pk != planner] or self.reviewers
+        reviewer = others[row["id"] % len(others)]
         buyer = rng.choice(self.purchasing) if self.purchasing else planner
 
         # materials: ready before the cutting started, or still on their way
@@ -235,38 +308,30 @@ class ProductionSeeder:
             status, expected = rng.choice((M.ORDERED, M.NEEDED)), None
             if status == M.ORDERED:
                 expected = self.today + timedelta(days=rng.randint(-3, 20))
-            self.writer.add(
-                MaterialRequirement,
-                (
-                    row["id"],
-                    rng.choice(MATERIALS),
-                    status,
-                    start_day,
-                    expected,
-                    ready_at if status == M.ORDERED else None,
-                    None,
-                    None,
-                    buyer,
-                    ready_at,
-                    2,
-                ),
+            self._materials(
+                row["id"],
+                status,
+                start_day,
+                expected,
+                ready_at if status == M.ORDERED else None,
+                None,
+                None,
+                buyer,
+                ready_at,
+                2,
             )
         else:
-            self.writer.add(
-                MaterialRequirement,
-                (
-                    row["id"],
-                    rng.choice(MATERIALS),
-                    M.READY,
-                    start_day,
-                    None,
-                    ready_at - timedelta(days=5),
-                    ready_at - timedelta(hours=3),
-                    ready_at,
-                    buyer,
-                    ready_at,
-                    4,
-                ),
+            self._materials(
+                row["id"],
+                M.READY,
+                start_day,
+                None,
+                ready_at - timedelta(days=5),
+                ready_at - timedelta(hours=3),
+                ready_at,
+                buyer,
+                ready_at,
+                4,
             )
 
         # the plan: the first line, as one batch
@@ -290,11 +355,16 @@ class ProductionSeeder:
                 "按图纸关键要求首件送检",
                 ProductionPlan.Status.ISSUED,
                 planner,
-                started - timedelta(hours=1),
+                started - timedelta(hours=2),
                 planner,
+                started - timedelta(hours=1),
+                reviewer,
+                started,
+                reviewer,
                 started,
                 "",
-                2,
+                "",
+                3,
             ),
         )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -360,6 +361,87 @@ def plan_change_for_page(*, number: str) -> PlanChange:
     )
 
 
+@dataclass
+class PromiseEffect:
+    """What a plan change does to the order's promised date: the plan's latest
+    completion (its own and its open slips') before and after the change, the
+    working days the remaining stages (inspection, delivery) committed on the
+    review sheet, and the delivery that leaves against the promised date."""
+
+    finish_before: object
+    finish_after: object
+    remaining_days: int
+    promised: object
+    delivery_before: object
+    delivery_after: object
+    late_days: int  # working days after the promised date (0: within it)
+
+    @property
+    def moves(self) -> bool:
+        return self.finish_before != self.finish_after
+
+
+AFTER_PRODUCTION = ("quality", "logistics")
+
+
+def promise_effect(change: PlanChange) -> PromiseEffect | None:
+    """The change's effect on the promised date (a fixed number of queries)."""
+    from datetime import date as _date
+
+    from accounts.workdays import get_calendar
+    from orders.models import ReviewSignoff
+
+    plan = change.plan
+    order = plan.order
+    slips = {
+        s.pk: s.due_date
+        for s in DispatchSlip.objects.filter(plan=plan, status__in=OPEN_SLIP)
+    }
+    before = [plan.planned_finish, *slips.values()]
+    finish_plan, after_slips = plan.planned_finish, dict(slips)
+    for item in change.items.all():
+        if item.field not in ("planned_finish", "due_date") or not item.new_value:
+            continue
+        new = _date.fromisoformat(item.new_value)
+        if item.slip_id is None:
+            finish_plan = new
+        elif item.slip_id in after_slips:
+            after_slips[item.slip_id] = new
+    after = [finish_plan, *after_slips.values()]
+    signed = dict(
+        ReviewSignoff.objects.filter(
+            review__order=order, department__code__in=AFTER_PRODUCTION
+        ).values_list("department__code", "days_needed")
+    )
+    # as the review's conclusion counts them (orders.services.review): without a
+    # logistics row, delivery takes settings.ORDER_DELIVERY_WORKING_DAYS
+    remaining = (signed.get("quality") or 0) + (
+        signed.get("logistics") or 0
+        if "logistics" in signed
+        else settings.ORDER_DELIVERY_WORKING_DAYS
+    )
+    calendar = get_calendar()
+    finish_before, finish_after = max(before), max(after)
+    try:
+        delivery_before = calendar.add_working_days(finish_before, remaining)
+        delivery_after = calendar.add_working_days(finish_after, remaining)
+    except ValueError:
+        return None
+    promised = order.promised_date
+    late = 0
+    if promised and delivery_after > promised:
+        late = calendar.working_days_between(promised, delivery_after)
+    return PromiseEffect(
+        finish_before,
+        finish_after,
+        remaining,
+        promised,
+        delivery_before,
+        delivery_after,
+        late,
+    )
+
+
 def open_slips_of(plan: ProductionPlan) -> list[DispatchSlip]:
     """The plan's slips a change may still alter (not finished, not closed)."""
     return list(
@@ -375,7 +457,15 @@ def plan_for_page(*, number: str, queryset=None) -> ProductionPlan:
     queryset = queryset if queryset is not None else ProductionPlan.objects.all()
     plan = (
         queryset.select_related(
-            "order__customer", "line", "created_by", "issued_by", "closed_by"
+            "order__customer",
+            "line",
+            "created_by",
+            "submitted_by",
+            "reviewed_by",
+            "reviewed_on_behalf_of",
+            "returned_by",
+            "issued_by",
+            "closed_by",
         )
         .prefetch_related(
             Prefetch(
@@ -396,6 +486,88 @@ def plan_for_page(*, number: str, queryset=None) -> ProductionPlan:
     plan.production_due = production_due(plan.order)
     plan.materials = MaterialRequirement.objects.filter(order_id=plan.order_id).first()
     return plan
+
+
+def plan_line_defaults(line, *, exclude=None) -> dict:
+    """What a new plan for `line` is prefilled with: its model, what is left of it
+    to plan (whole pieces shown without decimals) and its product's thickness."""
+    if line is None:
+        return {}
+    plans = ProductionPlan.objects.filter(line=line).exclude(
+        status=ProductionPlan.Status.CLOSED
+    )
+    if exclude is not None:
+        plans = plans.exclude(pk=exclude.pk)
+    planned = plans.aggregate(q=Sum("quantity"))["q"] or 0
+    product = line.product if line.product_id else None
+    from orders.money import plain
+
+    return {
+        "line": line.pk,
+        "model_code": line.model_code,
+        "quantity": plain(max(line.quantity - planned, 0)),
+        "thickness": plain(product.material_thickness)
+        if product and product.material_thickness
+        else "",
+    }
+
+
+@dataclass
+class LineToPlan:
+    line: object
+    planned: object
+    left: object
+
+
+def lines_to_plan(order: Order) -> list[LineToPlan]:
+    """Each line of the order with what its open plans make and what is left to
+    plan (line_output's figures): the order page links a new plan for each line."""
+    return [LineToPlan(r.line, r.planned, r.unplanned) for r in line_output(order)]
+
+
+def materials_for_form(order: Order) -> MaterialRequirement | None:
+    """The order's materials record with its lines and the product, or None."""
+    return (
+        MaterialRequirement.objects.filter(order=order)
+        .select_related("product", "updated_by")
+        .prefetch_related("lines")
+        .first()
+    )
+
+
+def routing_list(*, query: str = "") -> QuerySet:
+    """The catalogue's items with the number of steps in their routing, those with
+    a routing first."""
+    from orders.models import Product
+
+    from .models import RoutingStep
+
+    steps = (
+        RoutingStep.objects.filter(routing__product=OuterRef("pk"))
+        .order_by()
+        .values("routing__product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    products = Product.objects.annotate(
+        steps=Coalesce(Subquery(steps), Value(0), output_field=IntegerField())
+    )
+    if query:
+        products = products.filter(
+            Q(model_code__icontains=query) | Q(name__icontains=query)
+        )
+    return products.order_by("-steps", "model_code")
+
+
+def routing_for(product):
+    from .models import Routing
+
+    return (
+        Routing.objects.filter(product=product)
+        .select_related("updated_by")
+        .prefetch_related("steps__workshop")
+        .first()
+    )
 
 
 def production_due(order: Order):
@@ -458,6 +630,7 @@ def order_materials(order: Order) -> MaterialRequirement | None:
         order._production_materials = (
             MaterialRequirement.objects.filter(order=order)
             .select_related("product")
+            .prefetch_related("lines")
             .annotate(purchasing_id=Subquery(purchasing.values("pk")[:1]))
             .first()
         )
@@ -534,7 +707,7 @@ def production_section(order: Order) -> ProductionSection:
 def materials_list(*, show: str = "open") -> QuerySet[MaterialRequirement]:
     rows = MaterialRequirement.objects.select_related(
         "order__customer", "updated_by", "product"
-    )
+    ).prefetch_related("lines")
     if show == "open":
         rows = rows.exclude(status=MaterialRequirement.Status.READY).filter(
             order__stage__in=[
@@ -689,7 +862,16 @@ def output_slips(slips: list[DispatchSlip], successors: set[int]) -> list[Dispat
 
 def line_output(order: Order) -> list[LineOutput]:
     """Each line of the order with what production planned and produced of it
-    (three queries whatever the number of plans and slips)."""
+    (four queries at most whatever the number of plans and slips), read once per
+    order object: the order page's sections ask it more than once."""
+    cached = getattr(order, "_line_output", None)
+    if cached is not None:
+        return cached
+    order._line_output = _line_output(order)
+    return order._line_output
+
+
+def _line_output(order: Order) -> list[LineOutput]:
     rows = {line.pk: LineOutput(line) for line in order.lines.order_by("position")}
     plans = list(
         ProductionPlan.objects.filter(order=order).exclude(

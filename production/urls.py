@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, materials, plan_changes, plans, screens, slips
+from .views import board, materials, plan_changes, plans, routings, screens, slips
 
 app_name = "production"
 
@@ -33,13 +33,26 @@ urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<str:number>/", plans.plan_detail, name="plan"),
     path("plans/<str:number>/print/", plans.plan_print, name="plan_print"),
+    path("plans/<str:number>/edit/", plans.plan_edit, name="plan_edit"),
+    path(
+        "plans/<str:number>/slips/from-routing/",
+        routings.plan_slips_from_routing,
+        name="plan_slips_from_routing",
+    ),
+    path("slips/<str:number>/edit/", plans.slip_edit, name="slip_edit"),
+    path("slips/<str:number>/remove/", plans.slip_remove, name="slip_remove"),
+    path("routings/", routings.routing_list, name="routings"),
+    path("routings/<str:model_code>/", routings.routing_edit, name="routing"),
+    path("plans/<str:number>/delete/", plans.plan_delete, name="plan_delete"),
     path("plans/<str:number>/slips/new/", plans.slip_create, name="slip_create"),
     path(
         "plans/<str:number>/slips/print/",
         slips.plan_slips_print,
         name="plan_slips_print",
     ),
+    path("plans/<str:number>/submit/", plans.plan_submit, name="plan_submit"),
     path("plans/<str:number>/issue/", plans.plan_issue, name="plan_issue"),
+    path("plans/<str:number>/return/", plans.plan_return, name="plan_return"),
     path("plans/<str:number>/close/", plans.plan_close, name="plan_close"),
     path("plans/<str:number>/receive/", plans.plan_receive, name="plan_receive"),
     path(

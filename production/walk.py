@@ -71,11 +71,13 @@ def _order_panel(order, user):
     in_production = order.stage == Stage.PRODUCTION
     if not (section.plans or section.materials or in_production):
         return None
+    can_plan = in_production and may(user, "production.manage_plan")
     return {
+        "lines_to_plan": selectors.lines_to_plan(order) if can_plan else [],
         "section": section,
         "in_production": in_production,
         "production_due": selectors.production_due(order) if in_production else None,
-        "can_plan": in_production and may(user, "production.manage_plan"),
+        "can_plan": can_plan,
         "can_record_materials": may(user, "production.manage_materials"),
         "can_see_slips": may(user, "production.view_plan"),
     }

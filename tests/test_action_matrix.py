@@ -44,16 +44,20 @@ from orders.models import (
 )
 from production.models import (
     DispatchSlip,
+    MaterialArrival,
+    MaterialLine,
     MaterialRequirement,
     PlanChange,
     PlanReceipt,
     ProductionPlan,
     ReportPhoto,
     ReportReversal,
+    Routing,
+    RoutingStep,
     ScreenLink,
     SlipReport,
 )
-from tests.walk import PDF, plan_of, slip_of, walk
+from tests.walk import PDF, materials_post, plan_of, slip_of, steel, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -377,13 +381,9 @@ ACTIONS: dict[str, Action] = {
         frozenset({"purchasing"}),
         lambda o, u: (
             f"/production/orders/{o.number}/materials/",
-            {
-                "version": str(MaterialRequirement.objects.get(order=o).version),
-                "items": "Q235 钢板 6.0mm × 2t",
-                "product": "",
-                "status": "ordered",
-                "expected_date": (TODAY() + timedelta(days=3)).isoformat(),
-            },
+            materials_post(
+                o, steel(expected_date=(TODAY() + timedelta(days=3)).isoformat())
+            ),
         ),
     ),
     "production:plan_create": Action(
@@ -421,10 +421,112 @@ ACTIONS: dict[str, Action] = {
             },
         ),
     ),
-    "production:plan_issue": Action(
+    "production:plan_edit": Action(
         "plan_draft",
         frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/edit/",
+            {
+                "form_token": "",
+                "version": str(plan_of(o).version),
+                "line": o.lines.get().pk,
+                "prefilled_line": o.lines.get().pk,
+                "batch_number": "",
+                "model_code": "",
+                "maker": "",
+                "thickness": "6.0",
+                "quantity": "1000",
+                "planned_start": TODAY().isoformat(),
+                "planned_finish": (TODAY() + timedelta(days=25)).isoformat(),
+                "notes": "改期",
+            },
+        ),
+        "a draft plan is edited by the planner until it is submitted",
+    ),
+    "production:plan_delete": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/delete/",
+            {"version": str(plan_of(o).version), "reason": "重新计划"},
+        ),
+    ),
+    "production:plan_slips_from_routing": Action(
+        "plan_empty",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/slips/from-routing/",
+            {"form_token": "", "anchor": "finish"},
+        ),
+        "the planner makes a draft's slips from the product's routing",
+    ),
+    "production:slip_edit": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'line').number}/edit/",
+            {
+                "form_token": "",
+                "version": str(slip_of(o, "line").version),
+                "workshop": Department.objects.get(code="line").pk,
+                "operation": "forming",
+                "quantity": "1000",
+                "start_date": "",
+                "due_date": (TODAY() + timedelta(days=16)).isoformat(),
+                "predecessors": [slip_of(o, "cutting").pk],
+                "notes": "",
+            },
+        ),
+        "a slip of a draft plan is adjusted by the planner",
+    ),
+    "production:slip_remove": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/slips/{slip_of(o, 'maintenance').number}/remove/",
+            {},
+        ),
+    ),
+    "production:routing": Action(
+        "draft",
+        frozenset({"planner"}),
+        lambda o, u: (
+            f"/production/routings/{_product().model_code}/",
+            {
+                "version": "",
+                "notes": "",
+                "steps-TOTAL_FORMS": "1",
+                "steps-INITIAL_FORMS": "0",
+                "steps-MIN_NUM_FORMS": "0",
+                "steps-MAX_NUM_FORMS": "30",
+                "steps-0-operation": "cutting",
+                "steps-0-workshop": Department.objects.get(code="cutting").pk,
+                "steps-0-days": "2",
+                "steps-0-first_article_check": "on",
+                "steps-0-notes": "",
+            },
+        ),
+        "工艺路线: kept by the planner (and in the admin)",
+    ),
+    "production:plan_submit": Action(
+        "plan_draft",
+        frozenset({"planner"}),
+        lambda o, u: (f"/production/plans/{plan_of(o).number}/submit/", {}),
+        "编制: the planner submits the plan for review",
+    ),
+    "production:plan_issue": Action(
+        "plan_submitted",
+        frozenset({"prodmgr"}),
         lambda o, u: (f"/production/plans/{plan_of(o).number}/issue/", {}),
+        "审核: the production manager reviews and issues it, never the planner",
+    ),
+    "production:plan_return": Action(
+        "plan_submitted",
+        frozenset({"prodmgr"}),
+        lambda o, u: (
+            f"/production/plans/{plan_of(o).number}/return/",
+            {"version": str(plan_of(o).version), "reason": "成型工期太紧"},
+        ),
     ),
     "production:plan_close": Action(
         "plan_issued",
@@ -613,6 +715,8 @@ READ_ONLY = {
     "production:plan_slips_print",
     # the wall TV links' page (tests/production/test_screen_links.py)
     "production:screen_links",
+    # the routings (工艺路线) of the catalogue, read by production's readers
+    "production:routings",
     # the plan board and the shop-floor screen with its polled partial
     # (tests/production/test_board.py)
     "production:board",
@@ -660,6 +764,15 @@ def _screen_link(users):
             created_by=users["planner"],
         )
     return link
+
+
+def _product():
+    from orders.models import Product
+
+    return Product.objects.get_or_create(
+        model_code="GB-R0001",
+        defaults={"name": "钢背", "kind": "backplate", "unit_price": "3.80"},
+    )[0]
 
 
 def _plan_change(order):
@@ -742,6 +855,10 @@ MODELS = (
     ReportReversal,
     ReportPhoto,
     ScreenLink,
+    Routing,
+    RoutingStep,
+    MaterialLine,
+    MaterialArrival,
 )
 
 
@@ -770,7 +887,9 @@ def world() -> tuple:
                 "pk", "status", "version"
             )
         ),
-        tuple(ProductionPlan.objects.order_by("pk").values_list("pk", "status")),
+        tuple(
+            ProductionPlan.objects.order_by("pk").values_list("pk", "status", "version")
+        ),
         tuple(
             DispatchSlip.objects.order_by("pk").values_list(
                 "pk",
@@ -795,6 +914,7 @@ def world() -> tuple:
         ),
         tuple(PlanChange.objects.order_by("pk").values_list("pk", "status")),
         tuple(ScreenLink.objects.order_by("pk").values_list("pk", "revoked_at")),
+        tuple(Routing.objects.order_by("pk").values_list("pk", "version")),
     )
     return counts, orders, rows, quotes, changes, drawings, delegations, production
 

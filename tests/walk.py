@@ -38,7 +38,11 @@ SITUATIONS = (
     # production's own (tests/walk.py's plan_for): materials ready, a plan of three
     # slips — cutting → line, and mould repair beside them.
     "materials_ready",
+    # a draft plan without slips yet; its catalogue item GB-D1060 has a routing
+    "plan_empty",
     "plan_draft",
+    # the planner submitted the plan; it awaits the production manager's review
+    "plan_submitted",
     "plan_issued",
     "slip_started",
     "slip_anomaly",
@@ -58,16 +62,9 @@ def _customer(**extra) -> Customer:
     )
 
 
-def walk(
-    users: dict,
-    situation: str,
-    *,
-    amount: str = "3.80",
-    lines: tuple[tuple[str, int], ...] = (("GB-D1060", 1000),),
-):
-    """An order of sales1 in `situation`; returns it re-read. `lines`: the model and
-    quantity of each order line (one line of 1000 GB-D1060 by default); production's
-    situations plan the first line only."""
+def walk(users: dict, situation: str, *, amount: str = "3.80", lines=None):
+    """An order of sales1 in `situation`; returns it re-read. `lines` (LineData)
+    replaces the one line of 1,000 GB-D1060."""
     assert situation in SITUATIONS, situation
     sales1 = users["sales1"]
     customer = _customer(
@@ -80,13 +77,13 @@ def walk(
         channel="phone",
         requested_date=timezone.localdate() + timedelta(days=60),
         is_important=important,
-        lines=[
+        lines=lines
+        or [
             LineData(
-                model_code=model,
-                quantity=Decimal(quantity),
+                model_code="GB-D1060",
+                quantity=Decimal(1000),
                 unit_price=Decimal(amount),
             )
-            for model, quantity in lines
         ],
     )
     if situation in ("draft", "draft_over_credit"):
@@ -143,11 +140,11 @@ def walk(
         order=order,
         lines=[
             QuoteLineData(
-                model_code=model,
-                quantity=Decimal(quantity),
-                unit_price=Decimal(amount),
+                model_code=line.model_code,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
             )
-            for model, quantity in lines
+            for line in order.lines.all()
         ],
         prices_include_tax=True,
         vat_rate=Decimal("0.13"),
@@ -204,7 +201,9 @@ def walk(
 
 PRODUCTION_SITUATIONS = (
     "materials_ready",
+    "plan_empty",
     "plan_draft",
+    "plan_submitted",
     "plan_issued",
     "slip_started",
     "slip_anomaly",
@@ -224,8 +223,17 @@ def production_walk(users: dict, order, situation: str):
     production.materials_record(
         actor=users["purchasing"],
         order=order,
-        items="Q235 钢板 6.0mm × 2t",
-        status="ready",
+        lines=[
+            production.MaterialLineData(
+                material="Q235 钢板",
+                spec="6.0mm",
+                quantity=Decimal(2),
+                unit="吨",
+                supplier="鞍钢",
+                po_number="CG-0001",
+                arrived_now=Decimal(2),
+            )
+        ],
     )
     if situation == "materials_ready":
         order.refresh_from_db()
@@ -243,6 +251,10 @@ def production_walk(users: dict, order, situation: str):
             thickness=Decimal("6.0"),
         ),
     )
+    if situation == "plan_empty":
+        routing_for("GB-D1060")
+        order.refresh_from_db()
+        return order
     workshops = {d.code: d for d in Department.objects.filter(kind="workshop")}
     cutting = production.slip_add(
         actor=planner,
@@ -272,7 +284,12 @@ def production_walk(users: dict, order, situation: str):
     if situation == "plan_draft":
         order.refresh_from_db()
         return order
-    production.plan_issue(actor=planner, plan=plan)
+    production.plan_submit(actor=planner, plan=plan)
+    if situation == "plan_submitted":
+        order.refresh_from_db()
+        return order
+    # 审核: the production manager reviews and issues it
+    production.plan_issue(actor=users["prodmgr"], plan=plan)
     if situation == "plan_issued":
         order.refresh_from_db()
         return order
@@ -312,6 +329,47 @@ def production_walk(users: dict, order, situation: str):
     return order
 
 
+def routing_for(model_code: str):
+    """The catalogue item `model_code` with a routing of three steps: cutting (2
+    working days, first-article check) → forming on the line (5 days, process
+    check) → surface treatment on the line (2 days)."""
+    from accounts.models import Department
+    from orders.models import Product
+    from production.models import Routing, RoutingStep
+
+    product, _new = Product.objects.get_or_create(
+        model_code=model_code,
+        defaults={
+            "name": "盘式刹车片钢背",
+            "kind": "backplate",
+            "unit": "片",
+            "unit_price": Decimal("3.80"),
+            "material_thickness": Decimal("6.0"),
+        },
+    )
+    routing, created = Routing.objects.get_or_create(product=product)
+    if created:
+        shops = {d.code: d for d in Department.objects.filter(kind="workshop")}
+        for position, (shop, operation, days, first, process) in enumerate(
+            (
+                ("cutting", "cutting", 2, True, False),
+                ("line", "forming", 5, False, True),
+                ("line", "surface", 2, False, False),
+            ),
+            start=1,
+        ):
+            RoutingStep.objects.create(
+                routing=routing,
+                position=position,
+                operation=operation,
+                workshop=shops[shop],
+                days=days,
+                first_article_check=first,
+                process_check=process,
+            )
+    return routing
+
+
 def plan_of(order):
     return order.production_plans.get()
 
@@ -320,3 +378,56 @@ def slip_of(order, workshop: str):
     from production.models import DispatchSlip
 
     return DispatchSlip.objects.get(plan__order=order, workshop__code=workshop)
+
+
+MATERIAL_FIELDS = (
+    "id",
+    "material",
+    "spec",
+    "quantity",
+    "unit",
+    "supplier",
+    "po_number",
+    "expected_quantity",
+    "expected_date",
+    "arrived_now",
+)
+
+
+def materials_post(order, *rows: dict, version=None, product: str = "") -> dict:
+    """The materials form (备料) as purchasing posts it: one dict per line (the
+    fields of MATERIAL_FIELDS, "DELETE": "on" to delete), the page's version (the
+    current one unless given)."""
+    from production.models import MaterialRequirement
+
+    if version is None:
+        current = MaterialRequirement.objects.filter(order=order).first()
+        version = current.version if current else ""
+    data = {
+        "version": str(version),
+        "product": product,
+        "lines-TOTAL_FORMS": str(len(rows)),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "50",
+    }
+    for index, row in enumerate(rows):
+        for name in (*MATERIAL_FIELDS, "DELETE"):
+            if name in row:
+                data[f"lines-{index}-{name}"] = str(row[name])
+            elif name != "DELETE":
+                data[f"lines-{index}-{name}"] = ""
+    return data
+
+
+def steel(**extra) -> dict:
+    """A materials line: 2 t of Q235 steel plate from 鞍钢 on order CG-0001."""
+    return {
+        "material": "Q235 钢板",
+        "spec": "6.0mm",
+        "quantity": "2",
+        "unit": "吨",
+        "supplier": "鞍钢",
+        "po_number": "CG-0001",
+        **extra,
+    }

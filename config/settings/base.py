@@ -262,6 +262,15 @@ PRODUCTION_REPORT_CORRECTION_MINUTES = env.int(
 # most this many MB (a phone's camera makes 2-6 MB).
 PRODUCTION_REPORT_PHOTOS = env.int("PRODUCTION_REPORT_PHOTOS", default=4)
 PRODUCTION_PHOTO_MAX_MB = env.int("PRODUCTION_PHOTO_MAX_MB", default=10)
+# The units counted in whole pieces: a plan of an order line in one of them is a
+# whole number (1.5 件 is refused); other units (吨, 米, kg) take decimals.
+PRODUCTION_PIECE_UNITS = env.list(
+    "PRODUCTION_PIECE_UNITS",
+    default=["件", "片", "个", "只", "套", "台", "块", "支", "pcs", "pc", "PCS"],
+)
+# A materials line may arrive over its expected quantity by this percentage
+# (suppliers deliver by the sheet or the coil); beyond it the arrival is refused.
+MATERIALS_OVER_ARRIVAL_PERCENT = env.int("MATERIALS_OVER_ARRIVAL_PERCENT", default=10)
 # The dates a record of an order may carry (core.dates): from this many days before
 # the order's earliest date (or today) to this many after its latest (or today); a
 # date outside is refused as a slip of the finger.

@@ -20,10 +20,35 @@ from .common import (
     planned_quantity,
 )
 from .completion import production_refusal
-from .materials import materials_due, materials_open, materials_record
+from .materials import (
+    MaterialLineData,
+    materials_due,
+    materials_open,
+    materials_record,
+)
 from .plan_changes import plan_change_approve, plan_change_raise, plan_change_reject
-from .plans import plan_close, plan_create, plan_issue, plan_receive, slip_add
+from .plans import (
+    plan_close,
+    plan_create,
+    plan_delete,
+    plan_edit,
+    plan_issue,
+    plan_receive,
+    plan_return,
+    plan_submit,
+    slip_add,
+    slip_edit,
+    slip_remove,
+)
 from .reports import ReportOutcome, anomaly_handle, report_reverse, slip_report
+from .routings import (
+    FROM_FINISH,
+    FROM_START,
+    StepData,
+    routing_of,
+    routing_save,
+    slips_from_routing,
+)
 from .screens import (
     NewScreenLink,
     screen_link_create,
@@ -35,6 +60,10 @@ from .slips import slip_allow_early_start, slip_close, slip_start, start_blocker
 
 __all__ = [
     "APP",
+    "FROM_FINISH",
+    "FROM_START",
+    "MaterialLineData",
+    "StepData",
     "MATERIALS_STAGES",
     "MOVE",
     "NewScreenLink",
@@ -50,15 +79,24 @@ __all__ = [
     "plan_change_reject",
     "plan_close",
     "plan_create",
+    "plan_delete",
+    "plan_edit",
     "plan_issue",
     "plan_receive",
+    "plan_return",
+    "plan_submit",
     "planned_quantity",
     "production_refusal",
     "report_reverse",
     "screen_link_create",
     "screen_link_revoke",
     "screen_link_seen",
+    "routing_of",
+    "routing_save",
     "slip_add",
+    "slip_edit",
+    "slip_remove",
+    "slips_from_routing",
     "slip_allow_early_start",
     "slip_close",
     "slip_make_up",

@@ -82,10 +82,27 @@ def overrun_limit(quantity: int) -> int:
     return int(math.floor(quantity * (1 + percent / 100)))
 
 
+def counts_in_pieces(unit: str) -> bool:
+    """The unit is one of whole pieces (件, 片 …: settings.PRODUCTION_PIECE_UNITS)."""
+    return (unit or "").strip() in settings.PRODUCTION_PIECE_UNITS
+
+
+def whole_pieces_problem(quantity, unit: str):
+    """The refusal for a fraction of a piece (1.5 件), or None."""
+    if (
+        quantity is not None
+        and counts_in_pieces(unit)
+        and Decimal(quantity) != Decimal(quantity).to_integral_value()
+    ):
+        return _("The quantity is in %(unit)s: enter a whole number.") % {"unit": unit}
+    return None
+
+
 @dataclass
 class PlanData:
     line: OrderLine
-    quantity: Decimal
+    # None: what is left of the line to plan
+    quantity: Decimal | None
     planned_start: date
     planned_finish: date
     batch_number: str = ""

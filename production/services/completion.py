@@ -24,7 +24,8 @@ from .common import (
 
 
 def production_refusal(order: Order):
-    """production_done's precondition: an issued plan, no plan left in draft, every
+    """production_done's precondition: an issued plan, none left in draft or awaiting
+    its review, every
     slip of the issued plans finished (done, or closed by the planner), and every
     line of the order planned and produced in full — the good pieces of its plans'
     last operation, make-up slips included, or short by what the planner closed
@@ -37,11 +38,13 @@ def production_refusal(order: Order):
     issued = [p for p in plans if p.status == ProductionPlan.Status.ISSUED]
     if not issued:
         return _("No production plan of this order is issued.")
-    drafts = [p.number for p in plans if p.status == ProductionPlan.Status.DRAFT]
-    if drafts:
-        return _("Plan %(plans)s is still a draft: issue or close it.") % {
-            "plans": "、".join(drafts)
-        }
+    # a draft, or one awaiting its review (审核): not issued yet
+    pending = [p.number for p in plans if p.status != ProductionPlan.Status.ISSUED]
+    if pending:
+        return _(
+            "Plan %(plans)s is not issued yet: have it reviewed and issued, or close "
+            "it."
+        ) % {"plans": "、".join(pending)}
     open_slips = list(
         DispatchSlip.objects.filter(plan__in=issued)
         .exclude(status__in=[DispatchSlip.Status.DONE, DispatchSlip.Status.CLOSED])

@@ -9,19 +9,15 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import may, require
 from orders.exceptions import InvalidMove, ValidationError
+from orders.money import plain
 
 from .. import selectors, services
 from ..filters import MaterialsFilter
-from ..forms import (
-    MaterialsForm,
-)
-from ..models import (
-    MaterialRequirement,
-)
+from ..forms import MaterialLineFormSet, MaterialsForm
 from .common import (
     _list_page,
     _order,
-    _service_errors,
+    _refusal_text,
 )
 
 
@@ -41,27 +37,41 @@ def materials_list(request):
 
 
 def materials(request, number):
+    """备料: the order's materials as lines purchasing fills in (a formset), the
+    deliveries recorded as they come ("arrived now")."""
     order = _order(request, number, "production.manage_materials")
-    current = MaterialRequirement.objects.filter(order=order).first()
+    current = selectors.materials_for_form(order)
     if request.method == "POST":
         form = MaterialsForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
+        formset = MaterialLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            rows = [
+                services.MaterialLineData(
+                    id=f.cleaned_data.get("id"),
+                    material=f.cleaned_data.get("material", ""),
+                    spec=f.cleaned_data.get("spec", ""),
+                    quantity=f.cleaned_data.get("quantity"),
+                    unit=f.cleaned_data.get("unit", ""),
+                    supplier=f.cleaned_data.get("supplier", ""),
+                    po_number=f.cleaned_data.get("po_number", ""),
+                    expected_quantity=f.cleaned_data.get("expected_quantity"),
+                    expected_date=f.cleaned_data.get("expected_date"),
+                    arrived_now=f.cleaned_data.get("arrived_now"),
+                    delete=bool(f.cleaned_data.get("DELETE")),
+                )
+                for f in formset.forms
+                if f.cleaned_data
+            ]
             try:
                 services.materials_record(
                     actor=request.user,
                     order=order,
-                    items=data["items"],
-                    status=data["status"],
-                    expected_date=data["expected_date"],
-                    product=data["product"],
-                    version=data["version"] if current else None,
+                    lines=rows,
+                    product=form.cleaned_data["product"],
+                    version=form.cleaned_data["version"] if current else None,
                 )
             except (ValidationError, InvalidMove) as exc:
-                if isinstance(exc, ValidationError):
-                    _service_errors(form, exc)
-                else:
-                    form.add_error(None, str(exc))
+                form.add_error(None, _refusal_text(exc))
             else:
                 messages.success(
                     request,
@@ -71,20 +81,49 @@ def materials(request, number):
                 return redirect(order.get_absolute_url() + "#production")
         status = 400
     else:
-        initial = {"status": MaterialRequirement.Status.NEEDED}
-        if current:
-            initial = {
-                "version": current.version,
-                "items": current.items,
-                "product": current.product.model_code if current.product else "",
-                "status": current.status,
-                "expected_date": current.expected_date,
+        form = MaterialsForm(
+            initial={
+                "version": current.version if current else "",
+                "product": current.product.model_code
+                if current and current.product
+                else "",
             }
-        form = MaterialsForm(initial=initial)
+        )
+        formset = MaterialLineFormSet(
+            prefix="lines",
+            initial=[
+                {
+                    "id": line.pk,
+                    "material": line.material,
+                    "spec": line.spec,
+                    "quantity": plain(line.quantity) if line.quantity else "",
+                    "unit": line.unit,
+                    "supplier": line.supplier,
+                    "po_number": line.po_number,
+                    "expected_quantity": plain(line.expected_quantity)
+                    if line.expected_quantity is not None
+                    else "",
+                    "expected_date": line.expected_date,
+                }
+                for line in (current.lines.all() if current else [])
+            ],
+        )
         status = 200
+    by_id = {line.pk: line for line in (current.lines.all() if current else [])}
     return render(
         request,
         "production/materials_form.html",
-        {"order": order, "form": form, "materials": current},
+        {
+            "order": order,
+            "form": form,
+            "formset": formset,
+            "materials": current,
+            "rows": [(f, by_id.get(_id_of(f))) for f in formset.forms],
+        },
         status=status,
     )
+
+
+def _id_of(form):
+    raw = form["id"].value()
+    return int(raw) if str(raw or "").isdigit() else None

@@ -121,6 +121,7 @@ def plan_change_detail(request, number):
             "decide_form": DecideForm(initial=initial) if can_decide else None,
             "reject_form": RejectForm(initial=initial) if can_decide else None,
             "can_read_plan": may(request.user, "production.view_plan"),
+            "effect": selectors.promise_effect(change) if change.is_open else None,
         },
     )
 

@@ -116,7 +116,7 @@ def test_sales_enters_edits_submits_finds_copies_and_prodmgr_approves_a_change(
 
     # finds it by a filter and by search
     page.click("[data-nav=orders]")
-    page.select_option("#id_stage", ["review"])
+    page.check("input[name=stage][value=review]")
     page.click("[data-test=apply-filters]")
     assert (
         page.locator("[data-test=order-table]").get_by_text(order.number).count() == 1

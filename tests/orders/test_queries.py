@@ -47,9 +47,9 @@ QUERIES = {
     "detail": {"production_manager": 25, "sales": 25},
     # + the calendar, the user's department, and each queue's count and, when not
     # empty, its most urgent rows (the production manager's include the anomalies
-    # reported from the workshops and the plan changes awaiting their approval) —
-    # was 13 and 12
-    "home": {"production_manager": 15, "sales": 11},
+    # reported from the workshops, the plan changes awaiting their approval, the
+    # plans to review and the late slips) — was 13 and 12, then 15
+    "home": {"production_manager": 17, "sales": 11},
 }
 # The customer filter looks its customer up twice: to validate the choice and to
 # show its name in the search box.

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from production.models import DispatchSlip, ProductionPlan, SlipReport
 from tests.test_action_matrix import world
-from tests.walk import plan_of, slip_of, walk
+from tests.walk import materials_post, plan_of, slip_of, steel, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -203,31 +203,41 @@ def test_a_bad_slip_says_why_and_saves_nothing(users, change, message):
 
 
 @pytest.mark.parametrize(
-    "change,message",
+    "line,change,message",
     [
-        ({"status": "teleported"}, "选择一个有效的选项"),
-        ({"items": ""}, "请列出所需材料"),
-        ({"version": "abc"}, "页面已过期或不完整"),
-        ({"version": "0"}, "别人已修改了备料"),
-        ({"expected_date": "tomorrow"}, "有效的日期"),
-        ({"product": "NOPE-1"}, "产品目录中没有型号为“NOPE-1”的产品"),
+        ({"material": ""}, {}, "这个字段是必填项"),
+        ({"quantity": "-2"}, {}, "数量不能为负"),
+        ({"quantity": "abc"}, {}, "输入一个数字"),
+        ({"arrived_now": "-1"}, {}, "数量不能为负"),
+        ({"arrived_now": "5"}, {}, "超出预计"),
+        ({"material": "Q235\x00"}, {}, "空字符"),
+        ({}, {"version": "abc"}, "页面已过期或不完整"),
+        ({}, {"version": "0"}, "别人已修改了备料"),
+        ({"expected_date": "tomorrow"}, {}, "有效的日期"),
+        ({}, {"product": "NOPE-1"}, "产品目录中没有型号为“NOPE-1”的产品"),
+        ({"id": "999999"}, {}, "别人已修改了备料"),
     ],
 )
-def test_bad_materials_say_why_and_save_nothing(users, change, message):
+def test_bad_materials_say_why_and_save_nothing(users, line, change, message):
     order = walk(users, "production")
-    form = {
-        "version": str(order.materials.version),
-        "items": "Q235 钢板",
-        "status": "ordered",
-        "expected_date": "",
-        **change,
-    }
+    form = {**materials_post(order, steel(**line)), **change}
     before = world()
     response = signed_in(users["purchasing"]).post(
         f"/production/orders/{order.number}/materials/", form
     )
     assert response.status_code == 400
-    assert message in response.content.decode()
+    assert message in response.content.decode(), response.content.decode()[-4000:]
+    assert world() == before
+
+
+def test_materials_without_a_line_are_refused(users):
+    order = walk(users, "production")
+    before = world()
+    response = signed_in(users["purchasing"]).post(
+        f"/production/orders/{order.number}/materials/", materials_post(order)
+    )
+    assert response.status_code == 400
+    assert "至少一行" in response.content.decode()
     assert world() == before
 
 

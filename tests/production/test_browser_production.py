@@ -99,15 +99,22 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     page.locator(
         f"[data-queue=materials_due] tr[data-order='{order.number}'] a"
     ).first.click()
-    page.fill("#id_items", "Q235 钢板 6.0mm × 2 吨\n防锈油 20 升")
-    page.check("input[name=status][value=ready]")
+    # one line, ordered from 鞍钢: 2 t of Q235 steel, all of it arrived now
+    page.fill("#id_lines-0-material", "Q235 钢板")
+    page.fill("#id_lines-0-spec", "6.0mm")
+    page.fill("#id_lines-0-quantity", "2")
+    page.fill("#id_lines-0-unit", "吨")
+    page.fill("#id_lines-0-supplier", "鞍钢")
+    page.fill("#id_lines-0-po_number", "CG-0001")
+    page.fill("#id_lines-0-arrived_now", "2")
+    page.screenshot(path=str(ARTIFACTS_DIR / "materials-form.png"), full_page=True)
     page.click("[data-test=save-materials]")
     expect(page.locator("[data-test=materials-status]")).to_have_text("备料完成")
 
     # the planner makes the plan from the order page, adds three slips, issues it
     sign_in(page, "planner")
     page.goto(order.get_absolute_url())
-    page.click("[data-test=make-plan]")
+    page.click("[data-test=plan-line]")
     page.fill("#id_thickness", "6.0")
     page.click("[data-test=save-plan]")
     expect(page.locator("[data-test=plan-status]")).to_have_text("草稿")
@@ -115,6 +122,11 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     cutting = DispatchSlip.objects.get(plan__order=order, operation="cutting")
     add_slip(page, "生产线", "forming", 1000, today + timedelta(days=8), after=cutting)
     add_slip(page, "维修车间", "mould_repair", 1, today + timedelta(days=3))
+    page.click("[data-test=submit-plan]")
+    expect(page.locator("[data-test=plan-status]")).to_have_text("待审核")
+    # 审核: the production manager reviews and issues it
+    sign_in(page, "prodmgr")
+    page.goto(f"/production/plans/{cutting.plan.number}/")
     page.click("[data-test=issue-plan]")
     expect(page.locator("[data-test=plan-status]")).to_have_text("已下发")
     page.screenshot(path=str(ARTIFACTS_DIR / "plan-detail.png"), full_page=True)
@@ -209,7 +221,8 @@ def test_materials_plan_slips_phone_reports_to_inspection(
     history = page.locator("[data-test=history]")
     for who, what in (
         ("陈静", "登记了备料"),
-        ("孙磊", "下发了生产计划单"),
+        ("孙磊", "提交了生产计划单待审核"),
+        ("王强", "审核并下发了生产计划单"),
         ("马军", "完成了派工单"),
         ("朱辉", "完成了派工单"),
         ("胡斌", "完成了派工单"),

@@ -15,7 +15,7 @@ from production import load
 from production.models import DispatchSlip, PlanChange
 from production.services.common import date_span
 from tests.test_action_matrix import world
-from tests.walk import plan_of, slip_of, walk
+from tests.walk import materials_post, plan_of, slip_of, steel, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -93,12 +93,7 @@ def test_materials_expected_in_9999_are_refused(users, far):
     before = world()
     response = signed_in(users["purchasing"]).post(
         f"/production/orders/{order.number}/materials/",
-        {
-            "version": str(order.materials.version),
-            "items": "Q235 钢板",
-            "status": "ordered",
-            "expected_date": far,
-        },
+        materials_post(order, steel(expected_date=far)),
     )
     assert response.status_code == 400
     assert refused(response.content.decode())

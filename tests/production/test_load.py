@@ -104,7 +104,8 @@ def scenario(demo_users):
         start_date=d,
         due_date=d,
     )
-    services.plan_issue(actor=users["planner"], plan=first)
+    services.plan_submit(actor=users["planner"], plan=first)
+    services.plan_issue(actor=users["prodmgr"], plan=first)
     return users, order, cutting, d
 
 
@@ -137,7 +138,8 @@ def test_the_load_of_day_d_against_capacity_service_level(scenario):
     assert load.workshop_loads(workshop_ids=[cutting.pk])[0].on(d).load == 80
 
     # once issued, D is overloaded, and only D
-    services.plan_issue(actor=users["planner"], plan=second)
+    services.plan_submit(actor=users["planner"], plan=second)
+    services.plan_issue(actor=users["prodmgr"], plan=second)
     (after,) = load.workshop_loads(workshop_ids=[cutting.pk])
     assert after.on(d).load == 110 and after.on(d).overloaded
     assert [day.day for day in after.overloaded] == [d]
@@ -172,8 +174,13 @@ def test_issuing_a_30_piece_slip_due_on_d_warns_and_d_turns_red(scenario):
     warning = f"超出车间日产能：下料车间 {d.isoformat()}：计划 110 件，日产能 100"
     assert warning in page
 
-    # and when the plan is issued, the warning comes again
-    response = planner.post(f"/production/plans/{second.number}/issue/", follow=True)
+    # and when the plan is submitted, and when the reviewer issues it, the warning
+    # comes again
+    response = planner.post(f"/production/plans/{second.number}/submit/", follow=True)
+    assert warning in response.content.decode()
+    reviewer = Client()
+    reviewer.force_login(users["prodmgr"])
+    response = reviewer.post(f"/production/plans/{second.number}/issue/", follow=True)
     page = response.content.decode()
     assert ProductionPlan.objects.get(pk=second.pk).status == "issued"
     assert warning in page

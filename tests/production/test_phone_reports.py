@@ -44,7 +44,8 @@ def small_slip(users, quantity=5) -> DispatchSlip:
         quantity=quantity,
         due_date=timezone.localdate() + timedelta(days=5),
     )
-    services.plan_issue(actor=users["planner"], plan=plan)
+    services.plan_submit(actor=users["planner"], plan=plan)
+    services.plan_issue(actor=users["prodmgr"], plan=plan)
     services.slip_start(actor=users["lead_cutting"], slip=slip)
     slip.refresh_from_db()
     return slip

@@ -19,8 +19,9 @@ QUERIES = {
     # rows with their plan, order, customer and people)
     "list": 8,
     # + the change with its plan, order, customer and people, and its lines with
-    # their slips and workshops
-    "page": 7,
+    # their slips and workshops; what it does to the promised date (the plan's
+    # open slips, the review's committed days, the working calendar)
+    "page": 11,
     # the printed form reads the same, + the company's details at its head
     "print": 8,
 }

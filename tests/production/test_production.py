@@ -5,6 +5,7 @@ each person's workbench holds their part."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -14,7 +15,7 @@ from notifications.models import Notification
 from orders.stages import Stage
 from production import services
 from production.models import DispatchSlip, MaterialRequirement
-from tests.walk import plan_of, slip_of, walk
+from tests.walk import materials_post, plan_of, slip_of, steel, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,8 @@ def test_the_issued_plan_reaches_its_distribution_list(users):
     )
     # before it is issued nobody on the list has it
     assert queue(signed_in(users["qc1"]), "plans_to_receive").count == 0
-    services.plan_issue(actor=users["planner"], plan=plan)
+    services.plan_submit(actor=users["planner"], plan=plan)
+    services.plan_issue(actor=users["prodmgr"], plan=plan)
     # then QC, technical, maintenance and the line sign for their copies; cutting
     # has it on its slip
     expected = {"qcmgr", "qc1", "techmgr", "lead_maint", "lead_line1"}
@@ -204,9 +206,25 @@ def test_late_slips_and_late_materials_show_to_the_planner(users):
     late = queue(planner, "late_slips")
     assert [i.url for i in late.items] == [cutting.get_absolute_url()]
     assert late.items[0].overdue
-    # materials back to "ordered" and past their date: the plan page says so
+    # materials back to "ordered" (a second line still to come) and past their
+    # date: the plan page says so
+    materials = MaterialRequirement.objects.get(order=order)
+    first = materials.lines.get()
     services.materials_record(
-        actor=users["purchasing"], order=order, items="Q235 钢板", status="ordered"
+        actor=users["purchasing"],
+        order=order,
+        lines=[
+            services.MaterialLineData(
+                id=first.pk,
+                material=first.material,
+                quantity=first.quantity,
+                unit=first.unit,
+                po_number=first.po_number,
+            ),
+            services.MaterialLineData(
+                material="防锈油", quantity=Decimal(20), unit="升", po_number="CG-2"
+            ),
+        ],
     )
     MaterialRequirement.objects.filter(order=order).update(
         due_date=timezone.localdate() - timedelta(days=1)
@@ -237,28 +255,59 @@ def test_each_person_finds_their_part_on_the_workbench(users):
     assert slip_of(issued, "line").number in body
 
 
-def test_purchasing_records_free_text_lines_and_a_catalogue_item(users):
+def test_purchasing_records_materials_as_lines_and_arrivals_as_they_come(users):
     from orders.models import Product
 
     Product.objects.create(model_code="MJ-CB-01", name="冲裁模", kind="mould")
     order = walk(users, "production")
     client = signed_in(users["purchasing"])
+    url = f"/production/orders/{order.number}/materials/"
+    # given what the order needs, ordered from two suppliers
+    oil = {"material": "防锈油", "quantity": "20", "unit": "升", "po_number": "CG-2"}
     response = client.post(
-        f"/production/orders/{order.number}/materials/",
-        {
-            "version": str(order.materials.version),
-            "items": "Q235 钢板 6.0mm × 2 吨\n\n  防锈油 20 升  ",
-            "product": "mj-cb-01",
-            "status": "arrived",
-            "expected_date": "",
-        },
+        url,
+        materials_post(
+            order,
+            steel(expected_quantity="2", expected_date=order.requested_date),
+            oil,
+            product="mj-cb-01",
+        ),
     )
     assert response.status_code == 302
     materials = MaterialRequirement.objects.get(order=order)
-    assert materials.item_lines == ["Q235 钢板 6.0mm × 2 吨", "防锈油 20 升"]
-    assert materials.product.model_code == "MJ-CB-01"
-    assert materials.ordered_at and materials.arrived_at and not materials.ready_at
-    page = client.get(f"/production/orders/{order.number}/materials/").content.decode()
+    assert materials.item_lines == ["Q235 钢板 6.0mm 2吨", "防锈油 20升"]
+    assert materials.status == "ordered" and materials.product.model_code == "MJ-CB-01"
+    assert materials.expected_date == order.requested_date
+    steel_line, oil_line = materials.lines.all()
+    # when 1.2 t of the steel arrives: partly arrived
+    rows = (
+        steel(id=steel_line.pk, arrived_now="1.2"),
+        {**oil, "id": oil_line.pk},
+    )
+    client.post(url, materials_post(order, *rows, product="MJ-CB-01"))
+    materials.refresh_from_db()
+    assert materials.status == "arrived" and not materials.is_ready
+    steel_line.refresh_from_db()
+    assert steel_line.arrived_quantity == Decimal("1.2") and not steel_line.has_arrived
+    # and when the rest and the oil arrive: ready for production
+    rows = (
+        steel(id=steel_line.pk, arrived_now="0.8"),
+        {**oil, "id": oil_line.pk, "arrived_now": "20"},
+    )
+    client.post(url, materials_post(order, *rows, product="MJ-CB-01"))
+    materials.refresh_from_db()
+    assert materials.is_ready and materials.ready_at
+    assert steel_line.arrivals.count() == 2
+    # the history says old → new and what arrived
+    last = order.events.filter(type="materials_recorded").latest("id")
+    assert last.user == users["purchasing"]
+    assert last.parameters["status_old"] == "arrived"
+    assert last.parameters["status"] == "ready"
+    assert last.parameters["arrivals"] == ["Q235 钢板 6.0mm +0.8吨", "防锈油 +20升"]
+    page = client.get(url).content.decode()
     assert 'value="MJ-CB-01"' in page
-    event = order.events.get(type="materials_recorded")
-    assert event.user == users["purchasing"] and event.parameters["status"] == "arrived"
+    # a line with arrivals is not deleted
+    rows = (steel(id=steel_line.pk, DELETE="on"), {**oil, "id": oil_line.pk})
+    response = client.post(url, materials_post(order, *rows))
+    assert response.status_code == 400
+    assert materials.lines.count() == 2

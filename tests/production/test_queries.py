@@ -32,8 +32,10 @@ QUERIES = {
     # materials and the slip form's choices
     "plan_page": 18,
     # the order page as tests/orders/test_queries.py counts it, with production's
-    # section (materials, plans, slips, anomalies) and the planner's queues
-    "order_page": 32,
+    # section (materials with their lines, plans, slips, anomalies), each line's
+    # planned and produced pieces (read once for the roll-up and the section) and
+    # the planner's queues
+    "order_page": 33,
     "home_lead": 12,
     "home_planner": 14,
 }

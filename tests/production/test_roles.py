@@ -79,7 +79,7 @@ def test_a_lead_sees_no_slip_of_a_plan_that_is_not_issued(users):
     [
         ("materials_ready", "plan_create"),
         ("plan_draft", "slip_create"),
-        ("plan_draft", "plan_issue"),
+        ("plan_draft", "plan_submit"),
         ("plan_issued", "plan_close"),
         ("plan_issued", "slip_close"),
         ("plan_issued", "slip_early_start"),
@@ -108,7 +108,10 @@ def test_nobody_but_the_planner_makes_or_closes_a_plan_or_slip(
             f"/production/plans/{plan.number if plan else ''}/slips/new/",
             {"workshop": "1", "operation": "welding", "quantity": "1"},
         ),
-        "plan_issue": (f"/production/plans/{plan.number if plan else ''}/issue/", {}),
+        "plan_submit": (
+            f"/production/plans/{plan.number if plan else ''}/submit/",
+            {},
+        ),
         "plan_close": (
             f"/production/plans/{plan.number if plan else ''}/close/",
             {"reason": "不做了"},
@@ -170,12 +173,23 @@ def test_a_slip_waits_for_its_previous_operation_and_its_materials(users):
 def test_without_materials_nothing_starts_unless_the_planner_allows_it_with_a_reason(
     users,
 ):
-    # given an issued plan whose materials purchasing moves back to "arrived"
+    # given an issued plan whose materials are only partly arrived (a line added)
     order = walk(users, "plan_issued")
-    from production import services
+    from decimal import Decimal
 
+    from production import services
+    from production.models import MaterialRequirement
+
+    first = MaterialRequirement.objects.get(order=order).lines.get()
     services.materials_record(
-        actor=users["purchasing"], order=order, items="Q235 钢板", status="arrived"
+        actor=users["purchasing"],
+        order=order,
+        lines=[
+            services.MaterialLineData(
+                id=first.pk, material=first.material, quantity=first.quantity
+            ),
+            services.MaterialLineData(material="防锈油", quantity=Decimal(20)),
+        ],
     )
     maint = slip_of(order, "maintenance")
     lead = signed_in(users["lead_maint"])

@@ -5,17 +5,24 @@ planner's queue."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from orders.services import LineData
 from production import services
 from production.models import DispatchSlip
 from tests.test_action_matrix import world
 from tests.walk import plan_of, slip_of, walk
 
 pytestmark = pytest.mark.django_db
+
+TWO_LINES = [
+    LineData(model_code="GB-D1060", quantity=Decimal(1000), unit_price=Decimal("3.80")),
+    LineData(model_code="GB-D1092", quantity=Decimal(400), unit_price=Decimal("4.20")),
+]
 
 
 @pytest.fixture
@@ -192,7 +199,7 @@ def test_a_double_submitted_make_up_makes_one_slip(users):
 def test_an_order_with_a_line_nobody_planned_stays_in_production(users):
     # given a two-line order whose first line alone is planned (cutting → line,
     # and a mould repair), every slip of that plan finished in full
-    order = walk(users, "plan_issued", lines=(("GB-D1060", 1000), ("GB-D1092", 400)))
+    order = walk(users, "plan_issued", lines=TWO_LINES)
     line = finish_all_but_the_line(users, order)
     # when the last slip of the plan finishes
     outcome = report(users, line, "lead_line1", good=1000)
@@ -211,7 +218,7 @@ def test_an_order_with_a_line_nobody_planned_stays_in_production(users):
 
 
 def test_planning_and_making_the_second_line_moves_the_order(users):
-    order = walk(users, "plan_issued", lines=(("GB-D1060", 1000), ("GB-D1092", 400)))
+    order = walk(users, "plan_issued", lines=TWO_LINES)
     line = finish_all_but_the_line(users, order)
     report(users, line, "lead_line1", good=1000)
     planner = users["planner"]
@@ -242,8 +249,10 @@ def test_planning_and_making_the_second_line_moves_the_order(users):
 
 
 def _issue(users, plan):
-    """Issue the plan the way the walk does (the review step, when there is one)."""
-    services.plan_issue(actor=users["planner"], plan=plan)
+    """Issue the plan the way the walk does: the planner submits it, the production
+    manager reviews and issues it (GS/G-SC-03's 编制 and 审核)."""
+    services.plan_submit(actor=users["planner"], plan=plan)
+    services.plan_issue(actor=users["prodmgr"], plan=plan)
 
 
 def test_a_make_up_of_a_short_cutting_slip_does_not_count_as_the_lines_output(
