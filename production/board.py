@@ -302,6 +302,8 @@ def screen(*, workshop: Department) -> Screen:
     # workshop ever had.
     recent = list(
         SlipReport.objects.filter(open_anomaly | Q(reported_at__gte=midnight))
+        # a report taken back (报工撤回) no longer counts
+        .filter(reversal__isnull=True)
         .order_by()
         .values_list("pk", "slip_id", "anomaly", "handled_at", "good", "reported_at")
     )

@@ -255,3 +255,22 @@ def test_the_screen_shows_a_slip_started_early_on_the_planners_leave(users):
     DispatchSlip.objects.filter(pk=line.pk).update(status="waiting")
     screen = signed_in(users["lead_line1"]).get("/production/workshops/line/screen/")
     assert line.number not in screen.content.decode()
+
+
+def test_the_screens_good_pieces_today_leave_out_a_report_taken_back(users):
+    """A report taken back (报工撤回) no longer counts on the wall TV either."""
+    import uuid
+
+    from production import board, services
+
+    order = walk(users, "slip_started")
+    cutting = slip_of(order, "cutting")
+    lead = users["lead_cutting"]
+    kept = services.slip_report(actor=lead, slip=cutting, token=uuid.uuid4(), good=30)
+    wrong = services.slip_report(actor=lead, slip=cutting, token=uuid.uuid4(), good=70)
+    assert board.screen(workshop=cutting.workshop).good_today == 100
+    services.report_reverse(
+        actor=lead, slip=cutting, report_id=wrong.report.pk, why="wrong_count"
+    )
+    assert kept.report.pk != wrong.report.pk
+    assert board.screen(workshop=cutting.workshop).good_today == 30
