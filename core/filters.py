@@ -32,6 +32,11 @@ descending_label = lazy(_descending, str)
 class OrderingFilter(django_filters.OrderingFilter):
     descending_fmt = _("%s (descending)")
 
+    def __init__(self, *args, **kwargs):
+        # Nothing chosen is the list's own order, said in words (never "---------").
+        kwargs.setdefault("empty_label", pgettext_lazy("sort", "default order"))
+        super().__init__(*args, **kwargs)
+
     def build_choices(self, fields, labels):
         ascending = [
             (param, labels.get(field, pretty_name(param)))

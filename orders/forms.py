@@ -90,6 +90,11 @@ class OrderForm(TokenMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # a required select opens on words that say what to choose
+        self.fields["channel"].choices = [
+            ("", pgettext_lazy("select placeholder", "— choose the channel —")),
+            *Order.Channel.choices,
+        ]
         for name in ("deposit_percent", "retention_percent"):
             self.fields[name].required = False
             self.fields[name].validators.append(MaxValueValidator(Decimal(100)))

@@ -4,6 +4,7 @@ read from the environment (django-environ); see README "Configuration"."""
 from pathlib import Path
 
 import environ
+from django.utils.translation import pgettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -124,6 +125,8 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A list filter's select with nothing chosen reads "any", never "---------".
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter choice", "any")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
