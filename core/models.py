@@ -1,5 +1,6 @@
-"""core's one record: the form tokens every app's double-submit guard claims
-(core.submissions). The table keeps the name it was created with in `orders`."""
+"""core's records: the form tokens every app's double-submit guard claims
+(core.submissions; the table keeps the name it was created with in `orders`), and
+the abstract stored file every app's uploads are kept as (core.uploads)."""
 
 from django.conf import settings
 from django.db import models
@@ -23,3 +24,16 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class StoredFile(models.Model):
+    """A file a person uploaded, checked by its content (core.uploads): its name
+    as they gave it, its type as found, its size. The file itself is each model's
+    own `file` field (its place on disk differs)."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+
+    class Meta:
+        abstract = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -105,3 +105,13 @@ def run(
         messages.success(request, done(result) if callable(done) else done)
     target = then(result) if callable(then) else then
     return redirect(target or home)
+
+
+def download(stored) -> FileResponse:
+    """A stored file (core.models.StoredFile) under the name it was given."""
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )

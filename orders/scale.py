@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.workdays import get_calendar
-from core.scale import BulkWriter, ScaleContext
+from core.scale import BUSY_PO, BulkWriter, ScaleContext
 
 from .models import (
     ChangeRequest,
@@ -57,7 +57,6 @@ from .stages import IN_PROGRESS, Stage
 from .validators import uscc_check_char
 from .workflow import STAGE_DEPARTMENTS
 
-BUSY_PO = "BENCH-BUSY"
 BUSY_LINES = 200
 BUSY_EVENTS = 500
 YEARS = 10

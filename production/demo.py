@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from orders import services as orders
-from orders.demo import DEMO_PDF, _lines, _quote, _review, seed_catalogue
-from orders.models import Order
+from orders.models import Customer, Order, Product
 
 from . import services
 
@@ -35,6 +34,81 @@ USERNAMES = (
     "lead_maint",
 )
 DAYS = {"technical": 2, "purchasing": 4, "production": 10, "quality": 2}
+# Who signs each row of the review sheet, and what they write.
+SIGNERS = {
+    "technical": ("techmgr", "图纸及工艺可行"),
+    "purchasing": ("purchasing", "钢材库存充足"),
+    "production": ("prodmgr", "产能可排"),
+    "quality": ("qcmgr", "检具齐全"),
+}
+# The smallest PDF a viewer opens: the demo's contracts and drawings.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _lines(products, *items):
+    return [
+        orders.LineData(
+            product=products[code],
+            model_code=code,
+            spec=products[code].spec,
+            unit=products[code].unit,
+            quantity=Decimal(qty),
+            unit_price=products[code].unit_price,
+        )
+        for code, qty in items
+    ]
+
+
+def _review(order, users):
+    """The review sheet opened by the production manager, each row signed by its
+    department with the days it needs, concluded: accept."""
+    review = orders.review_open(
+        actor=users["prodmgr"], order=order, department_codes=list(SIGNERS)
+    )
+    for row in review.signoffs.select_related("department"):
+        username, content = SIGNERS[row.department.code]
+        orders.review_sign(
+            actor=users[username],
+            signoff=row,
+            content=content,
+            days_needed=DAYS[row.department.code],
+            resources_ok=True,
+            risks="",
+            opinion="agree",
+        )
+    orders.review_conclude(actor=users["prodmgr"], review=review, conclusion="accept")
+
+
+def _quote(order, users):
+    """A quote of the order's lines, approved by the GM and accepted."""
+    quote = orders.quote_save(
+        actor=users["sales2"],
+        order=order,
+        lines=[
+            orders.QuoteLineData(
+                model_code=line.model_code,
+                spec=line.spec,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+            )
+            for line in order.lines.all()
+        ],
+        prices_include_tax=True,
+        vat_rate=Decimal("0.13"),
+        discount_percent=Decimal(0),
+        lead_time_days=30,
+        payment_terms="预付30%，余款月结60天",
+        valid_until=timezone.localdate() + timedelta(days=15),
+    )
+    orders.quote_submit(actor=users["sales2"], quote=quote)
+    orders.quote_decide(actor=users["gm"], quote=quote, approve=True)
+    orders.quote_accept(
+        actor=users["sales1"],
+        quote=quote,
+        accepted_on=timezone.localdate(),
+        how="signed",
+    )
 
 
 def _to_production(users, customer, products, po, items, *, requirements=True):
@@ -51,9 +125,9 @@ def _to_production(users, customer, products, po, items, *, requirements=True):
         lines=_lines(products, *items),
     )
     order = orders.order_submit(actor=sales1, order=order)
-    _review(order, users, DAYS)
+    _review(order, users)
     order.refresh_from_db()
-    _quote(order, users, approve=True, accept=True)
+    _quote(order, users)
     order.refresh_from_db()
     orders.contract_record(
         actor=sales1,
@@ -183,7 +257,9 @@ def _report(user, slip, good=0, scrap=0, **anomaly):
 def seed_production():
     if Order.objects.filter(customer_po__startswith="DEMO-SC-").exists():
         return
-    customers, products = seed_catalogue()
+    # the catalogue orders' demo seeded before (core.seeds: orders runs first)
+    customers = {c.name: c for c in Customer.objects.all()}
+    products = {p.model_code: p for p in Product.objects.all()}
     users = {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
     today = timezone.localdate()
     wanda = customers["浙江万达汽车制动系统有限公司"]

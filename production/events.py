@@ -1,6 +1,6 @@
 """production's kinds of history line on the order (orders.registry.event_type):
 their codes, their labels and how each reads from its parameters. The services
-write them through orders.events.record; the order page's history reads them."""
+write them through orders.services.record_event; the order page's history reads them."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department
+from core.money import plain
+from core.submissions import new_form_token
 from orders.models import Product
-from orders.money import plain
-from orders.submissions import new_form_token
 
 from .models import DispatchSlip, SlipReport
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import StoredFile
 from core.stamps import Stamp, stamp, stamp_fields
-from orders.models.files import StoredFile
 
 USER = settings.AUTH_USER_MODEL
 
@@ -221,7 +221,7 @@ class MaterialLine(models.Model):
 
     @property
     def summary(self) -> str:
-        from orders.money import plain
+        from core.money import plain
 
         parts = [self.material, self.spec]
         if self.quantity is not None:

@@ -415,7 +415,7 @@ def _change_item(change, calendar) -> QueueItem:
 
 
 def _plain(value) -> str:
-    from orders.money import plain
+    from core.money import plain
 
     return plain(value)
 

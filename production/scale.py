@@ -34,9 +34,8 @@ from django.db.models import Exists, OuterRef
 
 from accounts.models import Department, User
 from accounts.roles import ROLE_BY_CODE
-from core.scale import BulkWriter, ScaleContext
+from core.scale import BUSY_PO, BulkWriter, ScaleContext
 from orders.models import NumberSequence, Order, OrderLine, StageDeadline
-from orders.scale import BUSY_PO
 from orders.stages import Stage
 
 from .models import (

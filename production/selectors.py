@@ -500,7 +500,7 @@ def plan_line_defaults(line, *, exclude=None) -> dict:
         plans = plans.exclude(pk=exclude.pk)
     planned = plans.aggregate(q=Sum("quantity"))["q"] or 0
     product = line.product if line.product_id else None
-    from orders.money import plain
+    from core.money import plain
 
     return {
         "line": line.pk,

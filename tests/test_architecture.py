@@ -45,7 +45,7 @@ def copy_tree(tmp_path: Path) -> Path:
 def test_the_import_contracts_are_kept():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 kept, 0 broken" in result.stdout
+    assert "6 kept, 0 broken" in result.stdout
 
 
 def test_a_cycle_hidden_in_a_lazy_import_breaks_the_contract(tmp_path):
@@ -101,3 +101,15 @@ def test_an_app_importing_the_measuring_tools_breaks_the_contract(tmp_path):
     result = lint_imports(tree)
     assert result.returncode == 1
     assert "production.walk" in result.stdout
+
+
+def test_an_app_reaching_into_orders_internals_breaks_the_contract(tmp_path):
+    """Another app uses orders' services, registry, stages, models and selectors —
+    never its workflow, views, events or demo helpers."""
+    tree = copy_tree(tmp_path)
+    walk = tree / "production" / "walk.py"
+    walk.write_text(walk.read_text() + "\nimport orders.workflow  # noqa: E402\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "orders' public surface" in result.stdout
+    assert "production.walk -> orders.workflow" in result.stdout

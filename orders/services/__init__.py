@@ -1,5 +1,11 @@
-"""Writes, one module per part of the walk; callers import from here."""
+"""Writes, one module per part of the walk; callers import from here. What other
+apps may use of orders is here, in orders.registry, orders.stages, orders.models and
+orders.selectors: besides the walk's services, `lock_order` (the order's row first,
+whoever writes) and `record_event` (a line of the order's history, of a type the
+app registered)."""
 
+from ..concurrency import lock_order
+from ..events import record as record_event
 from ..submissions import new_form_token
 from .contract import contract_record
 from .drawing import (
@@ -53,6 +59,8 @@ from .review import (
 )
 
 __all__ = [
+    "lock_order",
+    "record_event",
     "action_require",
     "contract_record",
     "drawing_upload",

@@ -2,7 +2,7 @@
 only through the permission-checked download view here, never from a public URL."""
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import (
 from accounts.permissions import require
 from core.exports import export_response
 from core.pagination import BoundedPaginator
+from core.views import download
 
 from .. import services
 from ..forms import ContractForm
@@ -21,17 +22,6 @@ from ..models import Contract, Quote
 from ..resources import ContractResource
 from ..selectors.contract import contract_list
 from .common import order_for, run, visible_order
-
-
-def download(stored) -> FileResponse:
-    """A stored file (orders.models.files.StoredFile) under the name it was given."""
-    return FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
-    )
-
 
 # --- the contract ----------------------------------------------------------------------
 

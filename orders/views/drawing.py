@@ -7,14 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.views import form_error_text, refusal_text, service_errors
+from core.views import download, form_error_text, refusal_text, service_errors
 
 from .. import panels, services
 from ..exceptions import InvalidMove, ValidationError
 from ..forms import DrawingForm, ReasonForm, RequirementsForm
 from ..models import Drawing
 from .common import order_for, run, visible_order
-from .contract import download
 
 
 def _drawings_section(request, order, *, status=200, notice="", **forms):

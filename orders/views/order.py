@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
 from core.pagination import BoundedPaginator
-from core.views import service_errors
+from core.views import download, service_errors
 
 from .. import panels, selectors, services
 from ..concurrency import posted_version
@@ -34,7 +34,6 @@ from ..models import ChangeRequest, Order
 from ..stages import Stage
 from ..workflow import MOVES
 from .common import order_for, run, stale, visible_order
-from .contract import download
 
 PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")
 

@@ -4,7 +4,7 @@ starting and closing slips (`slips`), the progress reported on them (`reports`) 
 the order's move out of production (`completion`). Each function takes keyword
 arguments, checks the actor (production.permissions), locks the order's row first
 and then the plan's or slip's, and writes the order's history
-(orders.events.record). Callers import from here.
+(orders.services.record_event). Callers import from here.
 
 An order moves on only through the orders service for the move production owns:
 the report (or the planner's close) that finishes the last slip makes the move

@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import may
 from core.dates import DateSpan, span_around
-from orders.concurrency import lock_order
-from orders.exceptions import InvalidMove, PermissionDenied
+from core.exceptions import InvalidMove, PermissionDenied
 from orders.models import Order, OrderLine
-from orders.services import number_next
+from orders.services import lock_order, number_next
 from orders.stages import Stage
 
 from .. import events as types
@@ -133,7 +132,7 @@ def _slip_number(today: date) -> str:
 
 
 def _plain(value) -> str:
-    from orders.money import plain
+    from core.money import plain
 
     return plain(value)
 

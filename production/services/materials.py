@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.workdays import get_calendar
 from core.dates import check_within
-from orders import events
-from orders.concurrency import lock_order
-from orders.exceptions import InvalidMove, ValidationError
+from core.exceptions import InvalidMove, ValidationError
 from orders.models import Order, ReviewSignoff
+from orders.services import lock_order, record_event
 from orders.stages import MATERIALS_COMMITTED_BY
 
 from .. import events as types
@@ -272,7 +271,7 @@ def materials_record(
         MaterialArrival(line=line, quantity=quantity, recorded_by=actor)
         for line, quantity in arrivals
     )
-    events.record(
+    record_event(
         order=locked,
         type_=types.MATERIALS_RECORDED,
         user=actor,

@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import check_within
+from core.exceptions import InvalidMove, ValidationError
+from core.submissions import claim_token, record_result
 from notifications.services import notify
-from orders import events
-from orders.exceptions import InvalidMove, ValidationError
 from orders.models import Order
-from orders.services import number_next
-from orders.submissions import claim_token, record_result
+from orders.services import number_next, record_event
 
 from .. import events as types
 from ..models import (
@@ -328,7 +327,7 @@ def plan_change_raise(
         )
         for position, line in enumerate(lines)
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_CHANGE_RAISED,
         user=actor,
@@ -436,7 +435,7 @@ def plan_change_approve(
             "version",
         ]
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_CHANGED,
         user=actor,
@@ -510,7 +509,7 @@ def _end_change(change, *, actor, order, plan, reason, at, tell_raiser) -> None:
             "version",
         ]
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_CHANGE_REJECTED,
         user=actor,

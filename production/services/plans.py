@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.permissions import may
 from core.dates import check_within
+from core.exceptions import InvalidMove, PermissionDenied, ValidationError
+from core.submissions import claim_token, record_result
 from notifications.services import notify
-from orders import events
-from orders.concurrency import lock_order
-from orders.exceptions import InvalidMove, PermissionDenied, ValidationError
 from orders.models import Order
-from orders.submissions import claim_token, record_result
+from orders.services import lock_order, record_event
 
 from .. import events as types
 from ..models import (
@@ -145,7 +144,7 @@ def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
     )
     plan.full_clean(exclude=["order", "line", "created_by"])
     plan.save()
-    events.record(
+    record_event(
         order=locked,
         type_=types.PLAN_CREATED,
         user=actor,
@@ -253,7 +252,7 @@ def plan_edit(
     plan.version += 1
     plan.full_clean(exclude=["order", "line", "created_by"])
     plan.save()
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_EDITED,
         user=actor,
@@ -291,7 +290,7 @@ def plan_delete(
     through.objects.filter(to_dispatchslip__plan=plan).delete()
     DispatchSlip.objects.filter(plan=plan).delete()
     plan.delete()
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_DELETED,
         user=actor,
@@ -387,7 +386,7 @@ def slip_add(
     slip.save()
     if predecessors:
         slip.predecessors.set(predecessors)
-    events.record(
+    record_event(
         order=order,
         type_=types.SLIP_ADDED,
         user=actor,
@@ -442,7 +441,7 @@ def plan_submit(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPl
     plan.submitted_by, plan.submitted_at = actor, timezone.now()
     plan.version += 1
     plan.save(update_fields=["status", "submitted_by", "submitted_at", "version"])
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_SUBMITTED,
         user=actor,
@@ -513,7 +512,7 @@ def plan_issue(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPla
             "version",
         ]
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_ISSUED,
         user=actor,
@@ -557,7 +556,7 @@ def plan_return(
             "version",
         ]
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_RETURNED,
         user=actor,
@@ -602,7 +601,7 @@ def plan_close(*, actor, plan: ProductionPlan, reason: str) -> ProductionPlan:
         closed_reason=reason,
         done_at=now,
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_CLOSED,
         user=actor,
@@ -644,7 +643,7 @@ def plan_receive(*, actor, plan: ProductionPlan) -> PlanReceipt:
     receipt = PlanReceipt.objects.create(
         plan=plan, department_id=actor.department_id, received_by=actor
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.PLAN_RECEIVED,
         user=actor,
@@ -758,7 +757,7 @@ def slip_edit(
         slip.version += 1
         slip.save()
         slip.predecessors.set(predecessors)
-        events.record(
+        record_event(
             order=order,
             type_=types.SLIP_EDITED,
             user=actor,
@@ -800,7 +799,7 @@ def slip_remove(*, actor, slip: DispatchSlip) -> ProductionPlan:
     slip.predecessors.clear()
     slip.successors.clear()
     slip.delete()
-    events.record(
+    record_event(
         order=order, type_=types.SLIP_REMOVED, user=actor, parameters=parameters
     )
     return plan

@@ -19,13 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.permissions import may
+from core.exceptions import InvalidMove, PermissionDenied, ValidationError
+from core.uploads import discarded_on_failure, keep_upload
 from notifications.services import notify
-from orders import events
-from orders.concurrency import lock_order
-from orders.exceptions import InvalidMove, PermissionDenied, ValidationError
 from orders.models import Order
+from orders.services import lock_order, record_event
 from orders.stages import Stage
-from orders.uploads import discarded_on_failure, keep_upload
 
 from .. import events as types
 from ..models import (
@@ -295,7 +294,7 @@ def _count_report(actor, order, slip, report) -> ReportOutcome:
     slip.version += 1
     slip.save(update_fields=fields)
     if anomaly:
-        events.record(
+        record_event(
             order=order,
             type_=types.ANOMALY,
             user=actor,
@@ -305,7 +304,7 @@ def _count_report(actor, order, slip, report) -> ReportOutcome:
         _tell_about_anomaly(order, slip, report)
     moved = False
     if finished:
-        events.record(
+        record_event(
             order=order,
             type_=types.SLIP_DONE,
             user=actor,
@@ -369,7 +368,7 @@ def anomaly_handle(*, actor, report: SlipReport, note: str) -> SlipReport:
     report.handled_at = timezone.now()
     report.handled_note = note
     report.save(update_fields=["handled_by", "handled_at", "handled_note"])
-    events.record(
+    record_event(
         order=order,
         type_=types.ANOMALY_HANDLED,
         user=actor,
@@ -483,7 +482,7 @@ def report_reverse(
         report.handled_at = timezone.now()
         report.handled_note = note
         report.save(update_fields=["handled_by", "handled_at", "handled_note"])
-    events.record(
+    record_event(
         order=order,
         type_=types.REPORT_REVERSED,
         user=actor,

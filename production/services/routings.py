@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.workdays import get_calendar
 from core.dates import check_within
-from orders import events
-from orders.exceptions import InvalidMove, ValidationError
+from core.exceptions import InvalidMove, ValidationError
+from core.submissions import claim_token, record_result
 from orders.models import Product
-from orders.submissions import claim_token, record_result
+from orders.services import record_event
 
 from .. import events as types
 from ..models import DispatchSlip, ProductionPlan, Routing, RoutingStep
@@ -237,7 +237,7 @@ def slips_from_routing(
             slip.predecessors.set([previous])
         slips.append(slip)
         previous = slip
-    events.record(
+    record_event(
         order=order,
         type_=types.SLIPS_FROM_ROUTING,
         user=actor,

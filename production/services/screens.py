@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from orders.exceptions import InvalidMove, ValidationError
-from orders.submissions import claim_token, record_result
+from core.exceptions import InvalidMove, ValidationError
+from core.submissions import claim_token, record_result
 
 from ..models import ScreenLink
 from .common import _require, _text

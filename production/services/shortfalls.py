@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import check_within
-from orders import events
-from orders.exceptions import InvalidMove, ValidationError
-from orders.submissions import claim_token, record_result
+from core.exceptions import InvalidMove, ValidationError
+from core.submissions import claim_token, record_result
+from orders.services import record_event
 
 from .. import events as types
 from ..models import DispatchSlip, ProductionPlan
@@ -102,7 +102,7 @@ def slip_make_up(
         make_up_for=slip,
         created_by=actor,
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.SLIP_MADE_UP,
         user=actor,
@@ -137,7 +137,7 @@ def slip_shortfall_close(*, actor, slip: DispatchSlip, reason: str) -> DispatchS
             "version",
         ]
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.SHORTFALL_CLOSED,
         user=actor,

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders import events
-from orders.exceptions import InvalidMove, ValidationError
+from core.exceptions import InvalidMove, ValidationError
+from orders.services import record_event
 
 from .. import events as types
 from ..models import (
@@ -76,7 +76,7 @@ def slip_start(*, actor, slip: DispatchSlip) -> DispatchSlip:
     slip.started_by = actor
     slip.version += 1
     slip.save(update_fields=["status", "started_at", "started_by", "version"])
-    events.record(
+    record_event(
         order=order,
         type_=types.SLIP_STARTED,
         user=actor,
@@ -106,7 +106,7 @@ def slip_allow_early_start(*, actor, slip: DispatchSlip, reason: str) -> Dispatc
     slip.save(
         update_fields=["override_reason", "override_by", "override_at", "version"]
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.SLIP_EARLY_START,
         user=actor,
@@ -148,7 +148,7 @@ def slip_close(*, actor, slip: DispatchSlip, reason: str) -> DispatchSlip:
             "version",
         ]
     )
-    events.record(
+    record_event(
         order=order,
         type_=types.SLIP_CLOSED,
         user=actor,

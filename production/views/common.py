@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from core.pagination import BoundedPaginator
 from orders import selectors as order_selectors
-from orders.exceptions import ValidationError
 from orders.models import Order
 
 from .. import selectors
@@ -22,26 +21,6 @@ from ..models import (
 )
 
 PAGE_SIZE = 25
-
-
-def _refusal_text(exc) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
-def _form_errors(form) -> str:
-    return " ".join(
-        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
-        for name, errors in form.errors.items()
-        for error in errors
-    )
-
-
-def _service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _order(request, number, action: str) -> Order:

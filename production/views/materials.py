@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import may, require
-from orders.exceptions import InvalidMove, ValidationError
-from orders.money import plain
+from core.exceptions import InvalidMove, ValidationError
+from core.money import plain
+from core.views import refusal_text
 
 from .. import selectors, services
 from ..filters import MaterialsFilter
@@ -17,7 +18,6 @@ from ..forms import MaterialLineFormSet, MaterialsForm
 from .common import (
     _list_page,
     _order,
-    _refusal_text,
 )
 
 
@@ -71,7 +71,7 @@ def materials(request, number):
                     version=form.cleaned_data["version"] if current else None,
                 )
             except (ValidationError, InvalidMove) as exc:
-                form.add_error(None, _refusal_text(exc))
+                form.add_error(None, refusal_text(exc))
             else:
                 messages.success(
                     request,

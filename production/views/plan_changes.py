@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may, require
 from core.pagination import BoundedPaginator
-from orders.views.common import run
+from core.views import form_error_text, run
 
 from .. import selectors, services
 from ..forms import (
@@ -24,7 +24,6 @@ from ..models import (
 )
 from .common import (
     PAGE_SIZE,
-    _form_errors,
     _plan,
 )
 
@@ -50,7 +49,7 @@ def plan_change_create(request, number):
                     version=data["version"],
                     form_token=data.get("form_token"),
                 ),
-                order=plan.order,
+                home=plan.order.get_absolute_url(),
                 form=form,
                 done=lambda change: (
                     _(
@@ -131,7 +130,7 @@ def plan_change_approve(request, number):
     change = _change(request, number, "production.approve_plan_change")
     form = DecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect(change)
     return run(
         request,
@@ -141,7 +140,7 @@ def plan_change_approve(request, number):
             version=form.cleaned_data["version"],
             form_token=form.cleaned_data.get("form_token"),
         ),
-        order=change.plan.order,
+        home=change.plan.order.get_absolute_url(),
         done=lambda done: (
             _("Plan change %(change)s approved and applied; sales was told.")
             % {"change": done.number}
@@ -156,7 +155,7 @@ def plan_change_reject(request, number):
     change = _change(request, number, "production.approve_plan_change")
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect(change)
     return run(
         request,
@@ -166,7 +165,7 @@ def plan_change_reject(request, number):
             reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"],
         ),
-        order=change.plan.order,
+        home=change.plan.order.get_absolute_url(),
         done=_("Plan change rejected; the planner was told."),
         then=change,
         back=change.get_absolute_url(),

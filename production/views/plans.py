@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import has_role_perm, may, require
-from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from core.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from core.money import plain
+from core.views import form_error_text, refusal_text, run, service_errors
 from orders.models import Order
-from orders.money import plain
 
 from .. import load, selectors, services
 from ..filters import PlanFilter
@@ -31,12 +32,9 @@ from ..models import (
     ProductionPlan,
 )
 from .common import (
-    _form_errors,
     _list_page,
     _order,
     _plan,
-    _refusal_text,
-    _service_errors,
     _warn_if_overloaded,
 )
 
@@ -117,7 +115,7 @@ def plan_create(request, number):
                 return HttpResponseRedirect(dup.result_url or order.get_absolute_url())
             except (ValidationError, InvalidMove) as exc:
                 if isinstance(exc, ValidationError):
-                    _service_errors(form, exc)
+                    service_errors(form, exc)
                 else:
                     form.add_error(None, str(exc))
             else:
@@ -199,7 +197,7 @@ def plan_edit(request, number):
                 return HttpResponseRedirect(dup.result_url or plan.get_absolute_url())
             except (ValidationError, InvalidMove) as exc:
                 if isinstance(exc, ValidationError):
-                    _service_errors(form, exc)
+                    service_errors(form, exc)
                 else:
                     form.add_error(None, str(exc))
             else:
@@ -249,7 +247,7 @@ def plan_delete(request, number):
     plan = _plan(request, number, "production.manage_plan")
     form = DeleteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect(plan)
     try:
         order = services.plan_delete(
@@ -259,7 +257,7 @@ def plan_delete(request, number):
             version=form.cleaned_data["version"],
         )
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, refusal_text(exc))
         return redirect(plan)
     messages.success(request, _("Draft plan %(plan)s deleted.") % {"plan": number})
     return redirect(order.get_absolute_url() + "#production")
@@ -363,72 +361,79 @@ def plan_print(request, number):
 @require_POST
 def slip_create(request, number):
     plan = _plan(request, number, "production.manage_plan")
+    back = plan.get_absolute_url() + "#slips"
     form = SlipForm(request.POST, plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            slip = services.slip_add(
-                actor=request.user,
-                plan=plan,
-                workshop=data["workshop"],
-                operation=data["operation"],
-                quantity=data["quantity"],
-                start_date=data["start_date"],
-                due_date=data["due_date"],
-                predecessors=data["predecessors"],
-                notes=data["notes"],
-                form_token=data.get("form_token"),
-            )
-        except DuplicateSubmission:
-            messages.info(
-                request, _("This form was already submitted; it was saved once.")
-            )
-        except (ValidationError, InvalidMove) as exc:
-            messages.error(request, _refusal_text(exc))
-        else:
-            messages.success(
-                request,
-                _("Dispatch slip %(slip)s added.") % {"slip": slip.number},
-            )
-            _warn_if_overloaded(request, load.plan_overloads(plan, only=[slip]))
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect(plan.get_absolute_url() + "#slips")
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return redirect(back)
+    data = form.cleaned_data
+
+    def then(slip):
+        _warn_if_overloaded(request, load.plan_overloads(plan, only=[slip]))
+        return back
+
+    return run(
+        request,
+        lambda: services.slip_add(
+            actor=request.user,
+            plan=plan,
+            workshop=data["workshop"],
+            operation=data["operation"],
+            quantity=data["quantity"],
+            start_date=data["start_date"],
+            due_date=data["due_date"],
+            predecessors=data["predecessors"],
+            notes=data["notes"],
+            form_token=data.get("form_token"),
+        ),
+        home=back,
+        done=lambda slip: _("Dispatch slip %(slip)s added.") % {"slip": slip.number},
+        then=then,
+    )
+
+
+def _warned(request, plan):
+    """After a plan's slips are weighed as issued: the overloaded days, then the
+    plan's page."""
+
+    def then(_result):
+        _warn_if_overloaded(request, load.plan_overloads(plan))
+        return plan.get_absolute_url()
+
+    return then
 
 
 @require_POST
 def plan_submit(request, number):
     plan = _plan(request, number, "production.manage_plan")
-    try:
-        services.plan_submit(
+    done = _("Plan submitted for review.")
+    return run(
+        request,
+        lambda: services.plan_submit(
             actor=request.user, plan=plan, form_token=request.POST.get("form_token")
-        )
-    except DuplicateSubmission:
-        messages.success(request, _("Plan submitted for review."))
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-    else:
-        messages.success(request, _("Plan submitted for review."))
-        _warn_if_overloaded(request, load.plan_overloads(plan))
-    return redirect(plan)
+        ),
+        home=plan.get_absolute_url(),
+        done=done,
+        duplicate=done,
+        then=_warned(request, plan),
+    )
 
 
 @require_POST
 def plan_issue(request, number):
     """The reviewer's 审核: the plan is reviewed and issued."""
     plan = _plan(request, number, "production.review_plan")
-    try:
-        services.plan_issue(
+    done = _("Plan reviewed and issued.")
+    return run(
+        request,
+        lambda: services.plan_issue(
             actor=request.user, plan=plan, form_token=request.POST.get("form_token")
-        )
-    except DuplicateSubmission:
-        messages.success(request, _("Plan reviewed and issued."))
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-    else:
-        messages.success(request, _("Plan reviewed and issued."))
-        _warn_if_overloaded(request, load.plan_overloads(plan))
-    return redirect(plan)
+        ),
+        home=plan.get_absolute_url(),
+        done=done,
+        duplicate=done,
+        then=_warned(request, plan),
+    )
 
 
 @require_POST
@@ -437,20 +442,19 @@ def plan_return(request, number):
     plan = _plan(request, number, "production.review_plan")
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect(plan)
-    try:
-        services.plan_return(
+    return run(
+        request,
+        lambda: services.plan_return(
             actor=request.user,
             plan=plan,
             reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"],
-        )
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-    else:
-        messages.success(request, _("Plan sent back to the planner."))
-    return redirect(plan)
+        ),
+        home=plan.get_absolute_url(),
+        done=_("Plan sent back to the planner."),
+    )
 
 
 @require_POST
@@ -458,13 +462,12 @@ def plan_close(request, number):
     plan = _plan(request, number, "production.manage_plan")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.plan_close(actor=request.user, plan=plan, reason=reason)
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-    else:
-        messages.success(request, _("Plan closed."))
-    return redirect(plan)
+    return run(
+        request,
+        lambda: services.plan_close(actor=request.user, plan=plan, reason=reason),
+        home=plan.get_absolute_url(),
+        done=_("Plan closed."),
+    )
 
 
 @require_POST
@@ -477,7 +480,7 @@ def plan_receive(request, number):
     try:
         services.plan_receive(actor=request.user, plan=plan)
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
@@ -535,7 +538,7 @@ def slip_edit(request, number):
                 return redirect(plan.get_absolute_url() + "#slips")
             except (ValidationError, InvalidMove) as exc:
                 if isinstance(exc, ValidationError):
-                    _service_errors(form, exc)
+                    service_errors(form, exc)
                 else:
                     form.add_error(None, str(exc))
             else:
@@ -573,7 +576,7 @@ def slip_remove(request, number):
     try:
         plan = services.slip_remove(actor=request.user, slip=slip)
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, refusal_text(exc))
         plan = slip.plan
     else:
         messages.success(request, _("Slip %(slip)s removed.") % {"slip": number})

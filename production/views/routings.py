@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may, require
-from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from core.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from core.views import form_error_text, refusal_text
 from orders.models import Product
 
 from .. import selectors, services
 from ..forms import RoutingForm, RoutingSlipsForm, RoutingStepFormSet
-from .common import _form_errors, _plan, _refusal_text
+from .common import _plan
 
 PAGE_SIZE = 25
 
@@ -74,7 +75,7 @@ def routing_edit(request, model_code):
                     version=form.cleaned_data["version"],
                 )
             except (ValidationError, InvalidMove) as exc:
-                form.add_error(None, _refusal_text(exc))
+                form.add_error(None, refusal_text(exc))
             else:
                 messages.success(
                     request,
@@ -125,7 +126,7 @@ def plan_slips_from_routing(request, number):
     plan = _plan(request, number, "production.manage_plan")
     form = RoutingSlipsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect(plan.get_absolute_url() + "#slips")
     try:
         slips = services.slips_from_routing(
@@ -137,7 +138,7 @@ def plan_slips_from_routing(request, number):
     except DuplicateSubmission:
         messages.info(request, _("This form was already submitted; it was saved once."))
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,

@@ -13,14 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
-from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from core.exceptions import DuplicateSubmission, InvalidMove, ValidationError
+from core.views import refusal_text
 
 from .. import board as boards
 from .. import services
 from ..forms import RevokeForm, ScreenLinkForm
 from ..models import ScreenLink
 from .board import _poll_seconds
-from .common import _refusal_text
 
 
 def _private(response):
@@ -125,7 +125,7 @@ def screen_link_create(request):
         )
         return redirect("production:screen_links")
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, refusal_text(exc))
         return _links_page(request, form=form, status=400)
     # The address is shown on this answer only: it is not kept anywhere.
     return _links_page(request, new=new)
@@ -142,7 +142,7 @@ def screen_link_revoke(request, pk):
     try:
         services.screen_link_revoke(actor=request.user, link=link, reason=reason)
     except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may, require
-from orders.exceptions import DuplicateSubmission, InvalidMove, ValidationError
-from orders.submissions import new_form_token
-from orders.views.contract import download
+from core.exceptions import InvalidMove, ValidationError
+from core.submissions import new_form_token
+from core.views import download, form_error_text, refusal_text, run, service_errors
 
 from .. import load, qr, selectors, services
 from ..filters import SlipFilter
@@ -35,10 +35,7 @@ from ..models import (
     SlipReport,
 )
 from .common import (
-    _form_errors,
     _list_page,
-    _refusal_text,
-    _service_errors,
     _slip,
     _warn_if_overloaded,
 )
@@ -220,7 +217,7 @@ def slip_start(request, number):
     try:
         services.slip_start(actor=request.user, slip=slip)
     except (ValidationError, InvalidMove) as exc:
-        return _slip_answer(request, number, error=_refusal_text(exc), status=422)
+        return _slip_answer(request, number, error=refusal_text(exc), status=422)
     return _slip_answer(request, number, notice=_("Started."))
 
 
@@ -230,7 +227,7 @@ def slip_report(request, number):
     form = ReportForm(request.POST)
     if not form.is_valid():
         return _slip_answer(
-            request, number, form=form, error=_form_errors(form), status=422
+            request, number, form=form, error=form_error_text(form), status=422
         )
     data = form.cleaned_data
     try:
@@ -248,9 +245,9 @@ def slip_report(request, number):
         )
     except (ValidationError, InvalidMove) as exc:
         if isinstance(exc, ValidationError):
-            _service_errors(form, exc)
+            service_errors(form, exc)
         return _slip_answer(
-            request, number, form=form, error=_refusal_text(exc), status=422
+            request, number, form=form, error=refusal_text(exc), status=422
         )
     report = outcome.report
     if outcome.duplicate:
@@ -274,13 +271,20 @@ def slip_report(request, number):
 @require_POST
 def slip_make_up(request, number):
     slip = _slip(request, number, "production.manage_plan")
+    back = slip.get_absolute_url() + "#shortfall"
     form = MakeUpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(slip.get_absolute_url() + "#shortfall")
+        messages.error(request, form_error_text(form))
+        return redirect(back)
     data = form.cleaned_data
-    try:
-        made = services.slip_make_up(
+
+    def then(made):
+        _warn_if_overloaded(request, load.plan_overloads(made.plan, only=[made]))
+        return made
+
+    return run(
+        request,
+        lambda: services.slip_make_up(
             actor=request.user,
             slip=slip,
             quantity=data["quantity"],
@@ -288,20 +292,15 @@ def slip_make_up(request, number):
             due_date=data["due_date"],
             notes=data["notes"],
             form_token=data.get("form_token"),
-        )
-    except DuplicateSubmission as dup:
-        messages.info(request, _("This form was already submitted; it was saved once."))
-        return HttpResponseRedirect(dup.result_url or slip.get_absolute_url())
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-        return redirect(slip.get_absolute_url() + "#shortfall")
-    messages.success(
-        request,
-        _("Make-up slip %(slip)s made for %(workshop)s.")
-        % {"slip": made.number, "workshop": made.workshop.name},
+        ),
+        home=slip.get_absolute_url(),
+        back=back,
+        done=lambda made: (
+            _("Make-up slip %(slip)s made for %(workshop)s.")
+            % {"slip": made.number, "workshop": made.workshop.name}
+        ),
+        then=then,
     )
-    _warn_if_overloaded(request, load.plan_overloads(made.plan, only=[made]))
-    return redirect(made)
 
 
 @require_POST
@@ -309,15 +308,15 @@ def slip_shortfall_close(request, number):
     slip = _slip(request, number, "production.manage_plan")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.slip_shortfall_close(actor=request.user, slip=slip, reason=reason)
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-        return redirect(slip.get_absolute_url() + "#shortfall")
-    messages.success(
-        request, _("The shortfall of %(slip)s is closed.") % {"slip": slip.number}
+    return run(
+        request,
+        lambda: services.slip_shortfall_close(
+            actor=request.user, slip=slip, reason=reason
+        ),
+        home=slip.get_absolute_url(),
+        back=slip.get_absolute_url() + "#shortfall",
+        done=_("The shortfall of %(slip)s is closed.") % {"slip": slip.number},
     )
-    return redirect("production:slip", number=number)
 
 
 @require_POST
@@ -329,7 +328,7 @@ def slip_report_reverse(request, number):
     require(request.user, "production.reverse_report")
     form = ReverseForm(request.POST)
     if not form.is_valid():
-        return _slip_answer(request, number, error=_form_errors(form), status=422)
+        return _slip_answer(request, number, error=form_error_text(form), status=422)
     data = form.cleaned_data
     report = (
         SlipReport.objects.filter(pk=data["report"], slip=slip).first()
@@ -355,7 +354,7 @@ def slip_report_reverse(request, number):
     except (ValidationError, InvalidMove) as exc:
         ask = f"reverse:{report.pk}" if report is not None else ""
         return _slip_answer(
-            request, number, error=_refusal_text(exc), status=422, ask=ask
+            request, number, error=refusal_text(exc), status=422, ask=ask
         )
     return _slip_answer(
         request, number, notice=_("Report taken back: the totals are corrected.")
@@ -404,13 +403,12 @@ def slip_close(request, number):
     slip = _slip(request, number, "production.manage_plan")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.slip_close(actor=request.user, slip=slip, reason=reason)
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-    else:
-        messages.success(request, _("Slip %(slip)s closed.") % {"slip": slip.number})
-    return redirect("production:slip", number=number)
+    return run(
+        request,
+        lambda: services.slip_close(actor=request.user, slip=slip, reason=reason),
+        home=slip.get_absolute_url(),
+        done=_("Slip %(slip)s closed.") % {"slip": slip.number},
+    )
 
 
 @require_POST
@@ -418,17 +416,15 @@ def slip_allow_early_start(request, number):
     slip = _slip(request, number, "production.manage_plan")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.slip_allow_early_start(actor=request.user, slip=slip, reason=reason)
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-    else:
-        messages.success(
-            request,
-            _("Slip %(slip)s may start before its previous operations and materials.")
-            % {"slip": slip.number},
-        )
-    return redirect("production:slip", number=number)
+    return run(
+        request,
+        lambda: services.slip_allow_early_start(
+            actor=request.user, slip=slip, reason=reason
+        ),
+        home=slip.get_absolute_url(),
+        done=_("Slip %(slip)s may start before its previous operations and materials.")
+        % {"slip": slip.number},
+    )
 
 
 # Blank rows on the printed slip for reports written by hand at the machine.
@@ -490,10 +486,9 @@ def anomaly_handle(request, pk):
         raise Http404
     form = HandleForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.anomaly_handle(actor=request.user, report=report, note=note)
-    except (ValidationError, InvalidMove) as exc:
-        messages.error(request, _refusal_text(exc))
-    else:
-        messages.success(request, _("Anomaly handled."))
-    return redirect(report.slip.get_absolute_url() + "#anomalies")
+    return run(
+        request,
+        lambda: services.anomaly_handle(actor=request.user, report=report, note=note),
+        home=report.slip.get_absolute_url() + "#anomalies",
+        done=_("Anomaly handled."),
+    )
