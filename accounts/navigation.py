@@ -1,5 +1,6 @@
-"""The navigation, declared once: each entry names the permission that shows it, so a
-user sees only what their roles may open. Later apps add their entries here."""
+"""The navigation: each entry names the permission that shows it, so a user sees only
+what their roles may open. accounts declares the workbench and the administration;
+each app registers its own entries from its AppConfig.ready() (`register`)."""
 
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ class NavItem:
     counter: str | None = None
     # Kept in the menu of the shop floor's roles (a workshop lead's phone).
     shop_floor: bool = False
+    # Its place in the menu (accounts' home 0, orders' 100–199, production's
+    # 200–299 …, the administration last).
+    position: int = 500
 
     def visible_to(self, user) -> bool:
         if self.permission is None:
@@ -36,93 +40,33 @@ class NavItem:
         return reverse(self.url_name)
 
 
-NAV_ITEMS: tuple[NavItem, ...] = (
+# accounts' own entries; each app registers its own (`register`) from its
+# AppConfig.ready(), with its place in the menu.
+_ITEMS: dict[str, NavItem] = {}
+
+
+def register(item: NavItem, *, override: bool = False) -> NavItem:
+    """An app's entry in the navigation. A key registered twice is refused unless
+    `override` says the app means it."""
+    if item.key in _ITEMS and _ITEMS[item.key] != item and not override:
+        raise ValueError(f"Navigation entry {item.key!r} is registered twice")
+    _ITEMS[item.key] = item
+    return item
+
+
+def items() -> list[NavItem]:
+    """Every entry, in menu order."""
+    return sorted(_ITEMS.values(), key=lambda i: (i.position, i.key))
+
+
+for _item in (
     NavItem(
         "home",
         _("My work"),
         "home",
         "fa-house",
         counter="core.queues.waiting_count",
-    ),
-    NavItem(
-        "orders",
-        _("Orders"),
-        "orders:list",
-        "fa-list",
-        ("orders.view_all_orders", "orders.enter_order"),
-    ),
-    NavItem(
-        "new_order", _("New order"), "orders:create", "fa-plus", "orders.enter_order"
-    ),
-    NavItem(
-        "contracts",
-        _("Contracts"),
-        "orders:contracts",
-        "fa-file-signature",
-        ("orders.view_all_orders", "orders.manage_contract"),
-    ),
-    NavItem(
-        "stand_ins",
-        _("Stand-ins"),
-        "orders:delegations",
-        "fa-user-clock",
-        "orders.delegate_approval",
-    ),
-    NavItem(
-        "slips",
-        _("Dispatch slips"),
-        "production:slips",
-        "fa-clipboard-list",
-        (
-            "production.report_slips",
-            "production.manage_plans",
-            "production.view_plans",
-        ),
-        shop_floor=True,
-    ),
-    NavItem(
-        "plans",
-        _("Production plans"),
-        "production:plans",
-        "fa-calendar-days",
-        (
-            "production.manage_plans",
-            "production.view_plans",
-            "production.receive_plan",
-        ),
-    ),
-    NavItem(
-        "plan_changes",
-        _("Plan changes"),
-        "production:plan_changes",
-        "fa-pen-to-square",
-        ("production.manage_plans", "production.approve_plan_changes"),
-    ),
-    NavItem(
-        "board",
-        _("Plan board"),
-        "production:board",
-        "fa-table-cells",
-        (
-            "production.manage_plans",
-            "production.view_plans",
-            "production.report_slips",
-        ),
-        shop_floor=True,
-    ),
-    NavItem(
-        "routings",
-        _("Routings"),
-        "production:routings",
-        "fa-route",
-        "production.manage_routings",
-    ),
-    NavItem(
-        "materials",
-        _("Materials"),
-        "production:materials_list",
-        "fa-boxes-stacked",
-        ("production.manage_materials", "production.manage_plans"),
+        position=0,
     ),
     NavItem(
         "admin",
@@ -130,8 +74,10 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "admin:index",
         "fa-gear",
         "accounts.view_admin_console",
+        position=900,
     ),
-)
+):
+    register(_item)
 
 
 # Roles that work on the shop floor, from a phone: their menu holds only the shop
@@ -148,10 +94,10 @@ def nav_for(user) -> list[NavItem]:
     roles = roles_of(user)
     if not (roles or user.is_superuser):
         return []
-    items = [item for item in NAV_ITEMS if item.visible_to(user)]
+    shown = [item for item in items() if item.visible_to(user)]
     if roles and not user.is_superuser and {r.code for r in roles} <= SHOP_FLOOR_ROLES:
-        items = [item for item in items if item.shop_floor]
-    return items
+        shown = [item for item in shown if item.shop_floor]
+    return shown
 
 
 def nav_entries(user) -> list[dict]:

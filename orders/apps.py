@@ -7,12 +7,15 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
+        from accounts.navigation import register as register_nav
         from accounts.roles import grant
         from core import seeds
 
-        from . import roles
+        from . import navigation, roles
 
         grant(roles.APP, roles.GRANTS)
+        for item in navigation.ITEMS:
+            register_nav(item)
         seeds.demo("orders", "orders.demo.seed_orders", position=30)
         seeds.scale(
             "orders", "orders.scale.seed_scale_orders", position=30, writes_orders=True
