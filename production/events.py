@@ -36,6 +36,7 @@ PLAN_CHANGE_RAISED = "plan_change_raised"
 PLAN_CHANGED = "plan_changed"
 PLAN_CHANGE_REJECTED = "plan_change_rejected"
 SLIP_MADE_UP = "slip_made_up"
+SLIP_REWORK = "slip_rework"
 SHORTFALL_CLOSED = "shortfall_closed"
 # The first version's "planner reports production complete": no longer written (the
 # last finished slip moves the order), still read in the history of older orders.
@@ -311,6 +312,12 @@ TYPES = (
         pgettext_lazy("why it was done", "reason"),
     ),
     (SLIP_MADE_UP, _("made a make-up slip (补派)"), _made_up, None),
+    (
+        SLIP_REWORK,
+        _("made a rework slip (返工)"),
+        _slip,
+        _("why the pieces are reworked"),
+    ),
     (
         SHORTFALL_CLOSED,
         _("closed the slip's shortfall"),

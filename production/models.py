@@ -479,6 +479,11 @@ class DispatchSlip(models.Model):
         MOULD_REPAIR = "mould_repair", _("mould repair (模具维修)")
         OTHER = "other", _("other operation")
 
+    class Kind(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("slip kind", "planned")
+        MAKE_UP = "make_up", pgettext_lazy("slip kind", "make-up (补派)")
+        REWORK = "rework", pgettext_lazy("slip kind", "rework (返工)")
+
     class Status(models.TextChoices):
         WAITING = "waiting", _("not started")
         STARTED = "started", _("in progress")
@@ -546,6 +551,15 @@ class DispatchSlip(models.Model):
         related_name="+",
     )
     closed_reason = models.TextField(_("why it was closed"), blank=True)
+    # Planned with the plan; a make-up for pieces a slip came short of; rework of
+    # pieces QC sent back — the last two also after the order left production.
+    kind = models.CharField(
+        _("slip kind"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.PLANNED,
+        db_default=Kind.PLANNED,
+    )
     # A slip finished with fewer good pieces than its quantity is short: the planner
     # makes the rest up on make-up slips (补派, pointing here) or closes what is left
     # short with the reason — how many, by whom, when, why.
@@ -628,6 +642,7 @@ class DispatchSlip(models.Model):
         ]
         permissions = [
             ("report_slips", _("Can start and report on the own workshop's slips")),
+            ("add_rework_slips", _("Can have pieces reworked on a rework slip (返工)")),
         ]
 
     def __str__(self):
@@ -663,6 +678,12 @@ class DispatchSlip(models.Model):
         return (
             min(int(self.good_qty * 100 / self.quantity), 100) if self.quantity else 0
         )
+
+    @property
+    def works_after_production(self) -> bool:
+        """A make-up or rework slip: started and reported on after the order left
+        production too; finishing it never moves the order again."""
+        return self.kind != self.Kind.PLANNED
 
     @property
     def shortfall(self) -> int:

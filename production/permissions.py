@@ -138,6 +138,9 @@ RULES = {
     # Make, submit and close plans and slips; allow an early start (only production
     # changes a plan).
     "production.manage_plan": manages,
+    # Have pieces reworked (返工) on a slip for a workshop: the planner, and whoever
+    # a later app grants it to (quality's nonconformance reviewers).
+    "production.add_rework_slip": manages | holds("production.add_rework_slips"),
     # obj: a plan. Review it (审核) and so issue it, or send it back: the production
     # manager, never the person who prepared it.
     "production.review_plan": holds("production.review_plans") & not_its_preparer,

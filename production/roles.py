@@ -35,6 +35,7 @@ GRANTS: dict[str, tuple[str, ...]] = {
         "handle_anomalies",
         "manage_screen_links",
         "manage_routings",
+        "add_rework_slips",
     )
     + ROUTING_ADMIN,
     "workshop_lead": _production("report_slips", "receive_plan"),

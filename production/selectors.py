@@ -162,6 +162,7 @@ def short_slips(slips: QuerySet[DispatchSlip] | None = None) -> QuerySet[Dispatc
             plan__status=ProductionPlan.Status.ISSUED,
         )
         .exclude(operation__in=DispatchSlip.AUXILIARY)
+        .exclude(kind=DispatchSlip.Kind.REWORK)
         .annotate(
             made_up=Coalesce(Subquery(made_up), Value(0)),
             left=F("quantity")
@@ -839,7 +840,8 @@ class LineOutput:
 def output_slips(slips: list[DispatchSlip], successors: set[int]) -> list[DispatchSlip]:
     """The slips of a plan that make its last operation: those (and their make-up
     slips) no other slip of the plan waits for, auxiliary work (a mould repaired
-    beside the line) left out. `successors`: ids of slips some slip waits for."""
+    beside the line) and rework (pieces made already) left out. `successors`: ids
+    of slips some slip waits for."""
     by_id = {slip.pk: slip for slip in slips}
 
     def origin(slip):
@@ -854,7 +856,11 @@ def output_slips(slips: list[DispatchSlip], successors: set[int]) -> list[Dispat
     result = []
     for slip in slips:
         first = origin(slip)
-        if first.pk in successors or first.operation in DispatchSlip.AUXILIARY:
+        if (
+            first.pk in successors
+            or first.operation in DispatchSlip.AUXILIARY
+            or slip.kind == DispatchSlip.Kind.REWORK
+        ):
             continue
         result.append(slip)
     return result

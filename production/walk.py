@@ -25,6 +25,7 @@ from orders import registry
 from orders.stages import Stage
 
 from . import selectors
+from .actions import register as register_actions
 from .events import APP, register_event_types
 from .load import workshop_loads
 from .models import DispatchSlip, MaterialRequirement, ProductionPlan
@@ -231,6 +232,7 @@ LINE_QUANTITIES = registry.LineQuantitySource(
 
 def register() -> None:
     registry.move(PRODUCTION_DONE)
+    register_actions()
     registry.line_quantity_source(LINE_QUANTITIES)
     registry.precondition(
         MOVE,

@@ -41,6 +41,7 @@ from .plans import (
     slip_remove,
 )
 from .reports import ReportOutcome, anomaly_handle, report_reverse, slip_report
+from .rework import rework_slip_add
 from .routings import (
     FROM_FINISH,
     FROM_START,
@@ -91,6 +92,7 @@ __all__ = [
     "screen_link_create",
     "screen_link_revoke",
     "screen_link_seen",
+    "rework_slip_add",
     "routing_of",
     "routing_save",
     "slip_add",

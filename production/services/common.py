@@ -18,7 +18,7 @@ from accounts.permissions import may
 from core.dates import DateSpan, span_around
 from core.exceptions import InvalidMove, PermissionDenied
 from orders.models import Order, OrderLine
-from orders.services import lock_order, number_next
+from orders.services import action_require, lock_order, number_next
 from orders.stages import Stage
 
 from .. import events as types
@@ -64,11 +64,35 @@ def _text(value, limit: int = TEXT_MAX) -> str:
     return (value or "").strip()[:limit]
 
 
-def _in_production(order: Order) -> None:
-    if order.stage != Stage.PRODUCTION:
+# Where production's work is done: in production; a make-up or rework slip also
+# after it, while the order is inspected or delivered (quality sends pieces back).
+IN_PRODUCTION = frozenset({Stage.PRODUCTION})
+AFTER_PRODUCTION = frozenset({Stage.PRODUCTION, Stage.INSPECTION, Stage.DELIVERY})
+
+
+def _may_act(
+    order: Order,
+    action: str,
+    *,
+    slip=None,
+    after_production: bool = False,
+    refusal=None,
+) -> None:
+    """Before an action on the (locked) order: whatever an app holds it with
+    (orders.registry.action_check: an order on hold holds every action), then the
+    stage the work is done in — production, or after it too for a make-up or
+    rework slip's own work."""
+    action_require(action=action, order=order)
+    after = after_production or (slip is not None and slip.works_after_production)
+    stages = AFTER_PRODUCTION if after else IN_PRODUCTION
+    if order.stage not in stages:
         raise InvalidMove(
-            _(
-                "The order is at “%(stage)s”, not in production: nothing can change here."
+            (
+                refusal
+                or _(
+                    "The order is at “%(stage)s”, not in production: nothing can "
+                    "change here."
+                )
             )
             % {"stage": order.get_stage_display()}
         )

@@ -16,9 +16,10 @@ from accounts.workdays import get_calendar
 from core.dates import check_within
 from core.exceptions import InvalidMove, ValidationError
 from orders.models import Order, ReviewSignoff
-from orders.services import lock_order, record_event
+from orders.services import action_require, lock_order, record_event
 from orders.stages import MATERIALS_COMMITTED_BY
 
+from .. import actions
 from .. import events as types
 from ..models import (
     MaterialArrival,
@@ -138,6 +139,7 @@ def materials_record(
     old → new and what arrived."""
     _require(actor, "production.manage_materials", order)
     locked = lock_order(order)
+    action_require(action=actions.RECORD_MATERIALS, order=locked)
     if locked.stage not in MATERIALS_STAGES:
         raise InvalidMove(
             _(

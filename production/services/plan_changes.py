@@ -21,6 +21,7 @@ from notifications.services import notify
 from orders.models import Order
 from orders.services import number_next, record_event
 
+from .. import actions
 from .. import events as types
 from ..models import (
     DispatchSlip,
@@ -29,8 +30,8 @@ from ..models import (
     ProductionPlan,
 )
 from .common import (
-    _in_production,
     _locked_plan,
+    _may_act,
     _plain,
     _require,
     _text,
@@ -253,7 +254,7 @@ def _open_slips(plan: ProductionPlan, *, lock: bool = False) -> dict:
 
 
 def _changeable(order: Order, plan: ProductionPlan) -> None:
-    _in_production(order)
+    _may_act(order, actions.CHANGE_PLAN)
     if plan.status == ProductionPlan.Status.CLOSED:
         raise InvalidMove(_("The plan is closed: it cannot be changed."))
 

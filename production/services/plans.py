@@ -21,6 +21,7 @@ from notifications.services import notify
 from orders.models import Order
 from orders.services import lock_order, record_event
 
+from .. import actions
 from .. import events as types
 from ..models import (
     DISTRIBUTION,
@@ -31,8 +32,8 @@ from ..models import (
 )
 from .common import (
     PlanData,
-    _in_production,
     _locked_plan,
+    _may_act,
     _plain,
     _plan_number,
     _require,
@@ -121,7 +122,7 @@ def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     locked = lock_order(order, related=("customer",))
-    _in_production(locked)
+    _may_act(locked, actions.PLAN)
     errors, quantity = _plan_problems(locked, data)
     if errors:
         raise ValidationError(errors)
@@ -210,7 +211,7 @@ def plan_edit(
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     order, plan = _locked_plan(plan)
-    _in_production(order)
+    _may_act(order, actions.PLAN)
     _draft(plan, version)
     errors, quantity = _plan_problems(order, data, plan=plan)
     if errors:
@@ -271,7 +272,7 @@ def plan_delete(
     is issued: it is closed with a reason."""
     _require(actor, "production.manage_plan")
     order, plan = _locked_plan(plan)
-    _in_production(order)
+    _may_act(order, actions.PLAN)
     _draft(plan, version)
     slips = list(plan.slips.order_by("number").values_list("number", flat=True))
     parameters = {
@@ -333,7 +334,7 @@ def slip_add(
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     order, plan = _locked_plan(plan)
-    _in_production(order)
+    _may_act(order, actions.ADD_SLIP)
     if plan.status == ProductionPlan.Status.CLOSED:
         raise InvalidMove(_("The plan is closed: no slip can be added to it."))
     if plan.status == ProductionPlan.Status.SUBMITTED:
@@ -427,7 +428,7 @@ def plan_submit(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPl
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     order, plan = _locked_plan(plan)
-    _in_production(order)
+    _may_act(order, actions.PLAN)
     if plan.status != ProductionPlan.Status.DRAFT:
         raise InvalidMove(
             _("Plan %(plan)s is %(status)s: only a draft is submitted for review.")
@@ -471,7 +472,7 @@ def plan_submit(*, actor, plan: ProductionPlan, form_token=None) -> ProductionPl
 
 
 def _reviewable(actor, order, plan) -> None:
-    _in_production(order)
+    _may_act(order, actions.ISSUE_PLAN)
     if plan.status != ProductionPlan.Status.SUBMITTED:
         raise InvalidMove(
             _("Plan %(plan)s is %(status)s: only a plan awaiting review is reviewed.")
@@ -585,7 +586,7 @@ def plan_close(*, actor, plan: ProductionPlan, reason: str) -> ProductionPlan:
         raise ValidationError({"reason": [_("Please give the reason.")]})
     if plan.status == ProductionPlan.Status.CLOSED:
         raise InvalidMove(_("The plan is already closed."))
-    _in_production(order)
+    _may_act(order, actions.PLAN)
     now = timezone.now()
     plan.status = ProductionPlan.Status.CLOSED
     plan.closed_by, plan.closed_at, plan.closed_reason = actor, now, reason
@@ -660,7 +661,7 @@ def _draft_slip(slip: DispatchSlip):
         .select_related("workshop")
         .get(pk=slip.pk)
     )
-    _in_production(order)
+    _may_act(order, actions.ADD_SLIP)
     if plan.status == ProductionPlan.Status.SUBMITTED:
         raise InvalidMove(PLAN_UNDER_REVIEW % {"plan": plan.number})
     if plan.status != ProductionPlan.Status.DRAFT:

@@ -24,8 +24,8 @@ from core.uploads import discarded_on_failure, keep_upload
 from notifications.services import notify
 from orders.models import Order
 from orders.services import lock_order, record_event
-from orders.stages import Stage
 
+from .. import actions
 from .. import events as types
 from ..models import (
     DispatchSlip,
@@ -34,8 +34,8 @@ from ..models import (
     SlipReport,
 )
 from .common import (
-    _in_production,
     _locked_slip,
+    _may_act,
     _require,
     _slip_parameters,
     _text,
@@ -219,7 +219,7 @@ def slip_report(
         raise InvalidMove(
             _("The slip is finished: nothing more can be reported on it.")
         )
-    _in_production(order)
+    _may_act(order, actions.REPORT, slip=slip)
     errors: dict[str, list] = {}
     good = _whole(good, "good", errors)
     scrap = _whole(scrap, "scrap", errors)
@@ -433,14 +433,15 @@ def report_reverse(
     _may_take_back(actor, report)
     if ReportReversal.objects.filter(report=report).exists():
         raise InvalidMove(_("This report was already taken back."))
-    if order.stage != Stage.PRODUCTION:
-        raise InvalidMove(
-            _(
-                "The order has left production (it is at “%(stage)s”): its reports "
-                "can no longer be taken back."
-            )
-            % {"stage": order.get_stage_display()}
-        )
+    _may_act(
+        order,
+        actions.REVERSE_REPORT,
+        slip=slip,
+        refusal=_(
+            "The order has left production (it is at “%(stage)s”): its reports "
+            "can no longer be taken back."
+        ),
+    )
     why = (why or "").strip()
     note = _text(note, 500)
     errors: dict[str, list] = {}

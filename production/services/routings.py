@@ -21,11 +21,12 @@ from core.submissions import claim_token, record_result
 from orders.models import Product
 from orders.services import record_event
 
+from .. import actions
 from .. import events as types
 from ..models import DispatchSlip, ProductionPlan, Routing, RoutingStep
 from .common import (
-    _in_production,
     _locked_plan,
+    _may_act,
     _require,
     _slip_number,
     _text,
@@ -176,7 +177,7 @@ def slips_from_routing(
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     order, plan = _locked_plan(plan)
-    _in_production(order)
+    _may_act(order, actions.ADD_SLIP)
     if plan.status == ProductionPlan.Status.SUBMITTED:
         raise InvalidMove(PLAN_UNDER_REVIEW % {"plan": plan.number})
     if plan.status != ProductionPlan.Status.DRAFT:

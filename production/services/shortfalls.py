@@ -19,11 +19,12 @@ from core.exceptions import InvalidMove, ValidationError
 from core.submissions import claim_token, record_result
 from orders.services import record_event
 
+from .. import actions
 from .. import events as types
 from ..models import DispatchSlip, ProductionPlan
 from .common import (
-    _in_production,
     _locked_slip,
+    _may_act,
     _require,
     _slip_number,
     _slip_parameters,
@@ -71,7 +72,7 @@ def slip_make_up(
     _require(actor, "production.manage_plan")
     submission = claim_token(form_token, actor)
     order, slip = _locked_slip(slip)
-    _in_production(order)
+    _may_act(order, actions.MAKE_UP)
     left = _short(slip)
     errors: dict[str, list] = {}
     if quantity is None or quantity < 1:
@@ -100,6 +101,7 @@ def slip_make_up(
         requirements=slip.requirements,
         notes=_text(notes),
         make_up_for=slip,
+        kind=DispatchSlip.Kind.MAKE_UP,
         created_by=actor,
     )
     record_event(
@@ -124,7 +126,7 @@ def slip_shortfall_close(*, actor, slip: DispatchSlip, reason: str) -> DispatchS
     reason = _text(reason)
     if not reason:
         raise ValidationError({"reason": [_("Please give the reason.")]})
-    _in_production(order)
+    _may_act(order, actions.CLOSE_SHORTFALL)
     left = _short(slip)
     _close_shortfall(slip, actor=actor, quantity=left, reason=reason)
     slip.version += 1

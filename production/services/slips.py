@@ -11,14 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import InvalidMove, ValidationError
 from orders.services import record_event
 
+from .. import actions
 from .. import events as types
 from ..models import (
     DispatchSlip,
     ProductionPlan,
 )
 from .common import (
-    _in_production,
     _locked_slip,
+    _may_act,
     _require,
     _slip_parameters,
     _text,
@@ -67,7 +68,7 @@ def slip_start(*, actor, slip: DispatchSlip) -> DispatchSlip:
         return slip
     if slip.status != DispatchSlip.Status.WAITING:
         raise InvalidMove(_("The slip is already finished."))
-    _in_production(order)
+    _may_act(order, actions.START_SLIP, slip=slip)
     blockers = start_blockers(slip)
     if blockers:
         raise InvalidMove(" ".join(blockers))
@@ -98,7 +99,7 @@ def slip_allow_early_start(*, actor, slip: DispatchSlip, reason: str) -> Dispatc
         raise InvalidMove(
             _("Only a slip that has not started can be allowed to start early.")
         )
-    _in_production(order)
+    _may_act(order, actions.START_SLIP, slip=slip)
     slip.override_reason = reason
     slip.override_by = actor
     slip.override_at = timezone.now()
@@ -128,7 +129,7 @@ def slip_close(*, actor, slip: DispatchSlip, reason: str) -> DispatchSlip:
         raise ValidationError({"reason": [_("Please give the reason.")]})
     if slip.is_finished:
         raise InvalidMove(_("The slip is already finished."))
-    _in_production(order)
+    _may_act(order, actions.CLOSE_SLIP, slip=slip)
     slip.status = DispatchSlip.Status.CLOSED
     slip.closed_by = actor
     slip.closed_reason = reason
