@@ -45,13 +45,12 @@ from orders.stages import Stage
 from .models import (
     DISTRIBUTED_TO,
     DispatchSlip,
-    MaterialRequirement,
     PlanChange,
     PlanReceipt,
     ProductionPlan,
     SlipReport,
 )
-from .selectors import OPEN_SLIP, short_slips, waits_for_earlier
+from .selectors import OPEN_SLIP, materials_open, short_slips, waits_for_earlier
 
 
 def _holds(permission):
@@ -77,16 +76,7 @@ def _orders_url(key: str):
 
 def _materials_rows(user) -> QuerySet:
     return (
-        MaterialRequirement.objects.exclude(status=MaterialRequirement.Status.READY)
-        .filter(
-            order__stage__in=[
-                Stage.APPROVAL,
-                Stage.QUOTE,
-                Stage.CONTRACT,
-                Stage.DRAWING,
-                Stage.PRODUCTION,
-            ]
-        )
+        materials_open()
         .select_related("order__customer")
         .annotate(due=F("due_date"))
         .order_by(F("due").asc(nulls_last=True), "order__number")

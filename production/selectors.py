@@ -53,6 +53,29 @@ from .models import (
 )
 
 OPEN_SLIP = (DispatchSlip.Status.WAITING, DispatchSlip.Status.STARTED)
+# Materials are recorded, and chased while not ready, from the contract review until
+# production ends, an order on hold included: the one list every page, queue and
+# due item of the materials reads.
+MATERIALS_STAGES = frozenset(
+    {
+        Stage.REVIEW,
+        Stage.APPROVAL,
+        Stage.QUOTE,
+        Stage.CONTRACT,
+        Stage.DRAWING,
+        Stage.PRODUCTION,
+        Stage.ON_HOLD,
+    }
+)
+
+
+def materials_open() -> QuerySet[MaterialRequirement]:
+    """The materials not ready of the orders whose materials are still chased."""
+    return MaterialRequirement.objects.exclude(
+        status=MaterialRequirement.Status.READY
+    ).filter(order__stage__in=MATERIALS_STAGES)
+
+
 # Before production nothing but the materials exists for an order.
 PLANNING_STAGES = frozenset(
     {Stage.REVIEW, Stage.APPROVAL, Stage.QUOTE, Stage.CONTRACT, Stage.DRAWING}
@@ -710,17 +733,7 @@ def materials_list(*, show: str = "open") -> QuerySet[MaterialRequirement]:
         "order__customer", "updated_by", "product"
     ).prefetch_related("lines")
     if show == "open":
-        rows = rows.exclude(status=MaterialRequirement.Status.READY).filter(
-            order__stage__in=[
-                Stage.REVIEW,
-                Stage.APPROVAL,
-                Stage.QUOTE,
-                Stage.CONTRACT,
-                Stage.DRAWING,
-                Stage.PRODUCTION,
-                Stage.ON_HOLD,
-            ]
-        )
+        rows = rows.filter(pk__in=materials_open().values("pk"))
     return rows.order_by("due_date", "order__number")
 
 

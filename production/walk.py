@@ -165,17 +165,7 @@ def _materials_for(order) -> list[registry.DueItem]:
 
 def _open_materials():
     department_id = _purchasing_id()
-    for row in MaterialRequirement.objects.exclude(
-        status=MaterialRequirement.Status.READY
-    ).filter(
-        order__stage__in=[
-            Stage.APPROVAL,
-            Stage.QUOTE,
-            Stage.CONTRACT,
-            Stage.DRAWING,
-            Stage.PRODUCTION,
-        ]
-    ):
+    for row in selectors.materials_open():
         yield _materials_item(row, department_id)
 
 

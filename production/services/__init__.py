@@ -13,7 +13,6 @@ the report (or the planner's close) that finishes the last slip makes the move
 
 from .common import (
     APP,
-    MATERIALS_STAGES,
     MOVE,
     PlanData,
     overrun_limit,
@@ -65,7 +64,6 @@ __all__ = [
     "FROM_START",
     "MaterialLineData",
     "StepData",
-    "MATERIALS_STAGES",
     "MOVE",
     "NewScreenLink",
     "PlanData",

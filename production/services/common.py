@@ -29,18 +29,6 @@ from ..models import (
 
 APP = types.APP
 MOVE = "production_done"
-# Materials are recorded from the contract review onwards, while the order is open.
-MATERIALS_STAGES = frozenset(
-    {
-        Stage.REVIEW,
-        Stage.APPROVAL,
-        Stage.QUOTE,
-        Stage.CONTRACT,
-        Stage.DRAWING,
-        Stage.PRODUCTION,
-        Stage.ON_HOLD,
-    }
-)
 TEXT_MAX = 2000
 
 

@@ -26,8 +26,8 @@ from ..models import (
     MaterialLine,
     MaterialRequirement,
 )
+from ..selectors import MATERIALS_STAGES
 from .common import (
-    MATERIALS_STAGES,
     _plain,
     _require,
     _text,
