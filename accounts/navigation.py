@@ -26,6 +26,8 @@ class NavItem:
     # Its place in the menu (accounts' home 0, orders' 100–199, production's
     # 200–299 …, the administration last).
     position: int = 500
+    # The app that registered it.
+    app: str = "accounts"
 
     def visible_to(self, user) -> bool:
         if self.permission is None:
@@ -52,6 +54,12 @@ def register(item: NavItem, *, override: bool = False) -> NavItem:
         raise ValueError(f"Navigation entry {item.key!r} is registered twice")
     _ITEMS[item.key] = item
     return item
+
+
+def forget_app(app: str) -> None:
+    """The entries `app` registered, gone."""
+    for key in [k for k, item in _ITEMS.items() if item.app == app]:
+        del _ITEMS[key]
 
 
 def items() -> list[NavItem]:

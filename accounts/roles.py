@@ -145,15 +145,22 @@ ROLE_BY_CODE = {role.code: role for role in ROLES}
 _GRANTED: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
-def role(new: Role) -> Role:
+# The roles as accounts declares them, and those an app brought ({code: app}).
+_DECLARED: dict[str, Role] = dict(ROLE_BY_CODE)
+_BROUGHT_BY: dict[str, str] = {}
+
+
+def role(new: Role, *, app: str) -> Role:
     """An app's own role (a later app's quality manager, say), with its label and
     duty; its permissions come from grants like any other role's."""
     if new.code in ROLE_BY_CODE:
-        if ROLE_BY_CODE[new.code] == new:
-            return new
+        if _DECLARED.get(new.code) == new:
+            return ROLE_BY_CODE[new.code]
         raise ValueError(f"Role {new.code!r} is declared twice")
     ROLES.append(new)
     ROLE_BY_CODE[new.code] = new
+    _DECLARED[new.code] = new
+    _BROUGHT_BY[new.code] = app
     return new
 
 
@@ -174,6 +181,23 @@ def grant(app: str, grants: dict[str, tuple[str, ...]]) -> None:
         updated = replace(current, permissions=current.permissions + added)
         ROLES[ROLES.index(current)] = updated
         ROLE_BY_CODE[code] = updated
+
+
+def forget_app(app: str) -> None:
+    """The roles `app` brought and the permissions it granted, gone (the others'
+    grants stay)."""
+    for code in [c for c, owner in _BROUGHT_BY.items() if owner == app]:
+        ROLES.remove(ROLE_BY_CODE.pop(code))
+        del _DECLARED[code], _BROUGHT_BY[code]
+    for key in [k for k in _GRANTED if k[0] == app]:
+        del _GRANTED[key]
+    for index, current in enumerate(ROLES):
+        permissions = list(_DECLARED[current.code].permissions)
+        for (_app, code), granted in _GRANTED.items():
+            if code == current.code:
+                permissions += [p for p in granted if p not in permissions]
+        ROLES[index] = replace(current, permissions=tuple(permissions))
+        ROLE_BY_CODE[current.code] = ROLES[index]
 
 
 def roles_of(user) -> list[Role]:

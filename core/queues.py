@@ -61,6 +61,8 @@ class Queue:
     position: int = 100
     # The rows' path to the order they are about ("pk" when the rows are orders).
     order_field: str = "pk"
+    # The app that registered it.
+    app: str = ""
 
     def count(self, user) -> int:
         """One COUNT, remembered on the user object for the rest of the request
@@ -106,6 +108,12 @@ def register(queue: Queue) -> Queue:
         raise ValueError(f"Queue {queue.key!r} is registered twice")
     _REGISTRY[queue.key] = queue
     return queue
+
+
+def forget_app(app: str) -> None:
+    """The queues `app` registered, gone."""
+    for key in [k for k, q in _REGISTRY.items() if q.app == app]:
+        del _REGISTRY[key]
 
 
 def registered() -> list[Queue]:

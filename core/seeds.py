@@ -61,3 +61,10 @@ def demo_seeders() -> list[Seeder]:
 
 def scale_seeders() -> list[Seeder]:
     return sorted(_SCALE.values(), key=lambda s: (s.position, s.path))
+
+
+def forget_app(app: str) -> None:
+    """The seed parts `app` registered, gone."""
+    for table in (_DEMO, _SCALE):
+        for key in [k for k, seeder in table.items() if seeder.app == app]:
+            del table[key]

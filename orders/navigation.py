@@ -13,6 +13,7 @@ ITEMS = (
         "fa-list",
         ("orders.view_all_orders", "orders.enter_order"),
         position=100,
+        app="orders",
     ),
     NavItem(
         "new_order",
@@ -21,6 +22,7 @@ ITEMS = (
         "fa-plus",
         "orders.enter_order",
         position=110,
+        app="orders",
     ),
     NavItem(
         "contracts",
@@ -29,6 +31,7 @@ ITEMS = (
         "fa-file-signature",
         ("orders.view_all_orders", "orders.manage_contract"),
         position=120,
+        app="orders",
     ),
     NavItem(
         "stand_ins",
@@ -37,5 +40,6 @@ ITEMS = (
         "fa-user-clock",
         "orders.delegate_approval",
         position=130,
+        app="orders",
     ),
 )

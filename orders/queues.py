@@ -10,6 +10,8 @@ the GM approved one, then under "record the customer's acceptance".
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db.models import (
     Case,
@@ -420,4 +422,4 @@ QUEUES = (
 
 def register_all() -> None:
     for queue in QUEUES:
-        register(queue)
+        register(replace(queue, app="orders"))

@@ -18,6 +18,7 @@ ITEMS = (
         ),
         shop_floor=True,
         position=200,
+        app="production",
     ),
     NavItem(
         "plans",
@@ -30,6 +31,7 @@ ITEMS = (
             "production.receive_plan",
         ),
         position=210,
+        app="production",
     ),
     NavItem(
         "plan_changes",
@@ -38,6 +40,7 @@ ITEMS = (
         "fa-pen-to-square",
         ("production.manage_plans", "production.approve_plan_changes"),
         position=220,
+        app="production",
     ),
     NavItem(
         "board",
@@ -51,6 +54,7 @@ ITEMS = (
         ),
         shop_floor=True,
         position=230,
+        app="production",
     ),
     NavItem(
         "routings",
@@ -59,6 +63,7 @@ ITEMS = (
         "fa-route",
         "production.manage_routings",
         position=240,
+        app="production",
     ),
     NavItem(
         "materials",
@@ -67,5 +72,6 @@ ITEMS = (
         "fa-boxes-stacked",
         ("production.manage_materials", "production.manage_plans"),
         position=250,
+        app="production",
     ),
 )

@@ -19,6 +19,7 @@ plan whose workshop also has a slip reaches the lead through the slip.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import (
@@ -509,4 +510,4 @@ QUEUES = (
 
 def register_all() -> None:
     for queue in QUEUES:
-        register(queue)
+        register(replace(queue, app="production"))

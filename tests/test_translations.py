@@ -67,7 +67,9 @@ def fresh(tmp_path):
             ".venv", ".git", "__pycache__", "media", "staticfiles", "*.sqlite3", "tests"
         ),
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    # the settings every environment shares (the test settings add the test's app,
+    # which is not copied)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
     env.pop("DATABASE_URL", None)  # extraction needs no database
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete"],

@@ -2,7 +2,11 @@
 (.ci/run points them at the machine's PostgreSQL and Redis)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
+
+# A test's app that plugs into the walk through the registries alone; it registers
+# nothing until tests/test_plug_in.py plugs it in.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.plug_app"]
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"
