@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import concurrency
 from core.concurrency import bump
 
-from .models import Order
+from .models import Order, OrderLine
 
 CHANGED = _("Someone else changed this order after you opened it.")
 UNREADABLE = _(
@@ -16,7 +16,14 @@ UNREADABLE = _(
     "or incomplete); nothing was saved."
 )
 
-__all__ = ["CHANGED", "bump", "check_version", "lock_order", "posted_version"]
+__all__ = [
+    "CHANGED",
+    "bump",
+    "check_version",
+    "lock_lines",
+    "lock_order",
+    "posted_version",
+]
 
 
 def _since(order: Order, version: int) -> list:
@@ -43,3 +50,17 @@ def lock_order(order: Order | int, version=None, *, message=CHANGED, related=())
         Order.objects.select_related(*related) if related else Order.objects.all()
     )
     return concurrency.lock_row(queryset, pk, version, message, since=_since)
+
+
+def lock_lines(lines) -> dict[int, OrderLine]:
+    """The order lines a piece of partial work draws on (a plan of part of a line,
+    a rework, later a shipment or an inspection), locked for the rest of the
+    transaction in one fixed order — by id — so two writers never wait on each
+    other in a circle, and re-read: {id: line}. Lock the order first."""
+    ids = sorted({getattr(line, "pk", line) for line in lines if line is not None})
+    return {
+        line.pk: line
+        for line in OrderLine.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }

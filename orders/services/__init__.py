@@ -4,7 +4,7 @@ orders.selectors: besides the walk's services, `lock_order` (the order's row fir
 whoever writes) and `record_event` (a line of the order's history, of a type the
 app registered)."""
 
-from ..concurrency import lock_order
+from ..concurrency import lock_lines, lock_order
 from ..events import record as record_event
 from ..submissions import new_form_token
 from .contract import contract_record
@@ -59,6 +59,7 @@ from .review import (
 )
 
 __all__ = [
+    "lock_lines",
     "lock_order",
     "record_event",
     "action_require",

@@ -19,7 +19,7 @@ from core.exceptions import InvalidMove, PermissionDenied, ValidationError
 from core.submissions import claim_token, record_result
 from notifications.services import notify
 from orders.models import Order
-from orders.services import lock_order, record_event
+from orders.services import lock_lines, lock_order, record_event
 
 from .. import actions
 from .. import events as types
@@ -123,6 +123,7 @@ def plan_create(*, actor, order: Order, data: PlanData, form_token=None):
     submission = claim_token(form_token, actor)
     locked = lock_order(order, related=("customer",))
     _may_act(locked, actions.PLAN)
+    lock_lines([data.line])
     errors, quantity = _plan_problems(locked, data)
     if errors:
         raise ValidationError(errors)

@@ -17,7 +17,7 @@ from core.dates import check_within
 from core.exceptions import InvalidMove, ValidationError
 from core.submissions import claim_token, record_result
 from orders.models import Order, OrderLine
-from orders.services import lock_order, record_event
+from orders.services import lock_lines, lock_order, record_event
 
 from .. import actions
 from .. import events as types
@@ -54,6 +54,7 @@ def rework_slip_add(
     submission = claim_token(form_token, actor)
     locked = lock_order(order)
     _may_act(locked, actions.REWORK, after_production=True)
+    lock_lines([line])
     errors: dict[str, list] = {}
     plan = None
     if line is None or line.order_id != locked.pk:

@@ -139,3 +139,42 @@ def test_two_planners_making_up_one_shortfall_at_once_cannot_overdraw_it(users):
     assert DispatchSlip.objects.filter(make_up_for=slip).count() == 1
     assert sum("最多补派该数量" in page for page in results) == 1
     assert services.uncovered_shortfall(slip) == 2
+
+
+def test_two_plans_of_one_line_at_once_cannot_plan_more_than_it_orders(users):
+    """Two planners plan 600 of the same 1,000-piece line at the same instant: the
+    line is locked (orders.services.lock_lines), one plan is made, the other is
+    told that at most 400 are left."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from core.exceptions import ValidationError
+    from production.models import ProductionPlan
+
+    order = walk(users, "materials_ready")
+    line = order.lines.get()
+    today = timezone.localdate()
+
+    def plan(i):
+        return services.plan_create(
+            actor=users["planner"],
+            order=order,
+            data=services.PlanData(
+                line=line,
+                quantity=Decimal(600),
+                planned_start=today,
+                planned_finish=today + timedelta(days=10),
+            ),
+        )
+
+    results, errors = run_together(2, plan)
+
+    made = [r for r in results if r is not None]
+    refused = [e for e in errors if e is not None]
+    assert len(made) == 1 and len(refused) == 1
+    assert isinstance(refused[0], ValidationError)
+    assert "400" in " ".join(refused[0].messages)
+    assert ProductionPlan.objects.filter(line=line).count() == 1
+    assert services.planned_quantity(line) == 600
