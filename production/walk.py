@@ -1,8 +1,11 @@
 """Everything production brings to the walk, registered from ProductionConfig.ready()
-— no line of `orders` names it:
+— no line of `orders` or `accounts` names it:
 
-- the precondition of its move `production_done` (an issued plan, every slip of it
-  finished) and its effect (the QC inspectors are told);
+- its permissions granted to the roles (production.roles) and its menu entries
+  (production.navigation);
+- its move `production_done` (every line planned and produced), its precondition
+  and its effect (the QC inspectors are told), and the actions it performs inside
+  the stages (production.actions), which any app may hold;
 - an effect on the review's conclusion (`accept`, `accept_direct`): the order's
   materials record opens with the date purchasing committed;
 - its event types and how the move's own history line reads (production.events);
@@ -10,7 +13,9 @@
 - its sections of the order page and of the contract review sheet;
 - its due items: each dispatch slip (the workshop answers for it by the slip's date),
   and the materials milestone (备料), which it takes over from `orders` because
-  production is where readiness is recorded.
+  production is where readiness is recorded;
+- its columns of each order line's quantities (planned, produced, closed short);
+- its part of the demo and of the scale data.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.navigation import register as register_nav
 from accounts.permissions import has_role_perm, may
+from accounts.roles import grant
+from core import seeds
 from notifications.services import notify
 from orders import registry
 from orders.stages import Stage
 
-from . import selectors
+from . import navigation, roles, selectors
 from .actions import register as register_actions
 from .events import APP, register_event_types
 from .load import workshop_loads
@@ -221,6 +229,12 @@ LINE_QUANTITIES = registry.LineQuantitySource(
 
 
 def register() -> None:
+    # who may do production's work: its permissions, granted to the company's roles,
+    # and its entries in the menu
+    grant(APP, roles.GRANTS)
+    for item in navigation.ITEMS:
+        register_nav(item)
+    # its move, and the actions it performs inside the stages
     registry.move(PRODUCTION_DONE)
     register_actions()
     registry.line_quantity_source(LINE_QUANTITIES)
@@ -298,3 +312,6 @@ def register() -> None:
         ),
         override=True,
     )
+    # its part of the demo data and of the scale data
+    seeds.demo(APP, "production.demo.seed_production", position=40)
+    seeds.scale(APP, "production.scale.seed_scale_production", position=40)
