@@ -103,8 +103,10 @@ def _days_left(calendar, today: date, due: date | None) -> int | None:
 _REGISTRY: dict[str, Queue] = {}
 
 
-def register(queue: Queue) -> Queue:
-    if queue.key in _REGISTRY and _REGISTRY[queue.key] is not queue:
+def register(queue: Queue, *, override: bool = False) -> Queue:
+    """Add a queue to the workbench. A second queue under a key already taken is
+    refused unless it says `override` (an app replacing another's queue on purpose)."""
+    if queue.key in _REGISTRY and _REGISTRY[queue.key] != queue and not override:
         raise ValueError(f"Queue {queue.key!r} is registered twice")
     _REGISTRY[queue.key] = queue
     return queue

@@ -202,9 +202,11 @@ class Panel:
 _PANELS: dict[str, Panel] = {}
 
 
-def panel(p: Panel) -> Panel:
+def panel(p: Panel, *, override: bool = False) -> Panel:
     if p.where not in (ORDER_PAGE, REVIEW_SHEET):
         raise ValueError(f"Unknown place {p.where!r} for panel {p.key!r}")
+    if p.key in _PANELS and _PANELS[p.key] != p and not override:
+        raise ValueError(f"Panel {p.key!r} is registered twice")
     _PANELS[p.key] = p
     return p
 
