@@ -21,6 +21,10 @@ MARKDOWN = DOCS / "benchmarks.md"
 # Under FOLDER: the runs before the optimisations of issue 11, kept to compare
 # against; and what the figures mean and where the time goes, written by hand.
 BASELINE = "baseline"
+# The runs of issues 11-17, whose floor replayed every statement of the request (the
+# session, the user, the roles and the calendar included): kept beside the runs
+# judged by the page's own reads, never mixed with them.
+FIRST_METHOD = "replayed-floor"
 ANALYSIS = "analysis.md"
 CROSS_SIZE_LIMIT = 1.5
 
@@ -185,6 +189,46 @@ def _before_after(runs: list[dict]) -> list[str]:
                 f"| `{name}` | {_n(was)} | {_n(now)} | "
                 f"{_n(now / was if was and now is not None else None, 2)} | "
                 f"{_n(a.get('queries'), 0)} | {_n(b.get('queries'), 0)} |"
+            )
+        out.append("")
+    return out
+
+
+def _floor_then_and_now(runs: list[dict]) -> list[str]:
+    """Each size's floor and ratio by the first method (every statement replayed)
+    against this run's (the page's own reads, the fixed cost apart)."""
+    then = {size_label(r["data"]["orders"]): r for r in _load(FOLDER / FIRST_METHOD)}
+    out = []
+    for run in runs:
+        label = size_label(run["data"]["orders"])
+        old = then.get(label)
+        if old is None:
+            continue
+        names = [
+            n
+            for n in _names_in_order(run)
+            if n in old["lines"] and run["lines"][n].get("floor_ms") is not None
+        ]
+        if not names:
+            continue
+        out += [
+            f"## The floor, then and now, {label}",
+            "",
+            "The same figures by the first method (the floor replayed every statement "
+            "of the request) and by this one (the page's own reads; the fixed cost "
+            "every page pays apart). Kept in `docs/benchmarks/replayed-floor/`.",
+            "",
+            "| figure | then ms | then floor | then ratio | now ms | now floor "
+            "| now fixed | now ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name in names:
+            a, b = old["lines"][name], run["lines"][name]
+            out.append(
+                f"| `{name}` | {_n(a.get('median_ms'))} | {_n(a.get('floor_ms'))} "
+                f"| {_n(a.get('ratio'), 2)} | {_n(b.get('median_ms'))} "
+                f"| {_n(b.get('floor_ms'))} | {_n(b.get('fixed_ms'))} "
+                f"| {_n(b.get('ratio'), 2)} |"
             )
         out.append("")
     return out
@@ -408,9 +452,12 @@ history, 300 users). See README, "Measuring".
 
 How to read the tables: **median ms** is the median wall time of the request through
 Django's test client (or of the call, for the badges), signed in as the user named;
-**floor ms** is the page's own SQL — the statements Django ran for it, with their
-parameters — replayed through the database's own cursor (execute + fetchall), median
-of as many runs; **ratio** = median / floor. **queries** counts the statements of one
+**floor ms** is the page's own data — the statements Django ran for the rows the page
+shows and their bounded count, with their parameters — replayed through the
+database's own cursor (execute + fetchall), timed in turn with the page in one loop;
+**fixed ms** is what every page pays before its data (the session, the user, their
+roles and permissions, the calendar), timed the same way and never in the floor;
+**ratio** = median / floor. **queries** counts the statements of one
 request; **rows** the rows they fetched. The throughput runs use locust (no think
 time: N users keep N requests in flight) against gunicorn with 3 workers, on the same
 machine as PostgreSQL and locust itself; the server is drained between runs. Each run
@@ -429,6 +476,7 @@ def write_markdown() -> Path:
     if analysis.exists():
         out += [analysis.read_text(encoding="utf-8").rstrip(), ""]
     out += _before_after(runs)
+    out += _floor_then_and_now(runs)
     for run in runs:
         out += _size_section(run)
     out += _cross_size(runs)

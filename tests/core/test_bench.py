@@ -115,6 +115,22 @@ def test_write_saves_the_run_and_regenerates_the_document(
     text = (tmp_path / "benchmarks.md").read_text()
     assert "## Before and after, 1k" in text
     assert "| `workbench.sales` |" in text.split("## Before and after, 1k")[1]
+    # runs judged by the first method (every statement replayed as the floor) are
+    # kept apart and shown beside this run's floor and fixed cost, never mixed in
+    first = tmp_path / "benchmarks" / "replayed-floor"
+    first.mkdir()
+    (first / "1k.json").write_text((baseline / "1k.json").read_text())
+    benchreport.write_markdown()
+    text = (tmp_path / "benchmarks.md").read_text()
+    then_now = text.split("## The floor, then and now, 1k")[1]
+    assert "| now fixed |" in then_now
+    assert "| `workbench.sales` |" in then_now
+    assert (
+        saved["data"]["orders"]
+        == json.loads((tmp_path / "benchmarks" / "1k.json").read_text())["data"][
+            "orders"
+        ]
+    )
 
 
 def test_the_shop_floor_figures(seeded, db):
