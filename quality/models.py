@@ -54,11 +54,13 @@ class Inspection(models.Model):
 
     class Kind(models.TextChoices):
         FINAL = "final", pgettext_lazy("inspection kind", "final inspection (终检)")
-        PROCESS = "process", pgettext_lazy(
-            "inspection kind", "process check (过程检验)"
+        PROCESS = (
+            "process",
+            pgettext_lazy("inspection kind", "process check (过程检验)"),
         )
-        FIRST_ARTICLE = "first_article", pgettext_lazy(
-            "inspection kind", "first-article check (首件检验)"
+        FIRST_ARTICLE = (
+            "first_article",
+            pgettext_lazy("inspection kind", "first-article check (首件检验)"),
         )
 
     number = models.CharField(_("inspection number"), max_length=32, unique=True)
@@ -245,7 +247,9 @@ class Nonconformance(models.Model):
     )
     quantity = models.PositiveIntegerField(_("nonconforming pieces"))
     description = models.TextField(_("what is wrong"), blank=True)
-    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices, blank=True)
+    cause = models.CharField(
+        _("cause"), max_length=16, choices=Cause.choices, blank=True
+    )
     responsible_department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("party responsible"),
@@ -265,7 +269,9 @@ class Nonconformance(models.Model):
     scrap_qty = models.PositiveIntegerField(_("scrap (报废)"), default=0)
     concession_qty = models.PositiveIntegerField(_("concession (让步接收)"), default=0)
     # A make-up for the scrapped pieces, asked of the planner.
-    make_up_asked = models.BooleanField(_("make-up asked of the planner"), default=False)
+    make_up_asked = models.BooleanField(
+        _("make-up asked of the planner"), default=False
+    )
     # the rework slip production made (production.services.rework_slip_add)
     rework_slip = models.ForeignKey(
         "production.DispatchSlip",
@@ -330,7 +336,11 @@ class Nonconformance(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.OPEN, self.Status.REVIEW, self.Status.DECIDED)
+        return self.status in (
+            self.Status.OPEN,
+            self.Status.REVIEW,
+            self.Status.DECIDED,
+        )
 
     @property
     def dispositioned(self) -> int:
@@ -385,6 +395,9 @@ class NonconformanceReview(models.Model):
                 fields=["nonconformance", "reviewer"], name="nc_reviewer_once"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.nonconformance} · {self.reviewer}"
 
 
 def consent_path(instance, filename):

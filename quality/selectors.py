@@ -120,11 +120,20 @@ def line_figures(order: Order, *, produced: bool = True) -> list[LineFigures]:
             row.re_inspected += s["i"]
             row.re_passed += s["p"]
     for nc in (
-        Nonconformance.objects.filter(order=order, inspection__kind=Inspection.Kind.FINAL)
+        Nonconformance.objects.filter(
+            order=order, inspection__kind=Inspection.Kind.FINAL
+        )
         .exclude(status=Nonconformance.Status.WITHDRAWN)
         .only(
-            "id", "number", "line_id", "status", "rework_qty", "scrap_qty",
-            "concession_qty", "consent_at", "quantity",
+            "id",
+            "number",
+            "line_id",
+            "status",
+            "rework_qty",
+            "scrap_qty",
+            "concession_qty",
+            "consent_at",
+            "quantity",
         )
         .order_by("id")
     ):
@@ -219,11 +228,11 @@ def process_check_slips():
 
 
 def first_article_slips():
-    """Started planned slips whose step is marked for a first-article check
+    """Started planned slips (their first piece made) whose step is marked for a first-article check
     (首件检验) and whose first article has not passed yet: they wait for it."""
     return (
         DispatchSlip.objects.filter(
-            status__in=(DispatchSlip.Status.WAITING, DispatchSlip.Status.STARTED),
+            status=DispatchSlip.Status.STARTED,
             kind=DispatchSlip.Kind.PLANNED,
             plan__order__stage=Stage.PRODUCTION,
             plan__status="issued",
@@ -332,4 +341,3 @@ def reworked_to_reinspect():
         .select_related("order__customer", "line", "rework_slip")
         .order_by("rework_slip__done_at", "id")
     )
-

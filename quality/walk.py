@@ -23,9 +23,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.navigation import NavItem
 from accounts.navigation import register as register_nav
@@ -481,4 +480,3 @@ def register() -> None:
     registry.line_quantity_source(LINE_QUANTITIES)
     seeds.demo(APP, "quality.demo.seed_quality", position=50)
     seeds.scale(APP, "quality.scale.seed_scale_quality", position=50)
-

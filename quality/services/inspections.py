@@ -100,8 +100,7 @@ def _defects(codes, failed: int, errors: dict) -> list[DefectType]:
 def _checks(order: Order, results, errors: dict) -> list[InspectionCheck]:
     wanted = {r.requirement_id: r for r in results or ()}
     requirements = {
-        k.pk: k
-        for k in KeyRequirement.objects.filter(order=order, pk__in=list(wanted))
+        k.pk: k for k in KeyRequirement.objects.filter(order=order, pk__in=list(wanted))
     }
     if set(wanted) - set(requirements):
         errors["checks"] = [_("A checklist item is not one of this order's.")]
@@ -226,9 +225,12 @@ def _relations(kind, order, line, slip, nonconformance) -> None:
                 _("The routing does not mark %(slip)s for a first-article check.")
                 % {"slip": slip.number}
             )
-        if slip.is_finished:
+        if slip.status != DispatchSlip.Status.STARTED:
             raise InvalidMove(
-                _("Slip %(slip)s is finished: its first article is long past.")
+                _(
+                    "Slip %(slip)s is not in progress: its first article is checked "
+                    "once the workshop has started it, before the batch goes on."
+                )
                 % {"slip": slip.number}
             )
 
@@ -456,9 +458,7 @@ def inspection_correct(
             _("%(number)s is corrected already: correct the latest record.")
             % {"number": old.number}
         )
-    found_ncs = list(
-        Nonconformance.objects.select_for_update().filter(inspection=old)
-    )
+    found_ncs = list(Nonconformance.objects.select_for_update().filter(inspection=old))
     if any(nc.status != Nonconformance.Status.OPEN for nc in found_ncs):
         raise InvalidMove(
             _(
