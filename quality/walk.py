@@ -31,6 +31,7 @@ from accounts.navigation import register as register_nav
 from accounts.permissions import has_role_perm, may
 from accounts.roles import ROLE_BY_CODE, grant
 from core import queues, seeds
+from core.submissions import new_form_token
 from notifications.services import notify
 from orders import registry
 from orders.stages import Stage
@@ -109,6 +110,7 @@ def _order_panel(order, user):
         "can_inspect": in_inspection and may(user, "quality.inspect"),
         "can_pass": in_inspection and may(user, "quality.pass_order", order),
         "refusal": inspection_refusal(order) if in_inspection else None,
+        "pass_token": new_form_token(),
     }
 
 
