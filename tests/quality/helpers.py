@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Department
 from production import services as production
 from quality import services as quality
+from quality.models import Nonconformance
 from tests.walk import slip_of, walk
 
 # a 1×1 PNG
@@ -85,3 +86,63 @@ def rework_all(users, nc):
     )
     nc.refresh_from_db()
     return nc
+
+
+# Quality's situations (tests/walk.py dispatches them here), each an order of
+# sales1 of 1,000 GB-D1060 whose production finished.
+QUALITY_SITUATIONS = (
+    # waiting for its final inspection
+    "inspection",
+    # a finished slip whose routing step asks for a process check (过程检验)
+    "process_check",
+    # qc1 passed 990 and failed 10: a nonconformance to describe
+    "inspected_failed",
+    # the nonconformance sent to qcmgr and prodmgr for their signatures
+    "nc_review",
+    # both signed rework: waiting for the rework slip
+    "nc_rework",
+    # both signed a concession: waiting for the customer's consent
+    "nc_concession",
+    # every piece passed: ready to be released to delivery
+    "inspection_passed_ready",
+)
+
+
+def _described(users, order, **disposition):
+    first = inspect(users, order, 990, 10)
+    nc = Nonconformance.objects.get(inspection=first)
+    return quality.nonconformance_submit(
+        actor=users["qc1"],
+        nonconformance=nc,
+        description="毛刺超标",
+        cause="quality",
+        responsible_department=Department.objects.get(code="line"),
+        reviewers=[users["qcmgr"], users["prodmgr"]],
+        **disposition,
+    )
+
+
+def quality_walk(users, situation: str):
+    from quality.defects import ensure
+    from tests.walk import routing_for
+
+    ensure()
+    order = in_inspection(users)
+    if situation == "process_check":
+        # the routing's forming step on the line asks for a process check; its
+        # cutting step no first-article check, so that the next walk's cutting
+        # report is not held
+        routing_for("GB-D1060").steps.update(first_article_check=False)
+    elif situation == "inspected_failed":
+        inspect(users, order, 990, 10)
+    elif situation in ("nc_review", "nc_rework", "nc_concession"):
+        disposition = (
+            {"concession": 10} if situation == "nc_concession" else {"rework": 10}
+        )
+        nc = _described(users, order, **disposition)
+        if situation != "nc_review":
+            nc = quality.nonconformance_sign(actor=users["qcmgr"], nonconformance=nc)
+            quality.nonconformance_sign(actor=users["prodmgr"], nonconformance=nc)
+    elif situation == "inspection_passed_ready":
+        inspect(users, order, 1000, 0)
+    return type(order).objects.get(pk=order.pk)
