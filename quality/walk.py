@@ -238,7 +238,12 @@ QUEUES = (
     queues.Queue(
         "nc_rework",
         _("Nonconformances waiting for rework (返工)"),
-        _holds("production.add_rework_slips"),
+        # the planner makes the slip; the production manager sees them waiting
+        lambda user: (
+            has_role_perm(user, "production.manage_plans")
+            or has_role_perm(user, "production.add_rework_slips")
+            or has_role_perm(user, "production.review_plans")
+        ),
         lambda user: selectors.waiting_for_rework(),
         _nc_item(_("Make the rework slip")),
         _list("nonconformances"),

@@ -73,7 +73,7 @@ def rework_all(users, nc):
     quality.nonconformance_sign(actor=users["qcmgr"], nonconformance=nc, opinion="同意")
     quality.nonconformance_sign(actor=users["prodmgr"], nonconformance=nc)
     nc = quality.nonconformance_rework(
-        actor=users["prodmgr"],
+        actor=users["planner"],
         nonconformance=nc,
         workshop=Department.objects.get(code="line"),
         operation="forming",

@@ -1,6 +1,6 @@
 """质检 in a real browser: qc1 inspects the order's line and fails part of it; the
 nonconformance is described and signed as rework by the reviewers (qcmgr and
-prodmgr), the production manager has the rework slip made; lead_line1 finishes
+prodmgr), the planner has the rework slip made; lead_line1 finishes
 the rework slip on a phone (390 × 844); qc1 re-inspects and passes, releases the
 order to 交付 and the warehouse is told; the printed 检验报告 is one A4 page
 (screenshot and PDF under ARTIFACTS_DIR). Every step names its person in the
@@ -77,7 +77,10 @@ def test_fail_rework_reinspect_and_release(page, browser, users, live_server):
         page.locator("[data-test=nc-sign-button]").click()
         expect(page.locator(f"[data-reviewer={who}]")).not_to_contain_text("未签字")
     expect(page.locator("[data-test=nc-status]")).to_have_text("处置中")
-    # the production manager has the rework made on the line
+    # the planner finds it waiting for rework and makes the slip for the line
+    sign_in(page, "planner")
+    page.goto("/")
+    page.locator("a", has_text=nc.number).first.click()
     rework = page.locator("[data-test=nc-rework]")
     rework.locator("select[name=workshop]").select_option(
         str(Department.objects.get(code="line").pk)
@@ -136,8 +139,8 @@ def test_fail_rework_reinspect_and_release(page, browser, users, live_server):
         ("nonconformance_submitted", "qc1"),
         ("nonconformance_signed", "qcmgr"),
         ("nonconformance_signed", "prodmgr"),
-        ("nonconformance_rework", "prodmgr"),
-        ("slip_rework", "prodmgr"),
+        ("nonconformance_rework", "planner"),
+        ("slip_rework", "planner"),
         ("slip_started", "lead_line1"),
         ("moved", "qc1"),
     ):

@@ -43,7 +43,7 @@ def test_fail_rework_reinspect_pass(users, django_capture_on_commit_callbacks):
     types = list(order.events.values_list("type", "user__username"))
     assert ("inspected", "qc1") in types
     assert ("nonconformance_signed", "qcmgr") in types
-    assert ("nonconformance_rework", "prodmgr") in types
+    assert ("nonconformance_rework", "planner") in types
 
 
 def test_bad_input_saves_nothing(users):
