@@ -26,8 +26,9 @@ QUERIES = {
     # materials and its issued drawing
     "slip_page": 16,
     # the report's locks, checks and writes, then the card alone (an htmx answer:
-    # no navigation around it)
-    "report": 22,
+    # no navigation around it); + 1 for the checks other apps hold the report with
+    # (quality's first-article check asks the slip's routing step once)
+    "report": 23,
     # + the plan, its slips with their previous operations, its receipts, the
     # materials and the slip form's choices
     "plan_page": 18,
@@ -37,7 +38,8 @@ QUERIES = {
     # the planner's queues
     "order_page": 33,
     "home_lead": 12,
-    "home_planner": 14,
+    # + quality's nonconformances waiting for their rework slip
+    "home_planner": 15,
 }
 # The phone's report screen stays small whatever the slip's history: its newest
 # reports only (measured: ~10 KB, the htmx answer ~7 KB with the order and its
