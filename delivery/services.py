@@ -603,9 +603,12 @@ def shortfall_close(
         errors["line"] = [_("Choose a line of this order.")]
     elif row.outstanding <= 0:
         errors["line"] = [_("Nothing of this line is outstanding.")]
-    elif row.on_hand > 0 or row.shipped > row.received + _in_transit(order, line_id):
+    elif row.on_hand > 0 or _in_transit(order, line_id) > 0:
         errors["line"] = [
-            _("Ship what is in stock first; a shortfall closes what will not come.")
+            _(
+                "Ship what is in stock and record the receipts first: a shortfall "
+                "closes only what will not come."
+            )
         ]
     if errors:
         raise ValidationError(errors)
