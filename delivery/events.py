@@ -5,6 +5,7 @@ write them through orders.services.record_event."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders import registry
 
@@ -96,7 +97,7 @@ TYPES = (
         DATE_AGREED,
         _("recorded a delivery date agreed with the customer"),
         _date,
-        _("reason"),
+        pgettext_lazy("agreed date", "reason"),
     ),
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.submissions import new_form_token
 
@@ -88,6 +89,8 @@ class DateAgreementForm(TokenMixin):
     agreed_by = forms.CharField(label=_("agreed by (customer)"), max_length=64)
     agreed_on = forms.DateField(label=_("agreed on"), widget=DATE)
     reason = forms.CharField(
-        label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("agreed date", "reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     file = forms.FileField(label=_("document"), required=False)

@@ -285,7 +285,7 @@ class DateAgreement(OptionalFile):
     new_date = models.DateField(_("agreed new date"))
     agreed_by = models.CharField(_("agreed by (customer)"), max_length=64)
     agreed_on = models.DateField(_("agreed on"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("agreed date", "reason"))
     file = models.FileField(
         _("document"), upload_to=agreement_path, max_length=255, blank=True
     )

@@ -230,10 +230,15 @@ def shipment_print(request, number):
 
 
 def _contract_number(order) -> str:
-    from orders.selectors import contract_of
+    from orders.models import Contract
 
-    contract = contract_of(order)
-    return contract.number if contract else ""
+    return (
+        Contract.objects.filter(order=order)
+        .order_by("-id")
+        .values_list("number", flat=True)
+        .first()
+        or ""
+    )
 
 
 def _inspection(order):
