@@ -20,6 +20,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("inbox/", include("notifications.urls")),
     path("production/", include("production.urls")),
+    path("quality/", include("quality.urls")),
     path("delivery/", include("delivery.urls")),
     path("", include("accounts.urls")),
 ]

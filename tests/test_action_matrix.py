@@ -57,6 +57,13 @@ from production.models import (
     ScreenLink,
     SlipReport,
 )
+from quality.models import (
+    ConsentDocument,
+    Inspection,
+    InspectionPhoto,
+    Nonconformance,
+    NonconformanceReview,
+)
 from tests.walk import PDF, materials_post, plan_of, slip_of, steel, walk
 
 pytestmark = pytest.mark.django_db
@@ -669,6 +676,107 @@ ACTIONS: dict[str, Action] = {
             {"revoke": _gm_delegation(u).pk},
         ),
     ),
+    # --- quality: only QC inspects, corrects, describes a nonconformance and
+    # releases the order; only the reviewers named sign; the planner or the
+    # production manager makes the rework slip; only the quality manager (head of
+    # 质量部) records the customer's consent to a concession.
+    "quality:inspect": Action(
+        "inspection",
+        frozenset({"qc1", "qcmgr"}),
+        lambda o, u: (
+            f"/quality/orders/{o.number}/inspect/",
+            {
+                "line": o.lines.get().pk,
+                "inspected": "10",
+                "passed": "10",
+                "failed": "0",
+                "form_token": str(uuid.uuid4()),
+            },
+        ),
+    ),
+    "quality:inspect_slip": Action(
+        "process_check",
+        frozenset({"qc1", "qcmgr"}),
+        lambda o, u: (
+            f"/quality/slips/{slip_of(o, 'line').number}/inspect/",
+            {"inspected": "5", "passed": "5", "failed": "0"},
+        ),
+        "the line's forming slip: its routing step asks for a process check",
+    ),
+    "quality:inspection_correct": Action(
+        "inspected_failed",
+        frozenset({"qc1", "qcmgr"}),
+        lambda o, u: (
+            f"/quality/inspections/{Inspection.objects.filter(order=o).latest('id').number}/correct/",
+            {
+                "inspected": "1000",
+                "passed": "995",
+                "failed": "5",
+                "defects": ["burr"],
+                "reason": "复核计数",
+            },
+        ),
+    ),
+    "quality:nonconformance_submit": Action(
+        "inspected_failed",
+        frozenset({"qc1", "qcmgr"}),
+        lambda o, u: (
+            f"/quality/nonconformances/{_nc(o).number}/submit/",
+            {
+                "version": _nc(o).version,
+                "description": "毛刺超标",
+                "cause": "quality",
+                "responsible_department": Department.objects.get(code="line").pk,
+                "reviewers": [u["qcmgr"].pk, u["prodmgr"].pk],
+                "rework": "10",
+                "scrap": "0",
+                "concession": "0",
+            },
+        ),
+    ),
+    "quality:nonconformance_sign": Action(
+        "nc_review",
+        frozenset({"qcmgr", "prodmgr"}),
+        lambda o, u: (
+            f"/quality/nonconformances/{_nc(o).number}/sign/",
+            {"version": _nc(o).version, "opinion": "同意"},
+        ),
+        "the reviewers named on it, no one else",
+    ),
+    "quality:nonconformance_rework": Action(
+        "nc_rework",
+        frozenset({"planner", "prodmgr"}),
+        lambda o, u: (
+            f"/quality/nonconformances/{_nc(o).number}/rework/",
+            {
+                "version": _nc(o).version,
+                "workshop": Department.objects.get(code="line").pk,
+                "operation": "forming",
+                "due_date": (TODAY() + timedelta(days=3)).isoformat(),
+            },
+        ),
+    ),
+    "quality:nonconformance_consent": Action(
+        "nc_concession",
+        frozenset({"qcmgr"}),
+        lambda o, u: (
+            f"/quality/nonconformances/{_nc(o).number}/consent/",
+            {
+                "version": _nc(o).version,
+                "note": "客户书面同意让步接收",
+                "documents": _pdf("让步接收.pdf"),
+            },
+        ),
+        "the quality manager: qcmgr heads 质量部",
+    ),
+    "quality:order_pass": Action(
+        "inspection_passed_ready",
+        frozenset({"qc1", "qcmgr"}),
+        lambda o, u: (
+            f"/quality/orders/{o.number}/pass/",
+            {"version": o.version, "form_token": str(uuid.uuid4())},
+        ),
+    ),
 }
 
 # Pages that only show (every one of them checks who may see the order or the
@@ -722,6 +830,14 @@ READ_ONLY = {
     "production:board",
     "production:screen",
     "production:screen_live",
+    # quality's pages that only show, to quality's readers (tests/quality/)
+    "quality:workbench",
+    "quality:inspection",
+    "quality:photo",
+    "quality:consent_document",
+    "quality:nonconformance",
+    "quality:nonconformance_print",
+    "quality:order_report",
 }
 EXEMPT = {
     # the user's own session and language (tests/test_browser_signin.py, lockout)
@@ -740,6 +856,10 @@ EXEMPT = {
 }
 # One URL, several actions: the move buttons and the two change deciders.
 URL_OF = {name: name.split(":")[0] + ":" + name.split(":")[1] for name in ACTIONS}
+
+
+def _nc(order):
+    return Nonconformance.objects.filter(order=order).latest("id")
 
 
 def _gm_delegation(users):
@@ -859,6 +979,11 @@ MODELS = (
     RoutingStep,
     MaterialLine,
     MaterialArrival,
+    Inspection,
+    InspectionPhoto,
+    Nonconformance,
+    NonconformanceReview,
+    ConsentDocument,
 )
 
 
@@ -916,7 +1041,27 @@ def world() -> tuple:
         tuple(ScreenLink.objects.order_by("pk").values_list("pk", "revoked_at")),
         tuple(Routing.objects.order_by("pk").values_list("pk", "version")),
     )
-    return counts, orders, rows, quotes, changes, drawings, delegations, production
+    quality = (
+        tuple(
+            Nonconformance.objects.order_by("pk").values_list(
+                "pk", "status", "version", "consent_at", "rework_slip_id"
+            )
+        ),
+        tuple(
+            NonconformanceReview.objects.order_by("pk").values_list("pk", "signed_at")
+        ),
+    )
+    return (
+        counts,
+        orders,
+        rows,
+        quotes,
+        changes,
+        drawings,
+        delegations,
+        production,
+        quality,
+    )
 
 
 def client_for(user) -> Client:

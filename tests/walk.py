@@ -52,6 +52,14 @@ SITUATIONS = (
     "plan_change_raised",
     "change_pending",
     "change_awaiting_gm",
+    # quality's own (tests/quality/helpers.py's quality_walk): production finished
+    "inspection",
+    "process_check",
+    "inspected_failed",
+    "nc_review",
+    "nc_rework",
+    "nc_concession",
+    "inspection_passed_ready",
 )
 
 
@@ -66,6 +74,10 @@ def walk(users: dict, situation: str, *, amount: str = "3.80", lines=None):
     """An order of sales1 in `situation`; returns it re-read. `lines` (LineData)
     replaces the one line of 1,000 GB-D1060."""
     assert situation in SITUATIONS, situation
+    from tests.quality.helpers import QUALITY_SITUATIONS, quality_walk
+
+    if situation in QUALITY_SITUATIONS:
+        return quality_walk(users, situation)
     sales1 = users["sales1"]
     customer = _customer(
         credit_limit=Decimal(100) if situation == "draft_over_credit" else None

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "orders",
     "notifications",
     "production",
+    "quality",
     "delivery",
     # the measuring tools (seed_scale, bench), above every app
     "measure",

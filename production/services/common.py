@@ -70,7 +70,9 @@ def _may_act(
     (orders.registry.action_check: an order on hold holds every action), then the
     stage the work is done in — production, or after it too for a make-up or
     rework slip's own work."""
-    action_require(action=action, order=order)
+    # the slip goes with the question, so an app may hold one slip's action (a
+    # first-article check waiting) and not the order's others
+    action_require(action=action, order=order, slip=slip)
     after = after_production or (slip is not None and slip.works_after_production)
     stages = AFTER_PRODUCTION if after else IN_PRODUCTION
     if order.stage not in stages:
