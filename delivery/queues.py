@@ -102,6 +102,8 @@ def _warning_rows(user) -> QuerySet:
         if not _is_production_manager(user):
             orders = orders.filter(salesperson=user)
         ids = user._delivery_risk_ids = at_risk_ids(orders, get_calendar())
+    if not ids:
+        return Order.objects.none()
     return (
         Order.objects.filter(pk__in=ids)
         .select_related("customer")

@@ -165,9 +165,6 @@ def order_section(order):
             .prefetch_related("lines__line")
             .order_by("ship_date", "id")
         ),
-        "agreements": list(
-            order.date_agreements.select_related("recorded_by").order_by("recorded_at")
-        ),
         "closures": list(
             ShortfallClosure.objects.filter(order=order).select_related(
                 "line", "closed_by"

@@ -29,6 +29,7 @@ from accounts.permissions import has_role_perm, may
 from accounts.roles import grant
 from accounts.workdays import get_calendar
 from core import seeds
+from core.memo import memo
 from notifications.services import notify
 from orders import registry
 from orders.stages import Stage
@@ -40,7 +41,7 @@ from .models import Shipment
 from .quantities import delivery_columns
 from .queues import register_all as register_queues
 from .services import WAREHOUSE_STAGES, delivery_refusal
-from .warning import committed_days_of, date_risk
+from .warning import WATCHED, committed_days_of, current_stage, date_risk
 
 # --- the move and its effect -------------------------------------------------------------
 
@@ -88,55 +89,50 @@ def first_committed(order):
     return order.promised_date
 
 
-def risk_of(order):
-    days = committed_days_of([order.pk])[order.pk]
-    return date_risk(
-        order,
-        get_calendar(),
-        days=days,
-        items=registry.due_items_for(order),
-    )
+def risk_of(order, days=None):
+    """The order's early warning, from its current stage's own due items (a
+    dispatch slip's date in production …) and the review's committed days."""
+    stage = current_stage(order)
+    if stage not in WATCHED or order.promised_date is None:
+        return None
+    if days is None:
+        days = committed_days_of([order.pk])[order.pk]
+    items = [
+        item
+        for source in registry.due_sources()
+        if source.stage == stage
+        for item in source.for_order(order)
+    ]
+    return date_risk(order, get_calendar(), days=days, items=items)
+
+
+SHOWN = (Stage.INSPECTION, Stage.DELIVERY, Stage.SETTLEMENT, Stage.COMPLETED)
+AGREED = frozenset(WATCHED | set(SHOWN))
 
 
 def _order_panel(order, user):
-    stage = order.held_stage if order.stage == Stage.ON_HOLD else order.stage
-    risk = risk_of(order) if order.promised_date else None
-    can_agree = may(user, "delivery.agree_date", order) and order.stage in (
-        Stage.DRAWING,
-        Stage.PRODUCTION,
-        Stage.INSPECTION,
-        Stage.DELIVERY,
-    )
-    shown = stage in (
-        Stage.INSPECTION,
-        Stage.DELIVERY,
-        Stage.SETTLEMENT,
-        Stage.COMPLETED,
-    )
-    if not shown and not risk and not order.date_agreements.exists():
+    stage = current_stage(order)
+    if stage not in AGREED or not may(user, "delivery.view_order", order):
         return None
-    if not may(user, "delivery.view_order", order):
-        return None
-    section = (
-        selectors.order_section(order)
-        if shown
-        else {
-            "agreements": list(
-                order.date_agreements.select_related("recorded_by").order_by(
-                    "recorded_at"
-                )
-            )
-        }
+    risk = risk_of(order)
+    agreements = list(
+        order.date_agreements.select_related("recorded_by").order_by("recorded_at")
     )
+    shown = stage in SHOWN
+    can_agree = may(user, "delivery.agree_date", order) and order.stage in WATCHED
+    if not (shown or risk or agreements or can_agree):
+        return None
+    section = selectors.order_section(order) if shown else {}
+    section["agreements"] = agreements
     works = order.stage in WAREHOUSE_STAGES and may(user, "delivery.manage")
+    figures = section.get("figures", ())
     return {
         "section": section,
         "risk": risk,
-        "first_committed": first_committed(order),
+        "first_committed": first_committed(order) if agreements else None,
         "can_agree": can_agree,
-        "can_receive": works
-        and any(f.to_receive > 0 for f in section.get("figures", ())),
-        "can_ship": works and any(f.on_hand > 0 for f in section.get("figures", ())),
+        "can_receive": works and any(f.to_receive > 0 for f in figures),
+        "can_ship": works and any(f.on_hand > 0 for f in figures),
         "can_close": works,
     }
 
@@ -201,21 +197,26 @@ def _receipt_item(shipment, committed) -> registry.DueItem:
 
 
 def _shipments_of(order):
-    return list(
-        Shipment.objects.filter(order=order)
-        .select_related("order", "receipt")
-        .order_by("ship_date", "id")
+    """The order's shipments, read once per request for both sources (none
+    before the order could ship)."""
+    if current_stage(order) not in SHOWN:
+        return []
+    return memo(
+        f"delivery:shipments:{order.pk}",
+        lambda: list(
+            Shipment.objects.filter(order=order)
+            .select_related("order__review", "receipt")
+            .order_by("ship_date", "id")
+        ),
     )
 
 
 def _shipment_items(order):
-    committed = first_committed(order)
-    return [_shipment_item(s, committed) for s in _shipments_of(order)]
+    return [_shipment_item(s, first_committed(s.order)) for s in _shipments_of(order)]
 
 
 def _receipt_items(order):
-    committed = first_committed(order)
-    return [_receipt_item(s, committed) for s in _shipments_of(order)]
+    return [_receipt_item(s, first_committed(s.order)) for s in _shipments_of(order)]
 
 
 def _open_stock_items():

@@ -26,8 +26,9 @@ QUERIES = {
     # materials and its issued drawing
     "slip_page": 16,
     # the report's locks, checks and writes, then the card alone (an htmx answer:
-    # no navigation around it)
-    "report": 22,
+    # no navigation around it); + quality's first-article hold on a report (its
+    # check and the order's inspections)
+    "report": 24,
     # + the plan, its slips with their previous operations, its receipts, the
     # materials and the slip form's choices
     "plan_page": 18,
@@ -35,9 +36,11 @@ QUERIES = {
     # section (materials with their lines, plans, slips, anomalies), each line's
     # planned and produced pieces (read once for the roll-up and the section) and
     # the planner's queues
-    "order_page": 33,
+    # + quality's section and its due items (inspections, nonconformances)
+    "order_page": 36,
     "home_lead": 12,
-    "home_planner": 14,
+    # + quality's rework queue
+    "home_planner": 15,
 }
 # The phone's report screen stays small whatever the slip's history: its newest
 # reports only (measured: ~10 KB, the htmx answer ~7 KB with the order and its
