@@ -50,7 +50,6 @@ def pass_inspection(users, order):
 
     if "inspection_passed" in registry.MOVES:  # quality's own
         from quality import services as quality
-
         from tests.quality.helpers import inspect
 
         inspect(users, order, 1000, 0)
