@@ -211,6 +211,8 @@ class DeliverySeeder:
             )
             lots.append((line, stock))
         if not lots or state == "stock":
+            if settled:
+                self._close_short(row, {}, who, end)
             return
         # one lot, or two: the first half, then the rest; the last one still on
         # its way when the order is in transit or received in part
@@ -273,22 +275,29 @@ class DeliverySeeder:
                     ),
                 )
         if settled:
-            # what will not come was closed with the customer's agreement
-            for line, stock in lots:
-                short = line["quantity"] - stock
-                if short > 0:
-                    w.add(
-                        ShortfallClosure,
-                        (
-                            row["id"],
-                            line["id"],
-                            short,
-                            "客户同意按实际合格数量交货",
-                            "客户采购",
-                            who,
-                            end,
-                        ),
-                    )
+            self._close_short(
+                row, dict((line["id"], stock) for line, stock in lots), who, end
+            )
+
+    def _close_short(self, row, stocked: dict, who, at) -> None:
+        """What will not come of an order gone on, closed with the customer's
+        agreement (a line the seeded plans never made, the pieces quality did
+        not pass)."""
+        for line in row["lines"]:
+            short = line["quantity"] - stocked.get(line["id"], Decimal(0))
+            if short > 0:
+                self.writer.add(
+                    ShortfallClosure,
+                    (
+                        row["id"],
+                        line["id"],
+                        short,
+                        "客户同意按实际合格数量交货",
+                        "客户采购",
+                        who,
+                        at,
+                    ),
+                )
 
     def finish(self) -> None:
         for key, last in self.sequences.items():
