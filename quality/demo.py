@@ -138,7 +138,7 @@ def seed_quality():
     )
     nc = _sign(users, nc)
     nc = services.nonconformance_rework(
-        actor=users["prodmgr"],
+        actor=users["planner"],
         nonconformance=nc,
         workshop=Department.objects.get(code="line"),
         operation="forming",

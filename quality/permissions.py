@@ -6,7 +6,7 @@ nonconformance and release an order after the final inspection. A nonconformance
 is signed only by the reviewers named on it. A concession (让步接收) is approved
 by the quality manager — the head of the quality department (质量部) — and needs the
 customer's consent recorded with its document. The rework slip is made by the
-planner or the production manager (production's own rule). Quality's readers:
+planner (production's own rule); the production manager sees it waiting. Quality's readers:
 QC, the production manager and planner, the GM, the chairman and the order's
 salesperson (through the order). Asked without an object, a relation holds (the
 view's first check)."""

@@ -17,10 +17,10 @@ GRANTS: dict[str, tuple[str, ...]] = {
         "inspect", "view_quality", "sign_nonconformance", "approve_concession"
     ),
     # The reviewers a nonconformance names: the departments' reviewers and the
-    # production manager (who also has its rework made on a slip).
+    # production manager (who sees the rework waiting; the planner, who holds
+    # production's own permission, makes the rework slip).
     "dept_reviewer": _quality("view_quality", "sign_nonconformance"),
-    "production_manager": _quality("view_quality", "sign_nonconformance")
-    + ("production.add_rework_slips",),
+    "production_manager": _quality("view_quality", "sign_nonconformance"),
     "production_planner": READ,
     "technical": _quality("view_quality", "sign_nonconformance"),
     "general_manager": READ,

@@ -16,6 +16,7 @@ counters are moved past them."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from accounts.roles import ROLE_BY_CODE
 from core.scale import BulkWriter, ScaleContext
 from orders.models import NumberSequence, Order, StageDeadline
 from orders.stages import Stage
-from production.models import DispatchSlip, ProductionPlan
+from production.models import DispatchSlip, ProductionPlan, SlipReport
 
 from .defects import DEFECTS, ensure
 from .models import (
@@ -126,6 +127,21 @@ class QualitySeeder:
                 "shortfall_reason",
                 "override_reason",
                 "closed_reason",
+            ),
+        )
+        w.declare(
+            SlipReport,
+            (
+                "slip_id",
+                "token",
+                "good",
+                "scrap",
+                "anomaly",
+                "cause",
+                "note",
+                "reported_by_id",
+                "reported_at",
+                "handled_note",
             ),
         )
         w.declare(
@@ -322,6 +338,7 @@ class QualitySeeder:
         done = min(started + timedelta(hours=self.rng.uniform(1, 16)), self.now)
         started = min(started, done)
         day = decided.astimezone(self.zone).date()
+        lead = self.rng.choice(self.leads)
         w.add(
             DispatchSlip,
             (
@@ -340,7 +357,7 @@ class QualitySeeder:
                 qty,
                 0,
                 started,
-                self.rng.choice(self.leads),
+                lead,
                 done,
                 self.rng.choice(self.production),
                 decided,
@@ -349,6 +366,21 @@ class QualitySeeder:
                 0,
                 "",
                 "",
+                "",
+            ),
+        )
+        w.add(
+            SlipReport,
+            (
+                pk,
+                uuid.UUID(int=self.rng.getrandbits(128)),
+                qty,
+                0,
+                False,
+                "",
+                "",
+                lead,
+                done,
                 "",
             ),
         )

@@ -198,7 +198,7 @@ def _step(flag: str):
     """The routing step of the slip (OuterRef) — same product, operation and
     workshop — that carries `flag`."""
     return RoutingStep.objects.filter(
-        routing__product__model_code=OuterRef("plan__line__model_code"),
+        routing__product__model_code=OuterRef("plan__model_code"),
         operation=OuterRef("operation"),
         workshop=OuterRef("workshop"),
         **{flag: True},
@@ -251,26 +251,28 @@ def _first_article_passed(slip):
 
 
 def waits_for_first_article(slip) -> bool:
-    """The slip's routing step asks for a first-article check that has not passed
-    yet: reports on it wait (two queries at most)."""
+    """The slip's routing step (the plan's model, the slip's operation and
+    workshop) asks for a first-article check that has not passed yet: reports on
+    it wait. One query."""
     if slip.kind != DispatchSlip.Kind.PLANNED:
         return False
-    model_code = slip.plan.line.model_code if slip.plan.line_id else ""
-    marked = RoutingStep.objects.filter(
-        routing__product__model_code=model_code,
-        operation=slip.operation,
-        workshop_id=slip.workshop_id,
-        first_article_check=True,
-    ).exists()
-    return marked and not _first_article_passed(slip.pk).exists()
+    return (
+        RoutingStep.objects.filter(
+            routing__product__model_code=slip.plan.model_code,
+            operation=slip.operation,
+            workshop_id=slip.workshop_id,
+            first_article_check=True,
+        )
+        .filter(~Exists(_first_article_passed(slip.pk)))
+        .exists()
+    )
 
 
 def step_checks(slip) -> dict:
     """{"process": bool, "first_article": bool}: what the slip's routing step asks."""
-    model_code = slip.plan.line.model_code if slip.plan.line_id else ""
     step = (
         RoutingStep.objects.filter(
-            routing__product__model_code=model_code,
+            routing__product__model_code=slip.plan.model_code,
             operation=slip.operation,
             workshop_id=slip.workshop_id,
         )

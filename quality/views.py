@@ -479,7 +479,14 @@ def order_report(request, number):
             "order": order,
             "figures": selectors.line_figures(order),
             "inspections": inspections,
-            "checks": [c for i in inspections for c in i.checks.all()],
+            # each key requirement once, as the latest inspection found it
+            "checks": list(
+                {
+                    c.requirement_id or c.text: c
+                    for i in inspections
+                    for c in i.checks.all()
+                }.values()
+            ),
             "inspectors": sorted({str(i.inspector) for i in inspections}),
             "last": inspections[-1] if inspections else None,
             "back": order.get_absolute_url(),

@@ -96,7 +96,11 @@ def first_article_hold(order, *, action, slip=None, **context):
 
 def _order_panel(order, user):
     stage = order.held_stage if order.stage == Stage.ON_HOLD else order.stage
-    if stage not in selectors.QUALITY_STAGES or not may(user, "quality.view_quality"):
+    # from the final inspection on (a process check in production is read on the
+    # slip's inspection pages): an order in production pays no query here
+    if stage not in selectors.QUALITY_STAGES or stage == Stage.PRODUCTION:
+        return None
+    if not may(user, "quality.view_quality"):
         return None
     inspections = list(selectors.order_inspections(order))
     nonconformances = list(selectors.order_nonconformances(order))
@@ -234,7 +238,12 @@ QUEUES = (
     queues.Queue(
         "nc_rework",
         _("Nonconformances waiting for rework (返工)"),
-        _holds("production.add_rework_slips"),
+        # the planner makes the slip; the production manager sees them waiting
+        lambda user: (
+            has_role_perm(user, "production.manage_plans")
+            or has_role_perm(user, "production.add_rework_slips")
+            or has_role_perm(user, "production.review_plans")
+        ),
         lambda user: selectors.waiting_for_rework(),
         _nc_item(_("Make the rework slip")),
         _list("nonconformances"),
@@ -344,7 +353,16 @@ def _open_inspections():
             )
 
 
+def _past_production(order) -> bool:
+    stage = order.held_stage if order.stage == Stage.ON_HOLD else order.stage
+    return stage in selectors.QUALITY_STAGES and stage != Stage.PRODUCTION
+
+
 def _ncs_for(order) -> list[registry.DueItem]:
+    # an order still in production pays no query for them (a process check's
+    # nonconformance shows on the workbench and its own page)
+    if not _past_production(order):
+        return []
     return [
         _nc_item_due(nc)
         for nc in Nonconformance.objects.filter(order=order).exclude(

@@ -685,8 +685,8 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     # --- quality: only QC inspects, corrects, describes a nonconformance and
-    # releases the order; only the reviewers named sign; the planner or the
-    # production manager makes the rework slip; only the quality manager (head of
+    # releases the order; only the reviewers named sign; the planner makes the
+    # rework slip; only the quality manager (head of
     # 质量部) records the customer's consent to a concession.
     "quality:inspect": Action(
         "inspection",
@@ -753,7 +753,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "quality:nonconformance_rework": Action(
         "nc_rework",
-        frozenset({"planner", "prodmgr"}),
+        frozenset({"planner"}),
         lambda o, u: (
             f"/quality/nonconformances/{_nc(o).number}/rework/",
             {

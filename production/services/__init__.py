@@ -12,7 +12,9 @@ the report (or the planner's close) that finishes the last slip makes the move
 """
 
 from .common import (
+    AFTER_PRODUCTION,
     APP,
+    IN_PRODUCTION,
     MOVE,
     PlanData,
     overrun_limit,
@@ -59,7 +61,9 @@ from .shortfalls import slip_make_up, slip_shortfall_close, uncovered_shortfall
 from .slips import slip_allow_early_start, slip_close, slip_start, start_blockers
 
 __all__ = [
+    "AFTER_PRODUCTION",
     "APP",
+    "IN_PRODUCTION",
     "FROM_FINISH",
     "FROM_START",
     "MaterialLineData",

@@ -79,10 +79,17 @@ def _card_context(request, slip, *, form=None, notice="", error="", ask="") -> d
     "rest" (「全部完成」: book the rest?) or "reverse:<report id>" (take it back?)."""
     user = request.user
     order = slip.plan.order
+    # a make-up or rework slip is worked on after production too (QC's rework
+    # while the order is inspected or delivered), as its services allow
+    stages = (
+        services.AFTER_PRODUCTION
+        if slip.works_after_production
+        else services.IN_PRODUCTION
+    )
     can_report = (
         may(user, "production.report_slip", slip)
         and slip.plan.status == ProductionPlan.Status.ISSUED
-        and order.stage == "production"
+        and order.stage in stages
     )
     blockers = (
         services.start_blockers(slip)

@@ -49,9 +49,10 @@ QUERIES = {
     # + the calendar, the user's department, and each queue's count and, when not
     # empty, its most urgent rows (the production manager's include the anomalies
     # reported from the workshops, the plan changes awaiting their approval, the
-    # plans to review and the late slips) — was 13 and 12, then 15; + quality's two
-    # nonconformance queues, and the orders weighed for delivery's early warning
-    # (交期预警: one query, their review's days only when some are near)
+    # plans to review and the late slips, and quality's nonconformances to sign and
+    # waiting for rework) — was 13 and 12, then 15, then 17; + the orders weighed
+    # for delivery's early warning (交期预警: one query, their review's days only
+    # when some are near)
     "home": {"production_manager": 20, "sales": 12},
 }
 # The customer filter looks its customer up twice: to validate the choice and to

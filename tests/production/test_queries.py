@@ -26,9 +26,9 @@ QUERIES = {
     # materials and its issued drawing
     "slip_page": 16,
     # the report's locks, checks and writes, then the card alone (an htmx answer:
-    # no navigation around it); + quality's first-article hold on a report (its
-    # check and the order's inspections)
-    "report": 24,
+    # no navigation around it); + 1 for the checks other apps hold the report with
+    # (quality's first-article check asks the slip's routing step once)
+    "report": 23,
     # + the plan, its slips with their previous operations, its receipts, the
     # materials and the slip form's choices
     "plan_page": 18,
@@ -39,7 +39,7 @@ QUERIES = {
     # + quality's section and its due items (inspections, nonconformances)
     "order_page": 36,
     "home_lead": 12,
-    # + quality's rework queue
+    # + quality's nonconformances waiting for their rework slip
     "home_planner": 15,
 }
 # The phone's report screen stays small whatever the slip's history: its newest

@@ -73,7 +73,7 @@ def rework_all(users, nc):
     quality.nonconformance_sign(actor=users["qcmgr"], nonconformance=nc, opinion="同意")
     quality.nonconformance_sign(actor=users["prodmgr"], nonconformance=nc)
     nc = quality.nonconformance_rework(
-        actor=users["prodmgr"],
+        actor=users["planner"],
         nonconformance=nc,
         workshop=Department.objects.get(code="line"),
         operation="forming",
@@ -146,3 +146,26 @@ def quality_walk(users, situation: str):
     elif situation == "inspection_passed_ready":
         inspect(users, order, 1000, 0)
     return type(order).objects.get(pk=order.pk)
+
+
+def forget_quality() -> None:
+    """Every quality record gone (a test that clears production's records first
+    clears those pointing at them); the re-inspections' link is cut first, since a
+    nonconformance and its inspections protect each other."""
+    from quality.models import (
+        ConsentDocument,
+        Inspection,
+        InspectionCheck,
+        InspectionPhoto,
+        NonconformanceReview,
+    )
+
+    ConsentDocument.objects.all().delete()
+    NonconformanceReview.objects.all().delete()
+    InspectionCheck.objects.all().delete()
+    InspectionPhoto.objects.all().delete()
+    Inspection.objects.update(nonconformance=None)
+    Nonconformance.objects.all().delete()
+    Inspection.defects.through.objects.all().delete()
+    Inspection.objects.update(corrects=None)
+    Inspection.objects.all().delete()
