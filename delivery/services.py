@@ -427,7 +427,11 @@ def receipt_record(
     delivered."""
     _require(actor, "delivery.manage")
     submission = claim_token(form_token, actor)
+    # the order's row first, then the lines the shipment drew on, then its own row
     order = lock_order(shipment.order_id)
+    lock_lines(
+        ShipmentLine.objects.filter(shipment=shipment).values_list("line_id", flat=True)
+    )
     shipment = Shipment.objects.select_for_update().filter(pk=shipment.pk).get()
     check_version(shipment, version)
     action_require(action=actions.RECORD_RECEIPT, order=order, shipment=shipment)
@@ -489,7 +493,6 @@ def receipt_record(
             errors["file"] = problems
     if errors:
         raise ValidationError(errors)
-    lock_lines([row.line_id for row in shipment_lines])
     receipt = CustomerReceipt(
         shipment=shipment,
         signed_by=signed_by,
