@@ -21,5 +21,6 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("production/", include("production.urls")),
     path("quality/", include("quality.urls")),
+    path("delivery/", include("delivery.urls")),
     path("", include("accounts.urls")),
 ]

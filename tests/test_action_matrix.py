@@ -28,6 +28,14 @@ from django.utils import timezone
 
 from accounts.models import Department
 from core.models import FormSubmission
+from delivery.models import (
+    CustomerReceipt,
+    DateAgreement,
+    Shipment,
+    ShipmentLine,
+    ShortfallClosure,
+    StockReceipt,
+)
 from orders.models import (
     ApprovalDelegation,
     ChangeRequest,
@@ -777,7 +785,91 @@ ACTIONS: dict[str, Action] = {
             {"version": o.version, "form_token": str(uuid.uuid4())},
         ),
     ),
+    # --- delivery: only the warehouse (仓管) receives into stock, ships, records
+    # the customer's receipt (回单) and closes a shortfall the customer agreed to;
+    # only the order's own salesperson records a date the customer agreed to
+    "delivery:receive": Action(
+        "in_delivery",
+        frozenset({"warehouse"}),
+        lambda o, u: (
+            f"/delivery/orders/{o.number}/receive/",
+            _delivery_form(o, received_on=TODAY().isoformat(), location="A-01"),
+        ),
+    ),
+    "delivery:ship": Action(
+        "in_stock",
+        frozenset({"warehouse"}),
+        lambda o, u: (
+            f"/delivery/orders/{o.number}/ship/",
+            _delivery_form(
+                o,
+                ship_date=TODAY().isoformat(),
+                carrier="顺丰物流",
+                tracking_number="SF100200300",
+                address="浙江省瑞安市塘下镇工业区1号",
+            ),
+        ),
+    ),
+    "delivery:receipt": Action(
+        "shipped",
+        frozenset({"warehouse"}),
+        lambda o, u: (
+            f"/delivery/shipments/{_shipment(o).number}/receipt/",
+            {
+                "form_token": str(uuid.uuid4()),
+                "version": str(_shipment(o).version),
+                "signed_by": "李收货",
+                "signed_on": TODAY().isoformat(),
+            },
+        ),
+    ),
+    "delivery:shortfall": Action(
+        "received_short",
+        frozenset({"warehouse"}),
+        lambda o, u: (
+            f"/delivery/orders/{o.number}/shortfall/",
+            {
+                "form_token": str(uuid.uuid4()),
+                "version": str(o.version),
+                "line": str(o.lines.get().pk),
+                "reason": "客户同意少交10片",
+                "agreed_by": "王经理",
+            },
+        ),
+    ),
+    "delivery:date_agree": Action(
+        "production",
+        frozenset({"sales1"}),
+        lambda o, u: (
+            f"/delivery/orders/{o.number}/date/",
+            {
+                "form_token": str(uuid.uuid4()),
+                "version": str(o.version),
+                "new_date": (o.promised_date + timedelta(days=10)).isoformat(),
+                "agreed_by": "王经理",
+                "agreed_on": TODAY().isoformat(),
+                "reason": "钢材到货延迟，客户同意顺延",
+            },
+        ),
+        "the order's own salesperson, not sales2 nor the production manager",
+    ),
 }
+
+
+def _delivery_form(order, **fields) -> dict:
+    """A delivery form with the order's version, a fresh token and 100 of its
+    line."""
+    return {
+        "form_token": str(uuid.uuid4()),
+        "version": str(order.version),
+        f"qty_{order.lines.get().pk}": "100",
+        **fields,
+    }
+
+
+def _shipment(order):
+    return Shipment.objects.filter(order=order).latest("id")
+
 
 # Pages that only show (every one of them checks who may see the order or the
 # register), and pages outside the orders' walk with their own tests.
@@ -838,6 +930,16 @@ READ_ONLY = {
     "quality:nonconformance",
     "quality:nonconformance_print",
     "quality:order_report",
+    # delivery's pages that only show, to who may see the order's shipments
+    # (tests/delivery/): the warehouse's workbench, the shipments, the printed
+    # 送货单 and certificate, the scanned 回单 and a date agreement's document
+    "delivery:warehouse",
+    "delivery:shipments",
+    "delivery:shipment",
+    "delivery:shipment_print",
+    "delivery:certificate",
+    "delivery:receipt_scan",
+    "delivery:agreement_file",
 }
 EXEMPT = {
     # the user's own session and language (tests/test_browser_signin.py, lockout)
@@ -974,6 +1076,12 @@ MODELS = (
     PlanChange,
     ReportReversal,
     ReportPhoto,
+    StockReceipt,
+    Shipment,
+    ShipmentLine,
+    CustomerReceipt,
+    ShortfallClosure,
+    DateAgreement,
     ScreenLink,
     Routing,
     RoutingStep,

@@ -60,6 +60,11 @@ SITUATIONS = (
     "nc_rework",
     "nc_concession",
     "inspection_passed_ready",
+    # delivery's own (tests/delivery/walk.py's delivery_walk): released to 交付
+    "in_delivery",
+    "in_stock",
+    "shipped",
+    "received_short",
 )
 
 
@@ -78,6 +83,10 @@ def walk(users: dict, situation: str, *, amount: str = "3.80", lines=None):
 
     if situation in QUALITY_SITUATIONS:
         return quality_walk(users, situation)
+    from tests.delivery.walk import DELIVERY_SITUATIONS, delivery_walk
+
+    if situation in DELIVERY_SITUATIONS:
+        return delivery_walk(users, situation)
     sales1 = users["sales1"]
     customer = _customer(
         credit_limit=Decimal(100) if situation == "draft_over_credit" else None

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "notifications",
     "production",
     "quality",
+    "delivery",
     # the measuring tools (seed_scale, bench), above every app
     "measure",
 ]
@@ -286,3 +287,8 @@ DATE_SLACK_AFTER_DAYS = env.int("DATE_SLACK_AFTER_DAYS", default=366)
 PRODUCTION_LOAD_DAYS = env.int("PRODUCTION_LOAD_DAYS", default=15)
 PRODUCTION_BOARD_ROWS = env.int("PRODUCTION_BOARD_ROWS", default=10)
 PRODUCTION_SCREEN_POLL_SECONDS = env.int("PRODUCTION_SCREEN_POLL_SECONDS", default=30)
+
+# --- delivery --------------------------------------------------------------------------
+# The early warning (交期预警) weighs the orders promised within this many calendar
+# days (further out, the working days still committed fit) on the workbench.
+DELIVERY_WARNING_HORIZON_DAYS = env.int("DELIVERY_WARNING_HORIZON_DAYS", default=45)

@@ -36,7 +36,8 @@ QUERIES = {
     # section (materials with their lines, plans, slips, anomalies), each line's
     # planned and produced pieces (read once for the roll-up and the section) and
     # the planner's queues
-    "order_page": 33,
+    # + quality's section and its due items (inspections, nonconformances)
+    "order_page": 36,
     "home_lead": 12,
     # + quality's nonconformances waiting for their rework slip
     "home_planner": 15,
