@@ -1,0 +1,150 @@
+"""The reminder scan: every open due item due within N working days of a day, or
+overdue — read from the stage deadlines (orders' `StageDeadline`) and the due sources
+every app registers (orders.registry), never from a list of its own.
+
+A handful of SQL queries: one over the open stage deadlines and one per registered
+source (`DueSource.open_rows(until)`, a `.values()` query over its open rows); a
+source that offers no such query is read through its `open_items()`. The working
+days overdue are counted once per distinct due date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, F, IntegerField, When
+
+from accounts.workdays import get_calendar
+from orders.models import StageDeadline
+from orders.registry import due_sources
+from orders.stages import Stage
+
+from . import conf
+
+STAGE_SOURCE = "stage"
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    source: str
+    object_id: int
+    order_id: int
+    order_number: str
+    due_date: date
+    committed_date: date | None
+    user_id: int | None
+    department_id: int | None
+    label: str
+    # working days past the due date as of the scan's day (0 or less: not yet)
+    overdue: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.object_id}"
+
+
+def horizon(as_of: date, within: int | None = None) -> date:
+    """The last due date reminded on `as_of`: `within` working days after it."""
+    within = conf.due_within() if within is None else within
+    return get_calendar().add_working_days(as_of, within)
+
+
+def stage_rows(until: date):
+    """The stages orders are in now, due on or before `until`: one query."""
+    return (
+        StageDeadline.objects.filter(
+            completed_at__isnull=True,
+            due_date__lte=until,
+            order__stage=F("stage"),
+        )
+        .values(
+            "order_id",
+            "due_date",
+            "department_id",
+            object_id=F("pk"),
+            order_number=F("order__number"),
+            committed_date=F("due_date"),
+            # the salesperson answers for the sales department's stages of their
+            # own orders (the quote, the contract); elsewhere the department's head
+            user_id=Case(
+                When(department__code="sales", then=F("order__salesperson_id")),
+                default=None,
+                output_field=IntegerField(),
+            ),
+            label=F("stage"),
+        )
+        .order_by()
+    )
+
+
+def _rows_in_python(source, until: date) -> list[dict]:
+    """A source without `open_rows`: its open items, filtered here."""
+    from orders.models import Order
+
+    items = [
+        i
+        for i in source.open_items()
+        if i.due_date is not None and i.due_date <= until and i.done_at is None
+    ]
+    numbers = dict(
+        Order.objects.filter(pk__in={i.order_id for i in items}).values_list(
+            "pk", "number"
+        )
+    )
+    return [
+        {
+            "object_id": i.object_id,
+            "order_id": i.order_id,
+            "order_number": numbers.get(i.order_id, ""),
+            "due_date": i.due_date,
+            "committed_date": i.committed_date,
+            "user_id": i.user_id,
+            "department_id": i.department_id,
+            "label": str(i.what),
+        }
+        for i in items
+    ]
+
+
+def open_items(as_of: date, *, within: int | None = None) -> list[OpenItem]:
+    """Every open item due by `horizon(as_of)` or overdue, most overdue first."""
+    calendar = get_calendar()
+    until = horizon(as_of, within)
+    sources = [(STAGE_SOURCE, stage_rows(until))]
+    for source in due_sources():
+        if source.open_rows is not None:
+            rows = source.open_rows(until)
+            if hasattr(rows, "order_by"):
+                rows = rows.order_by()
+            sources.append((source.key, rows))
+        else:
+            sources.append((source.key, _rows_in_python(source, until)))
+    overdue: dict[date, int] = {}
+    items = []
+    stage_labels = dict(Stage.choices)
+    for key, rows in sources:
+        for row in rows:
+            due = row["due_date"]
+            if due is None:
+                continue
+            if due not in overdue:
+                overdue[due] = calendar.working_days_between(due, as_of)
+            label = row["label"] or ""
+            if key == STAGE_SOURCE:
+                label = str(stage_labels.get(label, label))
+            items.append(
+                OpenItem(
+                    source=key,
+                    object_id=row["object_id"],
+                    order_id=row["order_id"],
+                    order_number=row["order_number"] or "",
+                    due_date=due,
+                    committed_date=row["committed_date"],
+                    user_id=row["user_id"],
+                    department_id=row["department_id"],
+                    label=str(label)[:200],
+                    overdue=overdue[due],
+                )
+            )
+    items.sort(key=lambda i: (-i.overdue, i.order_number, i.key))
+    return items
