@@ -10,7 +10,6 @@ from django.core import mail
 from django.core.management import call_command
 
 from accounts.models import CalendarDay, Department
-from accounts.workdays import get_calendar
 from notifications.models import Notification
 from orders.models import StageDeadline
 from reminders import scan, services
@@ -36,7 +35,9 @@ def _review_order(users, due: date):
 
 def _keys(**filters):
     return sorted(
-        Reminder.objects.filter(**filters).values_list("key", "kind", "recipient__username")
+        Reminder.objects.filter(**filters).values_list(
+            "key", "kind", "recipient__username"
+        )
     )
 
 
@@ -76,7 +77,11 @@ def test_one_reminder_per_item_per_recipient_per_day(users):
     assert len(keys) == len(set(keys))
     # the production department's head answers for the review stage
     head = Department.objects.get(code="production").head
-    assert (f"stage:{order.deadlines.get(stage='review').pk}", Kind.DUE, head.username) in keys
+    assert (
+        f"stage:{order.deadlines.get(stage='review').pk}",
+        Kind.DUE,
+        head.username,
+    ) in keys
     notices = Notification.objects.filter(user=head, kind=services.NOTICE_KIND)
     assert notices.count() == Reminder.objects.filter(recipient=head).count()
     assert order.number in notices.first().message
