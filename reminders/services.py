@@ -311,7 +311,7 @@ def deliver_one(pk: int) -> str | None:
     with transaction.atomic():
         row = (
             _pending(timezone.now())
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk)
             .select_related("robot", "recipient")
             .first()
