@@ -185,7 +185,7 @@ class Outbox(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
     )
-    target = models.CharField(_("to"), max_length=500)
+    target = models.CharField(pgettext_lazy("message", "to"), max_length=500)
     payload = models.JSONField(_("message"))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
