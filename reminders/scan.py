@@ -9,14 +9,14 @@ days overdue are counted once per distinct due date."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Case, F, IntegerField, When
 
 from accounts.workdays import get_calendar
 from orders.models import StageDeadline
-from orders.registry import due_sources
+from orders.registry import DUE_ROW, due_sources
 from orders.stages import Stage
 
 from . import conf
@@ -24,8 +24,7 @@ from . import conf
 STAGE_SOURCE = "stage"
 
 
-@dataclass(frozen=True)
-class OpenItem:
+class OpenItem(NamedTuple):
     source: str
     object_id: int
     order_id: int
@@ -43,10 +42,10 @@ class OpenItem:
         return f"{self.source}:{self.object_id}"
 
 
-def horizon(as_of: date, within: int | None = None) -> date:
+def horizon(as_of: date, within: int | None = None, calendar=None) -> date:
     """The last due date reminded on `as_of`: `within` working days after it."""
     within = conf.due_within() if within is None else within
-    return get_calendar().add_working_days(as_of, within)
+    return (calendar or get_calendar()).add_working_days(as_of, within)
 
 
 def stage_rows(until: date):
@@ -109,42 +108,42 @@ def _rows_in_python(source, until: date) -> list[dict]:
 def open_items(as_of: date, *, within: int | None = None) -> list[OpenItem]:
     """Every open item due by `horizon(as_of)` or overdue, most overdue first."""
     calendar = get_calendar()
-    until = horizon(as_of, within)
-    sources = [(STAGE_SOURCE, stage_rows(until))]
+    until = horizon(as_of, within, calendar)
+    sources = [(STAGE_SOURCE, stage_rows(until).values_list(*DUE_ROW))]
     for source in due_sources():
         if source.open_rows is not None:
-            rows = source.open_rows(until)
-            if hasattr(rows, "order_by"):
-                rows = rows.order_by()
-            sources.append((source.key, rows))
+            rows = source.open_rows(until).order_by().values_list(*DUE_ROW)
         else:
-            sources.append((source.key, _rows_in_python(source, until)))
+            rows = [
+                tuple(r[c] for c in DUE_ROW) for r in _rows_in_python(source, until)
+            ]
+        sources.append((source.key, rows))
     overdue: dict[date, int] = {}
     items = []
-    stage_labels = dict(Stage.choices)
+    stage_labels = {code: str(label) for code, label in Stage.choices}
     for key, rows in sources:
-        for row in rows:
-            due = row["due_date"]
+        is_stage = key == STAGE_SOURCE
+        for object_id, order_id, number, due, committed, user, dept, label in rows:
             if due is None:
                 continue
-            if due not in overdue:
-                overdue[due] = calendar.working_days_between(due, as_of)
-            label = row["label"] or ""
-            if key == STAGE_SOURCE:
-                label = str(stage_labels.get(label, label))
+            late = overdue.get(due)
+            if late is None:
+                late = overdue[due] = calendar.working_days_between(due, as_of)
+            if is_stage:
+                label = stage_labels.get(label, label)
             items.append(
                 OpenItem(
-                    source=key,
-                    object_id=row["object_id"],
-                    order_id=row["order_id"],
-                    order_number=row["order_number"] or "",
-                    due_date=due,
-                    committed_date=row["committed_date"],
-                    user_id=row["user_id"],
-                    department_id=row["department_id"],
-                    label=str(label)[:200],
-                    overdue=overdue[due],
+                    key,
+                    object_id,
+                    order_id,
+                    number or "",
+                    due,
+                    committed,
+                    user,
+                    dept,
+                    str(label or "")[:200],
+                    late,
                 )
             )
-    items.sort(key=lambda i: (-i.overdue, i.order_number, i.key))
+    items.sort(key=lambda i: (-i.overdue, i.order_number, i.source, i.object_id))
     return items
