@@ -26,5 +26,8 @@ def test_seed_demo_then_send_reminders_fills_the_inboxes(settings):
     late = set(Reminder.objects.values_list("overdue_days", flat=True))
     assert {-1, 0, 1, 3, 6} <= late
     escalated = Reminder.objects.filter(kind=Kind.MANAGERS)
-    assert set(escalated.values_list("recipient__username", flat=True)) == {"prodmgr", "gm"}
+    assert set(escalated.values_list("recipient__username", flat=True)) == {
+        "prodmgr",
+        "gm",
+    }
     assert Reminder.objects.filter(kind=Kind.DUE).exists()
