@@ -333,7 +333,8 @@ class DueSource:
     every item still open (a queryset-backed iterable of DueItems).
 
     `open_rows(until)`, optional: the open items due on or before `until` as one
-    query — a `.values()` queryset whose rows carry the keys of `DUE_ROW` — so the
+    query — a `.values()` queryset whose rows carry the keys of `DUE_ROW`, or a
+    `.values_list()` one in that order (when a column's name is a field's) — so the
     reminder scan is a handful of SQL queries over the open rows, not a Python loop.
     A source without it is read through `open_items()`."""
 

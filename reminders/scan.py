@@ -13,6 +13,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db.models import Case, F, IntegerField, When
+from django.db.models.query import ValuesIterable
 
 from accounts.workdays import get_calendar
 from orders.models import StageDeadline
@@ -105,6 +106,20 @@ def _rows_in_python(source, until: date) -> list[dict]:
     ]
 
 
+def _tuples(rows):
+    """A source's rows as tuples in the order of DUE_ROW: a `.values()` query names
+    its columns, a `.values_list()` one gives them in that order (for a model whose
+    own field would clash with a column's name); a list passes as it is."""
+    if not hasattr(rows, "order_by"):
+        return [
+            tuple(r[c] for c in DUE_ROW) if isinstance(r, dict) else r for r in rows
+        ]
+    rows = rows.order_by()
+    if issubclass(rows._iterable_class, ValuesIterable):
+        return rows.values_list(*DUE_ROW)
+    return rows
+
+
 def open_items(as_of: date, *, within: int | None = None) -> list[OpenItem]:
     """Every open item due by `horizon(as_of)` or overdue, most overdue first."""
     calendar = get_calendar()
@@ -112,7 +127,7 @@ def open_items(as_of: date, *, within: int | None = None) -> list[OpenItem]:
     sources = [(STAGE_SOURCE, stage_rows(until).values_list(*DUE_ROW))]
     for source in due_sources():
         if source.open_rows is not None:
-            rows = source.open_rows(until).order_by().values_list(*DUE_ROW)
+            rows = _tuples(source.open_rows(until))
         else:
             rows = [
                 tuple(r[c] for c in DUE_ROW) for r in _rows_in_python(source, until)
