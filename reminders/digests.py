@@ -30,7 +30,7 @@ def _kind_words(kind: str, item) -> str:
 
 
 def _lines(entries, labels) -> list[dict]:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    base = settings.REMINDERS_SITE_URL.rstrip("/")
     return [
         {
             "order": item.order_number,
@@ -64,6 +64,10 @@ def email(user, as_of: date, entries, labels) -> dict:
     }
 
 
+# The most a robot takes in one markdown message (bytes): WeCom 4096, DingTalk 20000.
+ROBOT_LIMIT = {"wecom": 4096, "dingtalk": 20000}
+
+
 def _md(text: str) -> str:
     """Markdown's own marks in a record's words would change the message."""
     for mark in ("\\", "*", "_", "`", "[", "]", "#", ">"):
@@ -85,13 +89,22 @@ def robot(robot, as_of: date, items, labels) -> dict:
         % {"count": len(items), "overdue": len(overdue)},
         "",
     ]
-    for item in items:
+    limit = ROBOT_LIMIT.get(robot.kind, 4000) - 200
+    size = sum(len(line.encode()) + 1 for line in lines)
+    for shown, item in enumerate(items):
         state = (
             _("**%(days)s working days overdue**") % {"days": item.overdue}
             if item.overdue > 0
             else _("due on %(date)s") % {"date": item.due_date.isoformat()}
         )
-        lines.append(
-            f"- {_md(item.order_number)} {_md(item_text(item, labels))}: {state}"
-        )
+        line = f"- {_md(item.order_number)} {_md(item_text(item, labels))}: {state}"
+        size += len(line.encode()) + 1
+        if size > limit:
+            # the robots refuse a longer message: the rest is in the system
+            lines.append(
+                _("… and %(count)s more: see the order system")
+                % {"count": len(items) - shown}
+            )
+            break
+        lines.append(line)
     return {"title": title, "text": "\n".join(lines)}

@@ -316,5 +316,7 @@ REMINDERS_SEND_TIMEOUT = env.float("REMINDERS_SEND_TIMEOUT", default=10.0)
 REMINDERS_SEND_ATTEMPTS = env.int("REMINDERS_SEND_ATTEMPTS", default=6)
 # The first retry waits this many seconds; each next one twice as long.
 REMINDERS_RETRY_SECONDS = env.int("REMINDERS_RETRY_SECONDS", default=60)
+# The site's address as people reach it, for the links in the reminder e-mails.
+REMINDERS_SITE_URL = env("REMINDERS_SITE_URL", default="http://127.0.0.1:8000")
 # The longest a run may take (the broker's visibility timeout stays above it).
 REMINDERS_TASK_TIME_LIMIT = env.int("REMINDERS_TASK_TIME_LIMIT", default=1800)

@@ -142,3 +142,21 @@ def test_given_up_after_the_last_attempt(users, robot_server, settings):
     services.deliver_outbox()
     row = Outbox.objects.get(channel="dingtalk")
     assert row.failed and row.sent_at is None and row.attempts == 2
+
+
+def test_a_long_digest_stays_within_what_the_robot_takes(users):
+    from reminders import digests
+    from reminders.scan import OpenItem
+
+    robot = RobotChannel(
+        department=Department.objects.get(code="production"), kind="wecom"
+    )
+    items = [
+        OpenItem(
+            "stage", n, n, f"SO-202612-{n:05d}", MONDAY, MONDAY, None, None, "生产", 3
+        )
+        for n in range(500)
+    ]
+    text = digests.robot(robot, MONDAY, items, {"stage": "环节"})["text"]
+    assert len(text.encode()) <= 4096
+    assert "SO-202612-00000" in text and "SO-202612-00499" not in text
