@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Kind
@@ -37,7 +38,7 @@ def _lines(entries, labels) -> list[dict]:
             "item": item_text(item, labels),
             "state": _kind_words(kind, item),
             "overdue": item.overdue > 0,
-            "url": f"{base}/orders/{item.order_number}/",
+            "url": base + reverse("orders:detail", args=[item.order_number]),
         }
         for item, kind in entries
     ]
@@ -52,6 +53,8 @@ def email(user, as_of: date, entries, labels) -> dict:
         "day": as_of,
         "lines": lines,
         "overdue": sum(1 for line in lines if line["overdue"]),
+        "preferences_url": settings.REMINDERS_SITE_URL.rstrip("/")
+        + reverse("reminders:preferences"),
     }
     subject = _("Order reminders for %(day)s: %(count)s items") % {
         "day": as_of.isoformat(),
