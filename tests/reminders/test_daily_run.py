@@ -103,6 +103,8 @@ def test_digests_one_mail_a_day_muted_people_get_none(users):
     message = mail.outbox[0]
     assert "订单提醒" in message.subject
     assert message.alternatives[0][1] == "text/html"
+    assert "您好" in message.body and "/orders/" in message.body
+    assert "<table" in message.alternatives[0][0]
     # delivered once: a second delivery sends nothing
     assert services.deliver_outbox() == {"sent": 0, "failed": 0}
 
