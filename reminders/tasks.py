@@ -33,7 +33,7 @@ def send_reminders(as_of: str | None = None, trigger: str = RunLog.Trigger.TASK)
     then the outbox's delivery as its own task."""
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     run = services.send_reminders(day, trigger=trigger)
-    if run.outbox:
+    if not run.skipped:
         enqueue(deliver_outbox)
     return run.pk
 
