@@ -27,6 +27,8 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_calendar
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)  (sign in as sales1 / demo1234; Ctrl-C stops)"
+	@[ -n "$$REDIS_URL$$CELERY_BROKER_URL" ] || echo "No broker set (REDIS_URL): reminders do not run by themselves; run them with \
+	$(BIN)/python manage.py send_reminders  (or the admin's 提醒运行记录 → run now)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev

@@ -22,5 +22,6 @@ urlpatterns = [
     path("production/", include("production.urls")),
     path("quality/", include("quality.urls")),
     path("delivery/", include("delivery.urls")),
+    path("reminders/", include("reminders.urls")),
     path("", include("accounts.urls")),
 ]

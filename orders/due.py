@@ -5,6 +5,7 @@ points read these and the stage deadlines, nothing else."""
 
 from __future__ import annotations
 
+from django.db.models import DateField, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,34 @@ def _open_signoffs():
         )
 
 
+def _open_signoff_rows(until):
+    """The same items as `_open_signoffs`, due on or before `until`, as one query
+    (orders.registry.DUE_ROW)."""
+    due = Subquery(
+        StageDeadline.objects.filter(
+            order_id=OuterRef("review__order_id"), stage=Stage.REVIEW
+        ).values("due_date")[:1],
+        output_field=DateField(),
+    )
+    return (
+        ReviewSignoff.objects.filter(
+            signed_at__isnull=True, review__order__stage=Stage.REVIEW
+        )
+        .annotate(row_due=due)
+        .filter(row_due__lte=until)
+        .values(
+            "department_id",
+            object_id=F("pk"),
+            order_id=F("review__order_id"),
+            order_number=F("review__order__number"),
+            due_date=F("row_due"),
+            committed_date=F("row_due"),
+            user_id=Value(None, output_field=IntegerField()),
+            label=F("department__name"),
+        )
+    )
+
+
 def _materials_item(row, calendar) -> DueItem:
     review = row.review
     start = timezone.localdate(review.concluded_at)
@@ -128,6 +157,7 @@ def register_due_sources() -> None:
             _signoffs_for,
             _open_signoffs,
             doc=_("each department's row, due with the review itself"),
+            open_rows=_open_signoff_rows,
         )
     )
     due_source(

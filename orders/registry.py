@@ -332,7 +332,13 @@ class DueItem:
 @dataclass(frozen=True)
 class DueSource:
     """`for_order(order)` lists the order's items (done ones included); `open_items()`
-    every item still open, for the reminder scan (a queryset-backed iterable)."""
+    every item still open (a queryset-backed iterable of DueItems).
+
+    `open_rows(until)`, optional: the open items due on or before `until` as one
+    query — a `.values()` queryset whose rows carry the keys of `DUE_ROW`, or a
+    `.values_list()` one in that order (when a column's name is a field's) — so the
+    reminder scan is a handful of SQL queries over the open rows, not a Python loop.
+    A source without it is read through `open_items()`."""
 
     key: str
     label: object
@@ -341,6 +347,23 @@ class DueSource:
     for_order: Callable[[object], list[DueItem]]
     open_items: Callable[[], object]
     doc: object = ""
+    open_rows: Callable[[date], object] | None = None
+
+
+# The columns of a row of `DueSource.open_rows(until)`: the item's object id (its key
+# is "<source>:<object_id>"), its order's id and number, the date now due and the
+# date first committed, the responsible person (or None) and department (or None),
+# and a short text naming the item (a slip's number, a department …).
+DUE_ROW = (
+    "object_id",
+    "order_id",
+    "order_number",
+    "due_date",
+    "committed_date",
+    "user_id",
+    "department_id",
+    "label",
+)
 
 
 _DUE_SOURCES: dict[str, DueSource] = {}

@@ -21,6 +21,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import F, IntegerField, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -141,6 +143,26 @@ def _open_slips():
         yield _slip_item(slip)
 
 
+def _open_slip_rows(until):
+    """The same slips as `_open_slips`, due on or before `until`, as one query
+    (orders.registry.DUE_ROW); the committed date is the slip's `late_from`."""
+    return DispatchSlip.objects.filter(
+        status__in=selectors.OPEN_SLIP,
+        plan__status=ProductionPlan.Status.ISSUED,
+        plan__order__stage=Stage.PRODUCTION,
+        due_date__lte=until,
+    ).values(
+        "due_date",
+        object_id=F("pk"),
+        order_id=F("plan__order_id"),
+        order_number=F("plan__order__number"),
+        committed_date=Least(Coalesce("committed_due_date", "due_date"), "due_date"),
+        user_id=Value(None, output_field=IntegerField()),
+        department_id=F("workshop_id"),
+        label=F("number"),
+    )
+
+
 def _purchasing_id():
     from accounts.models import Department
     from orders.stages import MATERIALS_COMMITTED_BY
@@ -163,6 +185,25 @@ def _materials_item(row: MaterialRequirement, department_id=None) -> registry.Du
         done_at=row.ready_at,
         stage=Stage.DRAWING,
         object_id=row.order_id,
+    )
+
+
+def _open_materials_rows(until):
+    """The same milestones as `_open_materials`, due on or before `until`, as one
+    query (orders.registry.DUE_ROW)."""
+    return (
+        selectors.materials_open()
+        .filter(due_date__lte=until)
+        .values(
+            "due_date",
+            "order_id",
+            object_id=F("order_id"),
+            order_number=F("order__number"),
+            committed_date=F("due_date"),
+            user_id=Value(None, output_field=IntegerField()),
+            department_id=Value(_purchasing_id(), output_field=IntegerField()),
+            label=Value(""),
+        )
     )
 
 
@@ -288,6 +329,7 @@ def register() -> None:
             APP,
             _slips_for,
             _open_slips,
+            open_rows=_open_slip_rows,
             doc=_(
                 "each slip of an issued plan: its workshop answers for it by the "
                 "slip's date; done when finished or closed"
@@ -305,6 +347,7 @@ def register() -> None:
             APP,
             _materials_for,
             _open_materials,
+            open_rows=_open_materials_rows,
             doc=_(
                 "purchasing's committed days after the review's conclusion; runs "
                 "beside the drawings; done when purchasing records the materials ready"

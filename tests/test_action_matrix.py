@@ -898,6 +898,8 @@ READ_ONLY = {
     "orders:history_earlier",
     "orders:lines_more",
     "production:materials_list",
+    # the production manager's and the GM's escalation list (tests/reminders)
+    "reminders:escalations",
     "production:plans",
     "production:plan",
     "production:plan_print",
@@ -955,6 +957,8 @@ EXEMPT = {
     # (tests/production/test_screen_links.py)
     "production:wall",
     "production:wall_live",
+    # every user, on their own reminder e-mails only (tests/reminders/test_pages.py)
+    "reminders:preferences",
 }
 # One URL, several actions: the move buttons and the two change deciders.
 URL_OF = {name: name.split(":")[0] + ":" + name.split(":")[1] for name in ACTIONS}

@@ -19,6 +19,7 @@ PACKAGES = (
     "production",
     "quality",
     "delivery",
+    "reminders",
 )
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -47,7 +48,7 @@ def copy_tree(tmp_path: Path) -> Path:
 def test_the_import_contracts_are_kept():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "8 kept, 0 broken" in result.stdout
+    assert "9 kept, 0 broken" in result.stdout
 
 
 def test_a_cycle_hidden_in_a_lazy_import_breaks_the_contract(tmp_path):
@@ -80,6 +81,16 @@ def test_orders_never_imports_an_app_built_on_it(tmp_path):
     result = lint_imports(tree)
     assert result.returncode == 1
     assert "orders.moves" in result.stdout
+
+
+def test_production_never_imports_the_reminders(tmp_path):
+    """The reminders read every walk app's due items; no app below imports them."""
+    tree = copy_tree(tmp_path)
+    walk = tree / "production" / "walk.py"
+    walk.write_text(walk.read_text() + "\nimport reminders.scan  # noqa: E402\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "no app below imports them" in result.stdout
 
 
 def test_core_importing_an_app_breaks_the_contract(tmp_path):

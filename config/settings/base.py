@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "production",
     "quality",
     "delivery",
+    # above the walk apps: reads their due items, imported by none
+    "reminders",
     # the measuring tools (seed_scale, bench), above every app
     "measure",
 ]
@@ -184,6 +186,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Its own queue name (a test's worker listens on one of its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# A page never waits for the broker: publishing gives up after these seconds (and is
+# logged, reminders.enqueue). The visibility timeout — how long an unacknowledged
+# task waits before another worker takes it — stays above the longest task's limit.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_CONNECT_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_SEND_TIMEOUT", default=3.0),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -292,3 +308,21 @@ PRODUCTION_SCREEN_POLL_SECONDS = env.int("PRODUCTION_SCREEN_POLL_SECONDS", defau
 # The early warning (交期预警) weighs the orders promised within this many calendar
 # days (further out, the working days still committed fit) on the workbench.
 DELIVERY_WARNING_HORIZON_DAYS = env.int("DELIVERY_WARNING_HORIZON_DAYS", default=45)
+# --- reminders (系统自动提醒) ---------------------------------------------------------
+# The daily run: at this time (Asia/Shanghai), on the company calendar's working days.
+REMINDERS_TIME = env("REMINDERS_TIME", default="08:30")
+# Reminded this many working days before the due date (and every day once overdue).
+REMINDERS_DUE_WITHIN_WORKING_DAYS = env.int("REMINDERS_DUE_WITHIN", default=1)
+# The department head is told too after this many working days overdue …
+REMINDERS_HEAD_AFTER_WORKING_DAYS = env.int("REMINDERS_HEAD_AFTER", default=2)
+# … and the production manager and the general manager see it after this many.
+REMINDERS_MANAGERS_AFTER_WORKING_DAYS = env.int("REMINDERS_MANAGERS_AFTER", default=5)
+# A robot's or a mail's send: seconds to wait, and attempts before giving up.
+REMINDERS_SEND_TIMEOUT = env.float("REMINDERS_SEND_TIMEOUT", default=10.0)
+REMINDERS_SEND_ATTEMPTS = env.int("REMINDERS_SEND_ATTEMPTS", default=6)
+# The first retry waits this many seconds; each next one twice as long.
+REMINDERS_RETRY_SECONDS = env.int("REMINDERS_RETRY_SECONDS", default=60)
+# The site's address as people reach it, for the links in the reminder e-mails.
+REMINDERS_SITE_URL = env("REMINDERS_SITE_URL", default="http://127.0.0.1:8000")
+# The longest a run may take (the broker's visibility timeout stays above it).
+REMINDERS_TASK_TIME_LIMIT = env.int("REMINDERS_TASK_TIME_LIMIT", default=1800)

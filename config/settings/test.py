@@ -14,7 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 # Tests opt in to the real broker explicitly (tests marked `celery`); others run eagerly.
-CELERY_TASK_ALWAYS_EAGER = True
+# (A test's own worker process sets CELERY_TASK_ALWAYS_EAGER=false: tests/reminders.)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 REDIS_URL = env("REDIS_URL", default="")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/ordermgmt-test-media")
