@@ -98,7 +98,8 @@ def _order_form(order, version=None, **extra) -> dict:
         "version": "" if version is None else str(version),
         "customer": order.customer_id if order else "",
         "channel": "phone",
-        "customer_po": "PO-1",
+        # a PO number names one order of its customer
+        "customer_po": f"PO-{uuid.uuid4().hex[:8]}",
         "requested_date": (timezone.localdate() + timedelta(days=40)).isoformat(),
         "deposit_percent": "",
         "retention_percent": "",
