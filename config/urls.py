@@ -20,5 +20,6 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("inbox/", include("notifications.urls")),
     path("production/", include("production.urls")),
+    path("imports/", include("imports.urls")),
     path("", include("accounts.urls")),
 ]
