@@ -29,6 +29,7 @@ from django.core.exceptions import BadRequest
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from import_export.formats import base_formats
 
 # What a spreadsheet reads as the start of a formula.
@@ -186,7 +187,11 @@ def _native(value, column: Column, labels):
     if column.kind == "datetime" and isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
     if column.kind == "bool":
-        return _("yes") if value else _("no")
+        return (
+            pgettext("spreadsheet cell", "yes")
+            if value
+            else pgettext("spreadsheet cell", "no")
+        )
     if column.kind == "money":
         return Decimal(value).quantize(Decimal("0.01"))
     return value
