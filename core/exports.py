@@ -166,9 +166,23 @@ class Column:
     stored code shown by its label (`choices`)."""
 
     header: object
-    field: str
+    field: object  # an ORM path, or an expression (`person("salesperson")`)
     kind: str = "text"
     choices: tuple | None = None
+
+
+def person(path: str):
+    """A user as the pages show one (display name, else the user name), read in
+    the export's one query: `Column(_("salesperson"), person("salesperson"))`."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    return Coalesce(NullIf(f"{path}__display_name", Value("")), f"{path}__username")
+
+
+def choices_of(model, name: str) -> tuple:
+    """A model field's choices, for a Column that shows a stored code's label."""
+    return tuple(model._meta.get_field(name).choices)
 
 
 def _labels(column: Column) -> dict | None:

@@ -28,6 +28,9 @@ RULES = {
     "imports.update_customers": holds("orders.change_customer"),
     "imports.import_products": import_products,
     "imports.update_products": holds("orders.change_product"),
+    # the catalogue out, in the import's own columns (export, edit, import again)
+    "imports.export_customers": holds("orders.view_customer"),
+    "imports.export_products": holds("orders.view_product"),
     "imports.import_any": import_orders | import_customers | import_products,
     "imports.view_import": (import_orders | import_customers | import_products)
     & own_import,

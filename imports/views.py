@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import may, require
 from core.concurrency import posted_version
 from core.exceptions import ValidationError
-from core.exports import Column, stream_export
+from core.exports import Column, export_rows, stream_export
 from core.views import run
+from orders.models import Customer, Product
 
 from . import services
 from .forms import UploadForm
@@ -121,3 +122,30 @@ def template(request, kind):
     if request.GET.get("format") == "csv":
         return stream_export([example], columns, extension="csv", name=name)
     return stream_export([example], columns, extension="xlsx", name=name)
+
+
+_CATALOGUE = {"customers": Customer, "products": Product}
+_KINDS = {"credit_limit": "money", "unit_price": "money", "is_active": "bool"}
+
+
+@require_GET
+def export(request, kind):
+    """The customers or the catalogue as a spreadsheet in the import's columns:
+    export, edit, import again."""
+    if kind not in _CATALOGUE:
+        raise Http404
+    require(request.user, f"imports.export_{kind}")
+    model = _CATALOGUE[kind]
+    columns = [
+        Column(
+            c.label,
+            c.key,
+            _KINDS.get(c.key, "number" if c.key == "material_thickness" else "text"),
+            choices=model._meta.get_field(c.key).choices or None,
+        )
+        for c in KINDS[kind].columns
+    ]
+    name = str(KINDS[kind].label)
+    extension = "csv" if request.GET.get("export") == "csv" else "xlsx"
+    rows = export_rows(model.objects.order_by("pk"), columns)
+    return stream_export(rows, columns, extension=extension, name=name)

@@ -9,7 +9,18 @@ from openpyxl import Workbook
 
 from tests.factories import CustomerFactory
 
-HEADERS = ["客户", "客户订单号", "型号", "规格", "数量", "单位", "单价", "交货日期", "付款方式", "特殊要求"]
+HEADERS = [
+    "客户",
+    "客户订单号",
+    "型号",
+    "规格",
+    "数量",
+    "单位",
+    "单价",
+    "交货日期",
+    "付款方式",
+    "特殊要求",
+]
 
 
 def later(days=30):
@@ -21,7 +32,18 @@ def order_rows(n_orders=2, lines=2, customer="华东制动器有限公司", star
     for o in range(start, start + n_orders):
         for i in range(lines):
             rows.append(
-                [customer, f"PO-{o:05d}", f"GB-D{1000 + i}", "6.0mm", 100 + i, "片", "3.20", later(), "月结30天", ""]
+                [
+                    customer,
+                    f"PO-{o:05d}",
+                    f"GB-D{1000 + i}",
+                    "6.0mm",
+                    100 + i,
+                    "片",
+                    "3.20",
+                    later(),
+                    "月结30天",
+                    "",
+                ]
             )
     return rows
 

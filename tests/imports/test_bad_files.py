@@ -204,7 +204,9 @@ def test_a_formula_cell_without_a_stored_value_is_invalid(sales, huadong):
 
 
 def test_one_invalid_row_among_999_valid_ones(sales, huadong):
-    rows = order_rows(n_orders=500, lines=2)[:999] + order_rows(n_orders=1, start=900)[:1]
+    rows = (
+        order_rows(n_orders=500, lines=2)[:999] + order_rows(n_orders=1, start=900)[:1]
+    )
     rows[637][4] = -1  # the sheet's row 639
     log = refused(sales, "big.xlsx", xlsx(HEADERS, rows))
     assert log.rows == 1000 and log.invalid == 1

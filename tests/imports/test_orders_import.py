@@ -1,11 +1,9 @@
 """Orders with their lines from a customer's spreadsheet: previewed, all or nothing,
 recognised by customer + PO number, through orders' own rules and history line."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from imports import services
 from imports.models import ImportLog
@@ -30,7 +28,13 @@ def test_a_spreadsheet_of_orders_is_previewed_then_imported_as_drafts(sales, hua
     log = _import(sales, "华东周订单.xlsx", data)
     # the preview: six new rows, nothing written yet
     assert log.status == ImportLog.Status.PREVIEWED, log.problems
-    assert (log.rows, log.new, log.updated, log.unchanged, log.invalid) == (6, 6, 0, 0, 0)
+    assert (log.rows, log.new, log.updated, log.unchanged, log.invalid) == (
+        6,
+        6,
+        0,
+        0,
+        0,
+    )
     assert not Order.objects.exists()
     log = _confirm(sales, log)
     assert log.status == ImportLog.Status.DONE, log.message
@@ -51,11 +55,19 @@ def test_a_spreadsheet_of_orders_is_previewed_then_imported_as_drafts(sales, hua
 def test_the_same_file_again_creates_nothing(sales, huadong):
     data = xlsx(HEADERS, order_rows())
     _confirm(sales, _import(sales, "a.xlsx", data))
-    counts = (Order.objects.count(), OrderLine.objects.count(), OrderEvent.objects.count())
+    counts = (
+        Order.objects.count(),
+        OrderLine.objects.count(),
+        OrderEvent.objects.count(),
+    )
     again = _import(sales, "a.xlsx", data)
     assert again.status == ImportLog.Status.NOTHING
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
-    assert (Order.objects.count(), OrderLine.objects.count(), OrderEvent.objects.count()) == counts
+    assert (
+        Order.objects.count(),
+        OrderLine.objects.count(),
+        OrderEvent.objects.count(),
+    ) == counts
 
 
 def test_a_changed_draft_is_updated_a_submitted_order_refused(sales, huadong):
@@ -69,14 +81,19 @@ def test_a_changed_draft_is_updated_a_submitted_order_refused(sales, huadong):
     _confirm(sales, log)
     first = Order.objects.get(customer_po="PO-00001")
     assert first.lines.get(position=1).quantity == 999
-    assert first.events.filter(type="edited").get().parameters["imported_from"] == "b.xlsx"
+    assert (
+        first.events.filter(type="edited").get().parameters["imported_from"] == "b.xlsx"
+    )
     # once submitted, the same change is refused: a change request
     order_services.order_submit(actor=sales, order=first)
     rows[0][4] = 998
     log = _import(sales, "c.xlsx", xlsx(HEADERS, rows))
     assert log.status == ImportLog.Status.REFUSED
     assert {p["row"] for p in log.problems} == {2, 3}
-    assert "变更" in log.problems[0]["message"] or "change request" in log.problems[0]["message"]
+    assert (
+        "变更" in log.problems[0]["message"]
+        or "change request" in log.problems[0]["message"]
+    )
     # and the unchanged rows of a submitted order stay unchanged
     rows[0][4] = 999
     log = _import(sales, "d.xlsx", xlsx(HEADERS, rows))
@@ -93,6 +110,17 @@ def test_csv_in_gbk_is_read(sales, huadong):
 
 
 def test_english_headers(sales, huadong):
-    headers = ["Customer", "Customer PO", "Model", "Spec", "Qty", "Unit", "Unit price", "Delivery date", "Payment terms", "Special requirements"]
+    headers = [
+        "Customer",
+        "Customer PO",
+        "Model",
+        "Spec",
+        "Qty",
+        "Unit",
+        "Unit price",
+        "Delivery date",
+        "Payment terms",
+        "Special requirements",
+    ]
     log = _import(sales, "en.csv", csv_bytes(headers, order_rows(), encoding="utf-8"))
     assert log.status == ImportLog.Status.PREVIEWED, log.problems
