@@ -4,6 +4,7 @@ downloaded here too."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,9 @@ def start(request):
     kinds = services.may_import(request.user)
     status = 200
     if request.method == "POST":
+        posted = request.POST.get("kind")
+        if posted in KINDS and posted not in kinds:
+            raise PermissionDenied
         form = UploadForm(request.POST, request.FILES, kinds=kinds)
         if form.is_valid():
             try:

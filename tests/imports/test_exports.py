@@ -37,8 +37,8 @@ def _xlsx(response):
 
 @pytest.fixture
 def orders_of_two(make_user, settings):
-    from tests.orders.conftest import line
     from orders import services
+    from tests.orders.conftest import line
 
     settings.ORDER_LIST_PAGE_SIZE = 2
     a = make_user("sales", username="sales_a", display_name="张伟")
@@ -48,7 +48,7 @@ def orders_of_two(make_user, settings):
         made.append(
             services.order_create(
                 actor=a,
-                customer=CustomerFactory(name=f"=HYPERLINK(\"x\")客户{i}"),
+                customer=CustomerFactory(name=f'=HYPERLINK("x")客户{i}'),
                 channel="phone",
                 customer_po=f"-PO-{i}",
                 requested_date=__import__("datetime").date.today()
@@ -150,7 +150,9 @@ def test_the_catalogue_exports_in_the_import_columns(make_user):
     assert _client(lead).get("/imports/export/customers/").status_code == 403
 
 
-def test_a_large_export_is_streamed_in_chunks(orders_of_two, django_assert_max_num_queries):
+def test_a_large_export_is_streamed_in_chunks(
+    orders_of_two, django_assert_max_num_queries
+):
     a, _b, _made = orders_of_two
     client = _client(a)
     with django_assert_max_num_queries(12):
