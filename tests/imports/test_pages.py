@@ -68,7 +68,9 @@ def test_the_template_is_the_import_s_columns_and_imports_as_is(sales, huadong):
     sheet = load_workbook(io.BytesIO(body)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:10] == tuple(
-        f"{h}*" if h in ("客户", "客户订单号", "型号", "数量", "单价", "交货日期") else h
+        f"{h}*"
+        if h in ("客户", "客户订单号", "型号", "数量", "单价", "交货日期")
+        else h
         for h in HEADERS
     )
     # the example row, uploaded unchanged, is one new order
@@ -103,9 +105,7 @@ def test_an_import_is_its_uploader_s(sales, huadong, make_user):
     log = ImportLog.objects.get()
     other = _client(make_user("sales", username="sales_other"))
     assert other.get(f"/imports/{log.pk}/").status_code == 404
-    assert (
-        other.post(f"/imports/{log.pk}/confirm/", {"version": 1}).status_code == 404
-    )
+    assert other.post(f"/imports/{log.pk}/confirm/", {"version": 1}).status_code == 404
     assert not Order.objects.exists()
 
 
@@ -115,9 +115,7 @@ def test_who_may_not_import_is_refused(make_user):
     assert planner.get("/imports/template/orders/").status_code == 403
     sales = _client(make_user("sales", username="sales_p"))
     assert sales.get("/imports/template/products/").status_code == 403
-    assert (
-        _post_file(sales, b"x", kind="products", name="p.csv").status_code == 403
-    )
+    assert _post_file(sales, b"x", kind="products", name="p.csv").status_code == 403
 
 
 def test_the_start_page_query_count(sales, huadong, django_assert_max_num_queries):
