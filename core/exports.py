@@ -81,7 +81,37 @@ class SafeXLSX(base_formats.XLSX):
         return stream.getvalue()
 
 
+def decode_text(data: bytes) -> tuple[str, str]:
+    """A CSV's text and the encoding found: UTF-8 with a BOM, UTF-8, else GBK/GB18030
+    (what Chinese Excel and WPS save) — found, never asked. UnicodeDecodeError when
+    it is none of them."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "UTF-8 BOM"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "GBK/GB18030"
+
+
+class DetectedCSV(base_formats.CSV):
+    """The admin's CSV import with the encoding found (decode_text), as the import
+    pages read it."""
+
+    def is_binary(self):
+        # hand the bytes over: the admin would decode them as UTF-8 alone
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream, _encoding = decode_text(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
+
+
 EXPORT_FORMATS = (SafeCSV, SafeXLSX)
+IMPORT_FORMATS = (DetectedCSV, base_formats.XLSX)
 FORMAT_BY_EXTENSION = {"csv": SafeCSV, "xlsx": SafeXLSX}
 
 
@@ -114,6 +144,7 @@ class SafeExportAdminMixin:
     list cannot read refused with the 400 page (not a server error)."""
 
     export_formats = EXPORT_FORMATS
+    import_formats = IMPORT_FORMATS
 
     def get_export_queryset(self, request):
         # The export filters its rows by the changelist's parameters; one the list

@@ -15,6 +15,8 @@ from datetime import datetime
 import filetype
 from django.utils.translation import gettext as _
 
+from core.exports import decode_text
+
 EXTENSIONS = ("xlsx", "csv")
 
 
@@ -171,14 +173,8 @@ def _formula_gaps(data: bytes, rows: dict[int, list]) -> set[tuple[int, int]]:
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 BOM"
     try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GBK/GB18030"
+        return decode_text(data)
     except UnicodeDecodeError:
         raise _not_a_spreadsheet(name) from None
 
