@@ -9,7 +9,15 @@ from pathlib import Path
 from django.conf import settings
 
 DOC = Path(settings.BASE_DIR) / "docs" / "architecture.md"
-PACKAGES = ("core", "accounts", "notifications", "orders", "production", "measure")
+PACKAGES = (
+    "core",
+    "accounts",
+    "notifications",
+    "orders",
+    "production",
+    "imports",
+    "measure",
+)
 DOTTED = re.compile(r"`(" + "|".join(PACKAGES) + r")((?:\.[A-Za-z_]\w*)+)(?:\(|`)")
 
 
