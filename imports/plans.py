@@ -53,7 +53,10 @@ class Plan:
         return self.valid and (self.counts[NEW] + self.counts[UPDATED]) > 0
 
 
-def plan(kind: Kind, sheet: Sheet, *, actor, source: str) -> Plan:
+def plan(kind: Kind, sheet: Sheet, *, actor, source: str, preview=True) -> Plan:
+    """The file's rows against the data as it is now. `preview=False` (the confirm,
+    about to write): orders' rules are left to the services that write, which
+    check every order themselves — asked once, not twice."""
     result = Plan(kind.code, rows=len(sheet.rows))
     found, problems = _match_headers(kind, sheet.headers)
     if problems:
@@ -65,7 +68,7 @@ def plan(kind: Kind, sheet: Sheet, *, actor, source: str) -> Plan:
         ORDERS.code: _plan_orders,
         CUSTOMERS.code: _plan_customers,
         PRODUCTS.code: _plan_products,
-    }[kind.code](rows, result, actor=actor, source=source)
+    }[kind.code](rows, result, actor=actor, source=source, preview=preview)
     invalid_rows = {p.row for p in result.problems if p.row is not None}
     result.counts[INVALID] = len(invalid_rows)
     result.problems.sort(key=lambda p: p.row or 0)
@@ -222,7 +225,9 @@ def _same(order: Order, header: dict, lines) -> bool:
     return stored_lines == wanted
 
 
-def _plan_orders(rows: list[Row], result: Plan, *, actor, source: str) -> None:
+def _plan_orders(
+    rows: list[Row], result: Plan, *, actor, source: str, preview: bool
+) -> None:
     names = {r.data["customer"] for r in rows if r.data.get("customer")}
     customers = {c.name: c for c in Customer.objects.filter(name__in=names)}
     codes = {r.data["model_code"] for r in rows if r.data.get("model_code")}
@@ -321,7 +326,7 @@ def _plan_orders(rows: list[Row], result: Plan, *, actor, source: str) -> None:
         if order is None:
             # a spreadsheet's order came in writing unless it says otherwise
             header.setdefault("channel", Order.Channel.EMAIL)
-        if _order_problems(
+        if preview and _order_problems(
             result,
             group,
             header,
@@ -431,11 +436,11 @@ _CATALOGUES = {
 }
 
 
-def _plan_customers(rows, result, *, actor, source):
+def _plan_customers(rows, result, *, actor, source, preview):
     _plan_catalogue(_CATALOGUES[CUSTOMERS.code], rows, result, actor=actor)
 
 
-def _plan_products(rows, result, *, actor, source):
+def _plan_products(rows, result, *, actor, source, preview):
     _plan_catalogue(_CATALOGUES[PRODUCTS.code], rows, result, actor=actor)
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exceptions import InvalidMove, ValidationError
+from core.exceptions import InvalidMove, PermissionDenied, ValidationError
 
 from .kinds import KINDS
 from .models import ImportLog
@@ -30,7 +30,7 @@ def _progress(log_pk: int, percent: int) -> None:
     ImportLog.objects.filter(pk=log_pk).update(progress=percent)
 
 
-def _plan(log: ImportLog) -> Plan | None:
+def _plan(log: ImportLog, *, preview: bool = True) -> Plan | None:
     """The file read and planned against the data as it is now; None (the log says
     why) when the file cannot be read."""
     try:
@@ -42,7 +42,13 @@ def _plan(log: ImportLog) -> Plan | None:
         log.problem_count = 1
         return None
     log.encoding = sheet.encoding
-    return plan(KINDS[log.kind], sheet, actor=log.user, source=log.original_name)
+    return plan(
+        KINDS[log.kind],
+        sheet,
+        actor=log.user,
+        source=log.original_name,
+        preview=preview,
+    )
 
 
 def _keep(log: ImportLog, result: Plan) -> None:
@@ -85,10 +91,10 @@ def import_apply(log_pk: int) -> ImportLog:
     log = ImportLog.objects.select_related("user").get(pk=log_pk)
     try:
         with transaction.atomic():
-            result = _plan(log)
+            result = _plan(log, preview=False)
             if result is not None and result.valid and result.apply:
                 result.apply()
-    except (ValidationError, InvalidMove) as exc:
+    except (ValidationError, InvalidMove, PermissionDenied) as exc:
         log.status = ImportLog.Status.REFUSED
         text = " ".join(getattr(exc, "messages", [str(exc)]))
         log.message = _("The import was refused; nothing was imported: %(why)s") % {
