@@ -127,6 +127,23 @@ def _collect(numbered_rows, limit: int) -> tuple[list[str], list[tuple[int, list
 
 
 def _read_xlsx(data: bytes, name: str, limit: int) -> Sheet:
+    from .xlsx import read_rows
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive.getinfo("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise _not_a_spreadsheet(name) from None
+    try:
+        numbered, gaps = read_rows(data)
+    except Exception:  # noqa: BLE001 - what the fast reader does not know: openpyxl
+        return _read_xlsx_openpyxl(data, name, limit)
+    headers, rows = _collect(numbered, limit)
+    kept = {number for number, _cells in rows}
+    return Sheet(headers, rows, formula_gaps={g for g in gaps if g[0] in kept})
+
+
+def _read_xlsx_openpyxl(data: bytes, name: str, limit: int) -> Sheet:
     from openpyxl import load_workbook
 
     try:
