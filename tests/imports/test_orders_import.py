@@ -124,3 +124,37 @@ def test_english_headers(sales, huadong):
     ]
     log = _import(sales, "en.csv", csv_bytes(headers, order_rows(), encoding="utf-8"))
     assert log.status == ImportLog.Status.PREVIEWED, log.problems
+
+
+def test_a_customer_s_po_number_names_one_order(sales, huadong):
+    """order_customer_po_unique: the form refuses a second order under the same PO
+    number of the same customer with a message (another customer may use it)."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from orders import services as order_services
+    from tests.factories import CustomerFactory
+    from tests.orders.conftest import line
+
+    header = {
+        "channel": "phone",
+        "customer_po": "PO-9",
+        "requested_date": timezone.localdate() + timedelta(days=20),
+    }
+    order_services.order_create(actor=sales, customer=huadong, lines=[line()], **header)
+    with pytest.raises(ValidationError) as refused:
+        order_services.order_create(
+            actor=sales, customer=huadong, lines=[line()], **header
+        )
+    assert "客户订单号" in " ".join(refused.value.messages)
+    other = CustomerFactory(name="另一个客户")
+    order_services.order_create(actor=sales, customer=other, lines=[line()], **header)
+    # without a PO number, as many as wanted
+    header["customer_po"] = ""
+    for _ in range(2):
+        order_services.order_create(
+            actor=sales, customer=huadong, lines=[line()], **header
+        )
+    assert Order.objects.count() == 4
