@@ -23,5 +23,6 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("delivery/", include("delivery.urls")),
     path("reminders/", include("reminders.urls")),
+    path("imports/", include("imports.urls")),
     path("", include("accounts.urls")),
 ]

@@ -42,8 +42,29 @@ def order_created(*, order, user, copied_from: Order | None = None) -> OrderEven
     return _write(order, Type.CREATED, user)
 
 
-def order_edited(*, order, user, changes: list[dict]) -> OrderEvent:
-    return _write(order, Type.EDITED, user, parameters={"changes": changes})
+def orders_imported(*, orders, user, source: str) -> None:
+    """The history line of each order an import entered, in one insert."""
+    OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order=order,
+                type=Type.CREATED,
+                user=user,
+                parameters={"version": order.version, "imported_from": source},
+            )
+            for order in orders
+        ],
+        batch_size=2000,
+    )
+
+
+def order_edited(
+    *, order, user, changes: list[dict], imported_from: str = ""
+) -> OrderEvent:
+    parameters = {"changes": changes}
+    if imported_from:
+        parameters["imported_from"] = imported_from
+    return _write(order, Type.EDITED, user, parameters=parameters)
 
 
 def attachment_added(*, order, user, name: str, size: int) -> OrderEvent:

@@ -109,7 +109,17 @@ APPROVERS_COMMENT = pgettext_lazy("approver's words", "comment")
 # Moves whose reason is the approver's comment rather than a reason.
 COMMENT_MOVES = {"approve", "approval_send_back"}
 
+
+def _imported(p) -> str:
+    """An order entered or edited by an import names its file."""
+    if p.get("imported_from"):
+        return _("imported from %(file)s") % {"file": p["imported_from"]}
+    return ""
+
+
 _DETAILS = {
+    Type.CREATED: _imported,
+    Type.EDITED: _imported,
     Type.REVIEW_SIGNED: _signed,
     Type.REVIEW_CONCLUDED: _concluded,
     Type.REVIEW_OPENED: _opened,

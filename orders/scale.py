@@ -1261,8 +1261,12 @@ class OrderSeeder:
                 rng.choice(Order.Channel.values),
                 customer_po
                 if customer_po is not None
+                # unique per customer (order_customer_po_unique); the draw
+                # is kept so the rest of the seed stays as it was
                 else (
-                    f"PO-{rng.randrange(10**5, 10**6)}" if rng.random() < 0.6 else ""
+                    f"PO-{rng.randrange(10**5, 10**6)}-{order_id}"
+                    if rng.random() < 0.6
+                    else ""
                 ),
                 created_day,
                 created_day + timedelta(days=rng.randint(30, 90)),

@@ -36,6 +36,7 @@ from delivery.models import (
     ShortfallClosure,
     StockReceipt,
 )
+from imports.models import ImportLog
 from orders.models import (
     ApprovalDelegation,
     ChangeRequest,
@@ -113,7 +114,8 @@ def _order_form(order, version=None, **extra) -> dict:
         "version": "" if version is None else str(version),
         "customer": order.customer_id if order else "",
         "channel": "phone",
-        "customer_po": "PO-1",
+        # a PO number names one order of its customer
+        "customer_po": f"PO-{uuid.uuid4().hex[:8]}",
         "requested_date": (timezone.localdate() + timedelta(days=40)).isoformat(),
         "deposit_percent": "",
         "retention_percent": "",
@@ -676,6 +678,22 @@ ACTIONS: dict[str, Action] = {
             {"reason": "链接外泄"},
         ),
     ),
+    # --- imports: who may enter orders may import them (sales); the preview is
+    # confirmed by who uploaded it alone
+    "imports:start": Action(
+        "draft",
+        frozenset({"sales1", "sales2"}),
+        lambda o, u: ("/imports/", {"kind": "orders", "file": _order_sheet(o)}),
+    ),
+    "imports:confirm": Action(
+        "draft",
+        frozenset({"sales1"}),
+        lambda o, u: (
+            f"/imports/{_previewed(o, u).pk}/confirm/",
+            {"version": _previewed(o, u).version},
+        ),
+        "an import is its uploader's",
+    ),
     "orders:delegations:revoke": Action(
         "draft",
         frozenset({"gm"}),
@@ -960,6 +978,14 @@ EXEMPT = {
     # every user, on their own reminder e-mails only (tests/reminders/test_pages.py)
     "reminders:preferences",
 }
+READ_ONLY |= {
+    # an import's page, its progress (htmx), the templates and the catalogue's
+    # export, each for whom it is (tests/imports/test_pages.py)
+    "imports:log",
+    "imports:progress",
+    "imports:template",
+    "imports:export",
+}
 # One URL, several actions: the move buttons and the two change deciders.
 URL_OF = {name: name.split(":")[0] + ":" + name.split(":")[1] for name in ACTIONS}
 
@@ -1033,6 +1059,44 @@ def _plan_change_form(order, **changes) -> dict:
     return data
 
 
+def _order_sheet(order, name=None):
+    """A spreadsheet of one new order for the customer of `order`."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["客户", "客户订单号", "型号", "数量", "单价", "交货日期"])
+    book.active.append(
+        [
+            order.customer.name,
+            f"IMP-{order.number}",
+            "GB-D1092",
+            500,
+            3.2,
+            TODAY() + timedelta(days=30),
+        ]
+    )
+    stream = io.BytesIO()
+    book.save(stream)
+    return SimpleUploadedFile(name or f"{order.number}.xlsx", stream.getvalue())
+
+
+def _previewed(order, users):
+    """sales1's previewed import of one order (the same one until confirmed)."""
+    from imports import services as imports
+
+    name = f"{order.number}.xlsx"
+    log = ImportLog.objects.filter(
+        user=users["sales1"], original_name=name, status="previewed"
+    ).first()
+    if log is None:
+        log = imports.import_upload(
+            actor=users["sales1"], kind="orders", uploaded=_order_sheet(order, name)
+        )
+    return log
+
+
 def _anomaly(order):
     return SlipReport.objects.get(slip__plan__order=order, anomaly=True)
 
@@ -1060,6 +1124,7 @@ def test_every_url_is_in_the_matrix():
 
 
 MODELS = (
+    ImportLog,
     Order,
     OrderEvent,
     OrderAttachment,

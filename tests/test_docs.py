@@ -16,6 +16,7 @@ PACKAGES = (
     "orders",
     "production",
     "delivery",
+    "imports",
     "measure",
 )
 DOTTED = re.compile(r"`(" + "|".join(PACKAGES) + r")((?:\.[A-Za-z_]\w*)+)(?:\(|`)")

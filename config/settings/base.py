@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "delivery",
     # above the walk apps: reads their due items, imported by none
     "reminders",
+    "imports",
     # the measuring tools (seed_scale, bench), above every app
     "measure",
 ]
@@ -269,6 +270,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # (200 allowed) so that an order a little over the limit is refused with its message
 # and the input kept. Past this cap the request is refused with a Chinese 400 page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 3500
+
+# --- imports ---------------------------------------------------------------------------
+# The most rows one import takes (a file over it is refused whole).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=20)
+# A file larger than this is checked and imported in the background (Celery), its
+# page showing the progress; a smaller one at once.
+IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=256 * 1024)
 
 # --- production ------------------------------------------------------------------------
 # A dispatch slip takes good + scrapped pieces up to its quantity plus this percentage

@@ -196,6 +196,16 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=models.Q(gross_amount__gte=0), name="order_gross_not_negative"
             ),
+            # The customer's PO number names one order of that customer: the key an
+            # import (and any intake) recognises an order by.
+            models.UniqueConstraint(
+                fields=["customer", "customer_po"],
+                condition=~models.Q(customer_po=""),
+                name="order_customer_po_unique",
+                violation_error_message=_(
+                    "This customer already has an order with this PO number."
+                ),
+            ),
         ]
         permissions = [
             ("view_all_orders", _("Can see every order")),

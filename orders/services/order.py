@@ -83,9 +83,23 @@ def number_next(*, key: str) -> int:
     return sequence.last
 
 
-def _order_number(today: date) -> str:
+def number_block(*, key: str, count: int) -> int:
+    """`count` consecutive values of a counter at once (a bulk import's numbers):
+    the first of them, the counter locked as number_next locks it."""
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(key=key, last=0)], ignore_conflicts=True
+    )
+    sequence = NumberSequence.objects.select_for_update().get(key=key)
+    first = sequence.last + 1
+    sequence.last += count
+    sequence.save(update_fields=["last"])
+    return first
+
+
+def _order_number(today: date, seq: int | None = None) -> str:
     yyyymm = today.strftime("%Y%m")
-    seq = number_next(key=f"order:{yyyymm}")
+    if seq is None:
+        seq = number_next(key=f"order:{yyyymm}")
     return settings.ORDER_NUMBER_FORMAT.format(yyyymm=yyyymm, seq=seq, date=today)
 
 
@@ -247,6 +261,137 @@ def order_create(
     return order
 
 
+# --- the same rules for many orders at once (an import) --------------------------------
+
+
+def order_problems(
+    header: dict,
+    lines: list[LineData],
+    *,
+    old_requested: date | None = None,
+    new: bool = True,
+) -> dict:
+    """What order_create / order_update would refuse in an order as given, without
+    writing: {field: message} for the header (the rules above, then the model's
+    own field checks) and "lines": [message, …] — the import's preview asks this,
+    so the import and the form keep one rulebook."""
+    problems: dict = {}
+    try:
+        _validate_header(
+            header, today=timezone.localdate(), old_requested=old_requested
+        )
+    except ValidationError as exc:
+        problems.update({k: " ".join(v) for k, v in exc.message_dict.items()})
+    given = {name: header[name] for name in HEADER_FIELDS if name in header}
+    given.pop("customer", None)
+    order = Order(order_date=timezone.localdate(), **given)
+    # a new order: every field the service does not fill itself; an edit: the
+    # fields it changes
+    if new:
+        exclude = [f.name for f in Order._meta.fields if f.is_relation] + ["number"]
+    else:
+        exclude = [f.name for f in Order._meta.fields if f.name not in given]
+    try:
+        order.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            problems.setdefault(name, " ".join(messages))
+    found = line_problems(lines) if lines else []
+    if not lines:
+        found = [_("An order needs at least one line.")]
+    if found:
+        problems["lines"] = found
+    return problems
+
+
+def line_problems_of(lines: list[LineData]) -> list:
+    """orders' rules for priced lines (the model, the quantity, the price, the VAT
+    rate, the amounts the database keeps), in words, lines numbered from 1."""
+    return line_problems(lines)
+
+
+@transaction.atomic
+def orders_import(
+    *, actor, orders: list[tuple[dict, list[LineData]]], source: str
+) -> list[Order]:
+    """Many new drafts at once — order_create's rules and history line ("imported
+    from <file>"), with the writes in bulk: one block of numbers, the orders, their
+    lines and their events each in one insert, the customers' credit exposure read
+    once. Any order the rules refuse refuses them all (ValidationError)."""
+    _require(actor, "orders.create_order")
+    today = timezone.localdate()
+    for header, lines in orders:
+        _validate_header(header, today=today)
+        _validate_lines(lines)
+    if not orders:
+        return []
+    yyyymm = today.strftime("%Y%m")
+    first = number_block(key=f"order:{yyyymm}", count=len(orders))
+    customer_ids = {header["customer"].pk for header, _lines in orders}
+    exposure = dict(
+        Order.objects.filter(customer_id__in=customer_ids, stage__in=IN_PROGRESS)
+        .values_list("customer")
+        .annotate(total=Sum("gross_amount"))
+        .values_list("customer", "total")
+    )
+    built, priced_lines, flagged = [], [], []
+    # The model's checks of what came in (the header, each line's input); what
+    # the service fills itself (the number, the dates, the amounts, checked by
+    # line_problems against what the database keeps) needs none.
+    not_given = [f.name for f in Order._meta.fields if f.name not in HEADER_FIELDS]
+    not_given.append("customer")
+    line_input = {"model_code", "spec", "quantity", "unit", "unit_price", "vat_rate"}
+    line_rest = [f.name for f in OrderLine._meta.fields if f.name not in line_input]
+    for offset, (header, lines) in enumerate(orders):
+        order = Order(
+            number=_order_number(today, first + offset),
+            salesperson=actor,
+            sales_department=actor.department,
+            created_by=actor,
+            order_date=today,
+            **{name: header[name] for name in HEADER_FIELDS if name in header},
+        )
+        order.clean_fields(exclude=not_given)
+        priced = price(lines)
+        order.net_amount, order.tax_amount = priced.net, priced.tax
+        order.gross_amount = priced.gross
+        limit = order.customer.credit_limit
+        if limit is not None:
+            total = exposure.get(order.customer_id) or Decimal(0)
+            if total + order.gross_amount > limit:
+                order.credit = Order.Credit.PENDING
+                flagged.append((order, total + order.gross_amount, limit))
+        built.append(order)
+        priced_lines.append(priced)
+    Order.objects.bulk_create(built)
+    rows = []
+    for order, priced in zip(built, priced_lines, strict=True):
+        for position, item in enumerate(priced.lines, start=1):
+            line = item.line
+            row = OrderLine(
+                order=order,
+                position=position,
+                product=line.product,
+                model_code=line.model_code.strip(),
+                spec=(line.spec or "").strip(),
+                quantity=line.quantity,
+                unit=(line.unit or "件").strip(),
+                unit_price=line.unit_price,
+                price_includes_tax=line.price_includes_tax,
+                vat_rate=line.vat_rate,
+                net_amount=item.net,
+                tax_amount=item.tax,
+                gross_amount=item.gross,
+            )
+            row.clean_fields(exclude=line_rest)
+            rows.append(row)
+    OrderLine.objects.bulk_create(rows, batch_size=2000)
+    events.orders_imported(orders=built, user=actor, source=source)
+    for order, total, limit in flagged:
+        events.credit_flagged(order=order, user=actor, exposure=total, limit=limit)
+    return built
+
+
 def _snapshot(order: Order) -> dict:
     header = {name: _plain(getattr(order, name)) for name in HEADER_FIELDS}
     header["customer"] = order.customer_id
@@ -337,9 +482,11 @@ def order_update(
     version: int,
     lines: list[LineData],
     form_token=None,
+    imported_from: str = "",
     **header,
 ) -> Order:
-    """Edit a draft. Submitted orders change only through a change request."""
+    """Edit a draft. Submitted orders change only through a change request. An
+    import names its file (`imported_from`) in the history line."""
     submission = _claim_token(form_token, actor)
     locked = _locked_for_edit(order, actor, version)
     if locked.stage != Stage.DRAFT:
@@ -365,7 +512,9 @@ def order_update(
     _evaluate_credit(locked, actor, previous_gross=previous_gross)
     locked.version += 1
     locked.save()
-    events.order_edited(order=locked, user=actor, changes=changes)
+    events.order_edited(
+        order=locked, user=actor, changes=changes, imported_from=imported_from
+    )
     _record_result(submission, locked.get_absolute_url())
     return locked
 

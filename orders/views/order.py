@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
+from core.exports import list_export
 from core.pagination import BoundedPaginator
 from core.views import download, service_errors
 
 from .. import panels, selectors, services
 from ..concurrency import posted_version
 from ..exceptions import StaleEdit, ValidationError
+from ..exports import ORDER_COLUMNS
 from ..forms import (
     AttachmentForm,
     CancelForm,
@@ -45,11 +47,15 @@ PRIMARY_FILTERS = ("q", "stage", "customer", "salesperson", "overdue")
 def order_list(request):
     require(request.user, "orders.search")
     orders, filterset = selectors.order_list(user=request.user, filters=request.GET)
+    exported = list_export(request, orders, ORDER_COLUMNS, name=_("orders"))
+    if exported:
+        return exported
     page = BoundedPaginator(orders, settings.ORDER_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     return render(
         request,
         "orders/order_list.html",

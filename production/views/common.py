@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
+from core.exports import list_export
 from core.pagination import BoundedPaginator
 from orders import selectors as order_selectors
 from orders.models import Order
@@ -59,11 +60,19 @@ def _slip(request, number, action: str | None = None) -> DispatchSlip:
     return slip
 
 
-def _list_page(request, template: str, filterset, *, show: str, **context):
-    """A list with its tabs (`show`), its filters and its bounded pages."""
+def _list_page(request, template: str, filterset, *, show: str, export=None, **context):
+    """A list with its tabs (`show`), its filters and its bounded pages; `export`
+    (its columns and the file's name) answers ?export=csv|xlsx with the whole
+    filtered list."""
+    if export is not None:
+        columns, name = export
+        exported = list_export(request, filterset.qs, columns, name=name)
+        if exported:
+            return exported
     page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     query["show"] = show
     return render(
         request,

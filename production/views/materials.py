@@ -13,6 +13,7 @@ from core.money import plain
 from core.views import refusal_text
 
 from .. import selectors, services
+from ..exports import MATERIALS_COLUMNS
 from ..filters import MaterialsFilter
 from ..forms import MaterialLineFormSet, MaterialsForm
 from .common import (
@@ -32,6 +33,7 @@ def materials_list(request):
         "production/materials_list.html",
         filterset,
         show=show,
+        export=(MATERIALS_COLUMNS, _("materials")),
         can_record=may(request.user, "production.manage_materials"),
     )
 

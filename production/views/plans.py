@@ -18,6 +18,7 @@ from core.views import form_error_text, refusal_text, run, service_errors
 from orders.models import Order
 
 from .. import load, selectors, services
+from ..exports import PLAN_COLUMNS
 from ..filters import PlanFilter
 from ..forms import (
     DeleteForm,
@@ -53,6 +54,7 @@ def plan_list(request):
         "production/plan_list.html",
         filterset,
         show=show,
+        export=(PLAN_COLUMNS, _("production plans")),
         full=may(request.user, "production.view_plan"),
     )
 

@@ -19,6 +19,7 @@ from core.submissions import new_form_token
 from core.views import download, form_error_text, refusal_text, run, service_errors
 
 from .. import load, qr, selectors, services
+from ..exports import SLIP_COLUMNS
 from ..filters import SlipFilter
 from ..forms import (
     HandleForm,
@@ -66,6 +67,7 @@ def slip_list(request):
         "production/slip_list.html",
         filterset,
         show=show,
+        export=(SLIP_COLUMNS, _("dispatch slips")),
         # on the lead's phone: the order search at once, the dates folded
         primary_filters=["order"],
         more_filters_used=any(
