@@ -197,6 +197,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# Every task's time limits (seconds); the visibility timeout above stays longer.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -318,5 +321,3 @@ REMINDERS_SEND_ATTEMPTS = env.int("REMINDERS_SEND_ATTEMPTS", default=6)
 REMINDERS_RETRY_SECONDS = env.int("REMINDERS_RETRY_SECONDS", default=60)
 # The site's address as people reach it, for the links in the reminder e-mails.
 REMINDERS_SITE_URL = env("REMINDERS_SITE_URL", default="http://127.0.0.1:8000")
-# The longest a run may take (the broker's visibility timeout stays above it).
-REMINDERS_TASK_TIME_LIMIT = env.int("REMINDERS_TASK_TIME_LIMIT", default=1800)
