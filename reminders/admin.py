@@ -4,6 +4,7 @@ why) and the reminders sent. django-celery-beat's own admin shows the schedule."
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -98,6 +99,7 @@ class RunLogAdmin(admin.ModelAdmin):
 
 @admin.register(RobotChannel)
 class RobotChannelAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("department", "kind", "active")
     list_filter = ("kind", "active")
     list_select_related = ("department",)

@@ -338,7 +338,8 @@ def deliver_one(pk: int) -> str | None:
         return "sent"
 
 
-def mute_email(*, user, muted: bool) -> Preference:
+def preference_email_mute(*, user, muted: bool) -> Preference:
+    """A person's own choice: no reminder e-mails (the inbox still gets them)."""
     preference, _created = Preference.objects.update_or_create(
         user=user, defaults={"email_muted": muted}
     )

@@ -31,7 +31,7 @@ def preferences(request):
     """Every signed-in person, on their own e-mails only."""
     if request.method == "POST":
         muted = request.POST.get("email_muted") == "on"
-        services.mute_email(user=request.user, muted=muted)
+        services.preference_email_mute(user=request.user, muted=muted)
         messages.success(
             request,
             _("Reminder e-mails are off.") if muted else _("Reminder e-mails are on."),

@@ -184,7 +184,8 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True
+# Acknowledged late only by the tasks that are safe to run twice (they say so).
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Its own queue name (a test's worker listens on one of its own).
@@ -200,7 +201,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Every task's time limits (seconds); the visibility timeout above stays longer.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -333,5 +336,3 @@ REMINDERS_SEND_ATTEMPTS = env.int("REMINDERS_SEND_ATTEMPTS", default=6)
 REMINDERS_RETRY_SECONDS = env.int("REMINDERS_RETRY_SECONDS", default=60)
 # The site's address as people reach it, for the links in the reminder e-mails.
 REMINDERS_SITE_URL = env("REMINDERS_SITE_URL", default="http://127.0.0.1:8000")
-# The longest a run may take (the broker's visibility timeout stays above it).
-REMINDERS_TASK_TIME_LIMIT = env.int("REMINDERS_TASK_TIME_LIMIT", default=1800)

@@ -108,3 +108,16 @@ def test_run_now_is_the_administrators(users):
         response = _client(users[name]).post("/admin/reminders/runlog/run/")
         assert response.status_code in (302, 403)
     assert not RunLog.objects.exists()
+
+
+def test_the_admin_shows_the_run_log_the_robots_and_the_schedule(users):
+    admin = _client(users["admin"])
+    page = admin.get("/admin/reminders/runlog/")
+    assert page.status_code == 200 and 'data-test="run-now"' in page.content.decode()
+    for url in (
+        "/admin/reminders/robotchannel/add/",
+        "/admin/reminders/outbox/",
+        "/admin/reminders/reminder/",
+        "/admin/django_celery_beat/periodictask/",
+    ):
+        assert admin.get(url).status_code == 200, url

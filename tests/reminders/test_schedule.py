@@ -43,5 +43,7 @@ def test_the_tasks_are_registered_with_time_limits():
 
     for task in (tasks.send_reminders, tasks.deliver_outbox):
         assert task.name in app.tasks
-        assert task.time_limit and task.soft_time_limit < task.time_limit
-        assert task.acks_late
+        assert task.acks_late and task.reject_on_worker_lost
+    limit = app.conf.task_time_limit
+    assert limit and app.conf.task_soft_time_limit < limit
+    assert app.conf.broker_transport_options["visibility_timeout"] > limit
