@@ -17,6 +17,7 @@ PACKAGES = (
     "notifications",
     "orders",
     "production",
+    "quality",
 )
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -45,7 +46,7 @@ def copy_tree(tmp_path: Path) -> Path:
 def test_the_import_contracts_are_kept():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 kept, 0 broken" in result.stdout
+    assert "7 kept, 0 broken" in result.stdout
 
 
 def test_a_cycle_hidden_in_a_lazy_import_breaks_the_contract(tmp_path):
@@ -78,6 +79,21 @@ def test_orders_never_imports_an_app_built_on_it(tmp_path):
     result = lint_imports(tree)
     assert result.returncode == 1
     assert "orders.moves" in result.stdout
+
+
+def test_production_never_imports_quality(tmp_path):
+    """quality plugs into the walk and holds production's reports through the
+    registries; production (and orders) never name it."""
+    tree = copy_tree(tmp_path)
+    reports = tree / "production" / "services" / "reports.py"
+    reports.write_text(
+        reports.read_text()
+        + "\n\ndef _hidden():\n    from quality.selectors import line_figures  # noqa\n"
+    )
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "Orders and production never import quality" in result.stdout
+    assert "BROKEN" in result.stdout
 
 
 def test_core_importing_an_app_breaks_the_contract(tmp_path):
