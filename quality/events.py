@@ -109,7 +109,16 @@ def _nc_status(code: str):
 
 
 def _passed(p) -> str:
-    return str(p.get("summary", ""))
+    """The figures the order passed with, in the reader's language (an older line
+    may still carry its words as "summary")."""
+    lines = p.get("lines")
+    if not isinstance(lines, list):
+        return str(p.get("summary", ""))
+    return "；".join(
+        _("line %(line)s: accepted %(accepted)s of %(ordered)s")
+        % {"line": line, "accepted": accepted, "ordered": ordered}
+        for line, accepted, ordered in lines
+    )
 
 
 TYPES = (

@@ -67,6 +67,8 @@ class QualitySeeder:
         self.now = ctx.now
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.sequences = dict(NumberSequence.objects.values_list("key", "last"))
+        # the counters this batch moved: only they are written back
+        self.touched: set[str] = set()
         self.inspectors = _users_of("qc_inspector")
         head = (
             Department.objects.filter(code="quality")
@@ -203,6 +205,7 @@ class QualitySeeder:
         yyyymm = on.astimezone(self.zone).strftime("%Y%m")
         full = f"{key}:{yyyymm}"
         self.sequences[full] = self.sequences.get(full, 0) + 1
+        self.touched.add(full)
         return f"{prefix}-{yyyymm}-{self.sequences[full]:05d}"
 
     def _between(self, start: datetime, end: datetime) -> datetime:
@@ -387,11 +390,13 @@ class QualitySeeder:
         return pk, done
 
     def finish(self) -> None:
-        for key, last in self.sequences.items():
-            if key.startswith(("inspection:", "nonconformance:", "slip:")):
-                NumberSequence.objects.update_or_create(
-                    key=key, defaults={"last": last}
-                )
+        """Run in each batch's transaction, so that a run stopped halfway leaves
+        the counters and id sequences past what it wrote."""
+        for key in sorted(self.touched):
+            NumberSequence.objects.update_or_create(
+                key=key, defaults={"last": self.sequences[key]}
+            )
+        self.touched.clear()
         self.writer.reset_sequences()
 
 

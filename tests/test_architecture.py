@@ -94,6 +94,21 @@ def test_production_never_imports_the_reminders(tmp_path):
     assert "no app below imports them" in result.stdout
 
 
+def test_production_never_imports_quality(tmp_path):
+    """quality plugs into the walk and holds production's reports through the
+    registries; production (and orders) never name it."""
+    tree = copy_tree(tmp_path)
+    reports = tree / "production" / "services" / "reports.py"
+    reports.write_text(
+        reports.read_text()
+        + "\n\ndef _hidden():\n    from quality.selectors import line_figures  # noqa\n"
+    )
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "Orders and production never import quality" in result.stdout
+    assert "BROKEN" in result.stdout
+
+
 def test_core_importing_an_app_breaks_the_contract(tmp_path):
     """core is what every app uses; it imports none of them (the measuring tools,
     which read every app, sit in `measure`, above them all)."""

@@ -43,16 +43,13 @@ def inspection_refusal(order: Order):
     return None
 
 
-def _summary(order: Order) -> str:
-    return "；".join(
-        _("line %(line)s: accepted %(accepted)s of %(ordered)s")
-        % {
-            "line": row.line.position,
-            "accepted": row.accepted,
-            "ordered": plain(row.ordered),
-        }
+def _summary(order: Order) -> list[list]:
+    """Each line's position, accepted and ordered pieces when the order passed: kept
+    as figures, put into words when the history is read (records store codes)."""
+    return [
+        [row.line.position, row.accepted, plain(row.ordered)]
         for row in line_figures(order, produced=False)
-    )
+    ]
 
 
 @transaction.atomic
@@ -67,7 +64,8 @@ def order_pass(*, actor, order: Order, version=None, form_token=None) -> Order:
         move=MOVE,
         app=APP,
         version=version,
-        parameters={"summary": _summary(order)},
+        # figures read afresh: a caller's order object may carry figures it read before
+        parameters={"lines": _summary(Order.objects.get(pk=order.pk))},
     )
     record_result(submission, moved.get_absolute_url())
     return moved

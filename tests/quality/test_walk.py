@@ -2,10 +2,12 @@
 nonconformance reworked through production, re-inspected, passed to 交付."""
 
 import pytest
+from django.utils import translation
 
 from core.exceptions import InvalidMove, PermissionDenied, ValidationError
 from notifications.models import Notification
 from orders import registry
+from orders.history import detail
 from quality import services as quality
 from quality.models import Inspection, Nonconformance
 from quality.selectors import line_figures
@@ -40,6 +42,12 @@ def test_fail_rework_reinspect_pass(users, django_capture_on_commit_callbacks):
     rolled = registry.line_quantities(order)[order.lines.get().pk]
     assert rolled["accepted"] == 1000 and rolled["re_passed"] == 10
     assert rolled["produced"] == 1000
+    # the pass is kept as figures and read in the reader's language
+    passed = order.events.get(type="moved", parameters__move="inspection_passed")
+    assert passed.parameters["lines"] == [[1, 1000, "1000"]]
+    assert detail(passed) == "第 1 行：接收 1000 / 1000"
+    with translation.override("en"):
+        assert detail(passed) == "line 1: accepted 1000 of 1000"
     types = list(order.events.values_list("type", "user__username"))
     assert ("inspected", "qc1") in types
     assert ("nonconformance_signed", "qcmgr") in types
@@ -53,7 +61,9 @@ def test_bad_input_saves_nothing(users):
         quality.inspection_record(
             actor=users["qc1"], order=order, line=line, inspected=10, passed=8, failed=1
         )
-    assert "不是检验的 10" in " ".join(caught.value.messages) or caught.value.messages
+    assert caught.value.message_dict["failed"] == [
+        "合格 8 与不合格 1 之和为 9，不等于检验数 10。"
+    ]
     with pytest.raises(ValidationError):
         inspect(users, order, 1001, 0)
     with pytest.raises(PermissionDenied):
