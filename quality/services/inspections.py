@@ -386,7 +386,7 @@ def inspection_record(
         raise InvalidMove(STALE)
     if nonconformance is not None:
         nonconformance = (
-            Nonconformance.objects.select_for_update()
+            Nonconformance.objects.select_for_update(of=("self",))
             .select_related("rework_slip")
             .get(pk=nonconformance.pk)
         )
