@@ -160,8 +160,11 @@ def test_seed_demo_has_orders_at_each_early_stage(db, settings):
     assert Order.objects.filter(customer__name__contains="刹车片").exists()
     assert Order.objects.filter(lines__model_code__startswith="GB-").exists()
     assert Order.objects.filter(lines__model_code__startswith="MJ-").exists()
-    # idempotent (production's seeder adds its own orders, DEMO-SC-…)
-    ours = Order.objects.exclude(customer_po__startswith="DEMO-SC-")
+    # idempotent (production's and quality's seeders add their own orders,
+    # DEMO-SC-… and DEMO-QC-…)
+    ours = Order.objects.exclude(customer_po__startswith="DEMO-SC-").exclude(
+        customer_po__startswith="DEMO-QC-"
+    )
     assert ours.count() == 12
     assert ours.filter(gross_amount__gt=Decimal(0)).count() == 12
     from orders.models import ContractReview, Quote
