@@ -109,6 +109,21 @@ def test_production_never_imports_quality(tmp_path):
     assert "BROKEN" in result.stdout
 
 
+def test_quality_never_imports_delivery(tmp_path):
+    """delivery reads quality's figures through the registries; quality (and the
+    apps below it) never name delivery."""
+    tree = copy_tree(tmp_path)
+    walk = tree / "quality" / "walk.py"
+    walk.write_text(
+        walk.read_text()
+        + "\n\ndef _hidden():\n    from delivery.quantities import line_figures  # noqa\n"
+    )
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "Delivery is above the walk's earlier apps" in result.stdout
+    assert "BROKEN" in result.stdout
+
+
 def test_core_importing_an_app_breaks_the_contract(tmp_path):
     """core is what every app uses; it imports none of them (the measuring tools,
     which read every app, sit in `measure`, above them all)."""
