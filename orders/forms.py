@@ -124,6 +124,11 @@ class OrderForm(TokenMixin, forms.ModelForm):
     def header(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
+    def _get_validation_exclusions(self):
+        # The PO number's uniqueness per customer is the service's to decide
+        # (order.full_clean): a form posted twice is answered by its token first.
+        return {*super()._get_validation_exclusions(), "customer_po"}
+
 
 class PricedLineFields(forms.Form):
     """The fields an order line and a quote line share (orders.lines)."""

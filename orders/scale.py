@@ -1450,8 +1450,13 @@ class OrderSeeder:
                     drawing_version=1,
                     name=o.drawing[4],
                 )
+        # one busy order: a run appended to a seeded database adds another under
+        # a PO number of its own (order_customer_po_unique)
+        po = BUSY_PO
+        if Order.objects.filter(customer_po=BUSY_PO).exists():
+            po = f"{BUSY_PO}-{o.order_id}"
         with transaction.atomic():
-            self.write(o, customer_po=BUSY_PO)
+            self.write(o, customer_po=po)
             for row in attachments:
                 self.writer.add(OrderAttachment, row)
             self.writer.flush()

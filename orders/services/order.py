@@ -540,6 +540,8 @@ def order_copy(*, actor, order: Order, form_token=None) -> Order:
     requested date is moved forward if it has passed."""
     _require(actor, "orders.copy_order", order)
     header = {name: getattr(order, name) for name in HEADER_FIELDS}
+    # the repeat order comes under a PO number of its own (one per order)
+    header["customer_po"] = ""
     today = timezone.localdate()
     if header["requested_date"] < today:
         lead = (order.requested_date - order.order_date).days
