@@ -198,6 +198,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     "socket_timeout": env.float("CELERY_SEND_TIMEOUT", default=3.0),
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for messages a dead worker took and never
+    # acknowledged (kombu's defaults: every 10th sweep of 10 s, about 100 s).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_SECONDS", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     "max_retries": 0,
 }
 CELERY_TASK_PUBLISH_RETRY = False

@@ -60,6 +60,10 @@ class Worker:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            # a message a killed worker held comes back after the visibility timeout,
+            # not after kombu's default sweep of about 100 s
+            "CELERY_UNACKED_RESTORE_SECONDS": "1",
+            "CELERY_UNACKED_RESTORE_THROTTLE": "1",
             "REMINDERS_RETRY_SECONDS": "1",
             **self.extra_env,
         }
